@@ -1,0 +1,21 @@
+package dev.triad.model;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A chat model behind a non-blocking call: every adapter (simulated, OpenAI-compatible,
+ * langchain4j, DJL) implements this one interface.
+ *
+ * <p>Threading: {@link #complete} is called from a Flink task thread and must return without
+ * blocking; the future may complete on any thread (the caller hands the result back to its own
+ * mailbox). A failed future carries a {@link ModelCallException}.
+ */
+public interface AsyncChatModel extends AutoCloseable {
+
+    /** Starts one call; never blocks. */
+    CompletableFuture<ModelCompletion> complete(ModelRequest request);
+
+    /** Releases connections and timers. */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,35 @@
+package dev.triad.model;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** The three LM2 roles; each is bound to its own model. */
+public enum Role {
+    DECOMPOSER,
+    SOLVER,
+    VERIFIER;
+
+    /** The lowercase name used in options, results and metrics, e.g. {@code solver}. */
+    public String key() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses a role name.
+     *
+     * @throws IllegalArgumentException naming the text and the accepted names
+     */
+    public static Role parse(String text) {
+        for (Role r : values()) {
+            if (r.key().equalsIgnoreCase(text.trim())) {
+                return r;
+            }
+        }
+        throw new IllegalArgumentException(
+                "Unknown role '" + text + "'; expected one of " + Arrays.toString(keys()));
+    }
+
+    private static String[] keys() {
+        return Arrays.stream(values()).map(Role::key).toArray(String[]::new);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.triad.reasoning;
+
+import dev.triad.model.Role;
+import dev.triad.schemas.Status;
+import java.util.Map;
+
+/** What a strategy wants next for a question: one more model call, or the end. */
+public sealed interface Decision {
+
+    /** Make this call; its reply comes back to the strategy. */
+    record Call(Role role, String purpose, int step, int attempt, Map<String, Object> inputs)
+            implements Decision {}
+
+    /** The question is over. */
+    record Finish(Status status, String reason, String answer) implements Decision {}
+
+    static Call call(Role role, String purpose, int step, int attempt, Map<String, Object> inputs) {
+        return new Call(role, purpose, step, attempt, inputs);
+    }
+
+    static Finish solved(String answer) {
+        return new Finish(Status.SOLVED, null, answer);
+    }
+
+    static Finish unsolved(String reason) {
+        return new Finish(Status.UNSOLVED, reason, null);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.triad.reasoning;
+
+import dev.triad.model.ChatMessage;
+import dev.triad.model.Role;
+import dev.triad.schemas.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Renders model calls from Triad's versioned prompt templates ({@code
+ * dev/triad/prompts/v1/<strategy>/<role>-<purpose>.txt}).
+ *
+ * <p>The template is the system message; the call's inputs (the question text among them) go into
+ * the user message as one JSON object. A question's text is therefore always data inside a JSON
+ * string: whatever it contains, it cannot close a section or add instructions to the prompt.
+ *
+ * <p>Thread-safe; templates are read once per JVM.
+ */
+public final class PromptLibrary {
+
+    /** The template set in use; results of different versions are not comparable. */
+    public static final String VERSION = "v1";
+
+    private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
+
+    private PromptLibrary() {}
+
+    /** The chat for one call of a strategy. */
+    public static List<ChatMessage> render(
+            String strategy, Role role, String purpose, Map<String, Object> inputs) {
+        return List.of(
+                ChatMessage.system(template(strategy, role, purpose)),
+                ChatMessage.user(Json.write(inputs)));
+    }
+
+    /**
+     * The system template for (strategy, role, purpose).
+     *
+     * @throws IllegalArgumentException when the template set has none
+     */
+    public static String template(String strategy, Role role, String purpose) {
+        String path =
+                "/dev/triad/prompts/"
+                        + VERSION
+                        + "/"
+                        + strategy
+                        + "/"
+                        + role.key()
+                        + "-"
+                        + purpose
+                        + ".txt";
+        return TEMPLATES.computeIfAbsent(path, PromptLibrary::load);
+    }
+
+    private static String load(String path) {
+        try (InputStream in = PromptLibrary.class.getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalArgumentException(
+                        "No prompt template at classpath:"
+                                + path
+                                + "; the strategy asked for a (role, purpose) the template set "
+                                + VERSION
+                                + " does not have");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read prompt template " + path, e);
+        }
+    }
+}

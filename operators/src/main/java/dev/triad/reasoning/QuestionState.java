@@ -1,0 +1,73 @@
+package dev.triad.reasoning;
+
+import dev.triad.schemas.Question;
+import dev.triad.schemas.RoleUsage;
+import dev.triad.schemas.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything the operator knows about one (question, strategy) while it runs; lives in keyed state
+ * and is cleared when the question ends. Mutable, with public fields so Jackson (the state
+ * serialiser) and the strategies read it directly; only the task thread touches it.
+ */
+public final class QuestionState {
+
+    public Question question;
+    public String strategy;
+
+    /** Processing time when the question started, in milliseconds. */
+    public long startedAt;
+
+    /** Processing time of the deadline timer, in milliseconds. */
+    public long deadline;
+
+    /** The strategy's own phase name, e.g. {@code VERIFY}. */
+    public String phase;
+
+    /** The step being worked on, from 1. */
+    public int step = 1;
+
+    /** The attempt at the current step, from 1. */
+    public int attempt = 1;
+
+    public List<String> concepts = new ArrayList<>();
+
+    /** The subquestion being worked on (lm2). */
+    public String subquestion;
+
+    /** The answer to the subquestion being worked on (lm2). */
+    public String answer;
+
+    /** The rejected attempt's verdict and text, sent back to the decomposer (lm2). */
+    public Map<String, String> feedback;
+
+    /** The planned subquestions (plan-solve). */
+    public List<String> plan;
+
+    /** The pairs the final answer is written from. */
+    public List<ContextStep> context = new ArrayList<>();
+
+    /** Every attempt at every step, in order. */
+    public List<Step> trace = new ArrayList<>();
+
+    /** Role key to usage. */
+    public Map<String, RoleUsage> usage = new TreeMap<>();
+
+    /** The call this question waits for, or {@code null}. */
+    public PendingCall pending;
+
+    /** Sequence number of the last call made. */
+    public long callSeq;
+
+    public QuestionState() {}
+
+    QuestionState(ReasoningTask task, long now, long deadline) {
+        this.question = task.question();
+        this.strategy = task.strategy();
+        this.startedAt = now;
+        this.deadline = deadline;
+    }
+}

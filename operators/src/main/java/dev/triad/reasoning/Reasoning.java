@@ -1,0 +1,197 @@
+package dev.triad.reasoning;
+
+import dev.triad.model.ModelBinding;
+import dev.triad.model.Role;
+import dev.triad.schemas.Question;
+import dev.triad.schemas.Result;
+import dev.triad.serde.JsonTypeInfo;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.streaming.api.datastream.DataStream;
+
+/**
+ * Adds Triad's reasoning to a Flink job: questions in, one {@link Result} per (question, strategy)
+ * out.
+ *
+ * <pre>{@code
+ * DataStream<Result> results =
+ *         Reasoning.builder()
+ *                 .strategies(List.of("lm2", "cot"))
+ *                 .model(Role.DECOMPOSER, decomposer)
+ *                 .model(Role.SOLVER, solver)
+ *                 .model(Role.VERIFIER, verifier)
+ *                 .option(ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT, 512)
+ *                 .build()
+ *                 .apply(questions);
+ * }</pre>
+ *
+ * <p>The operators it adds are named and carry stable uids ({@value #FAN_OUT_UID}, {@value #UID})
+ * so savepoints stay compatible.
+ */
+@PublicEvolving
+public final class Reasoning implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Uid of the reasoning operator. */
+    public static final String UID = "triad-reasoning";
+
+    /** Uid of the per-strategy fan-out in front of it. */
+    public static final String FAN_OUT_UID = "triad-fan-out";
+
+    private final ReasoningConfig config;
+
+    private Reasoning(ReasoningConfig config) {
+        this.config = config;
+    }
+
+    /** A builder with no strategies and no models yet. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Fans each question out per strategy, keys by (id, strategy) and runs the {@link
+     * ReasoningOperator}.
+     */
+    public DataStream<Result> apply(DataStream<Question> questions) {
+        return questions
+                .flatMap(new StrategyFanOut(config.strategies()))
+                .returns(JsonTypeInfo.immutable(ReasoningTask.class))
+                .name("fan out per strategy")
+                .uid(FAN_OUT_UID)
+                .keyBy(ReasoningTask::key, Types.STRING)
+                .transform("reasoning", JsonTypeInfo.RESULT, new ReasoningOperatorFactory(config))
+                .uid(UID);
+    }
+
+    /** The strategies this pipeline runs, in order. */
+    public List<String> strategies() {
+        return config.strategies();
+    }
+
+    /** Builds a {@link Reasoning}; {@link #build()} checks every setting. */
+    @PublicEvolving
+    public static final class Builder {
+
+        private final List<String> strategies = new ArrayList<>();
+        private final Map<Role, ModelBinding> bindings = new EnumMap<>(Role.class);
+        private final Configuration configuration = new Configuration();
+
+        private Builder() {}
+
+        /**
+         * The strategies to run on every question: {@code lm2}, {@code cot}, {@code plan-solve}.
+         */
+        public Builder strategies(List<String> names) {
+            strategies.clear();
+            strategies.addAll(names);
+            return this;
+        }
+
+        /** The model that serves {@code role}. */
+        public Builder model(Role role, ModelBinding binding) {
+            bindings.put(Objects.requireNonNull(role, "role"), Objects.requireNonNull(binding));
+            return this;
+        }
+
+        /** Settings from {@link ReasoningOptions}; later calls override earlier ones. */
+        public Builder configuration(ReadableConfig config) {
+            for (ConfigOption<?> option : ReasoningOptions.ALL) {
+                copyOption(config, configuration, option);
+            }
+            return this;
+        }
+
+        /** One setting from {@link ReasoningOptions}. */
+        public <T> Builder option(ConfigOption<T> option, T value) {
+            configuration.set(option, value);
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds.
+         *
+         * @throws IllegalArgumentException naming the setting that is wrong and what to do
+         */
+        public Reasoning build() {
+            if (strategies.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "No strategy to run; set at least one of " + Strategies.NAMES);
+            }
+            Set<String> unique = new LinkedHashSet<>(strategies);
+            if (unique.size() != strategies.size()) {
+                throw new IllegalArgumentException(
+                        "Strategies " + strategies + " name one strategy twice; name each once");
+            }
+            StrategySettings settings = StrategySettings.from(configuration);
+            for (String name : strategies) {
+                ReasoningStrategy strategy = Strategies.create(name, settings);
+                for (Role role : strategy.roles()) {
+                    if (!bindings.containsKey(role)) {
+                        throw new IllegalArgumentException(
+                                "Strategy "
+                                        + name
+                                        + " needs a model for the "
+                                        + role.key()
+                                        + " role; bind one (e.g. --model "
+                                        + role.key()
+                                        + "=sim)");
+                    }
+                }
+            }
+            int maxQuestions = positive(ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT);
+            int maxCalls = positive(ReasoningOptions.MAX_CALLS_IN_FLIGHT);
+            int maxAttempts = positive(ReasoningOptions.MAX_CALL_ATTEMPTS);
+            int parseRetries = configuration.get(ReasoningOptions.MAX_PARSE_RETRIES);
+            if (parseRetries < 0) {
+                throw new IllegalArgumentException(
+                        ReasoningOptions.MAX_PARSE_RETRIES.key()
+                                + " must be 0 or more, was "
+                                + parseRetries);
+            }
+            long timeoutMs = configuration.get(ReasoningOptions.QUESTION_TIMEOUT).toMillis();
+            if (timeoutMs <= 0) {
+                throw new IllegalArgumentException(
+                        ReasoningOptions.QUESTION_TIMEOUT.key()
+                                + " must be positive, was "
+                                + configuration.get(ReasoningOptions.QUESTION_TIMEOUT));
+            }
+            return new Reasoning(
+                    new ReasoningConfig(
+                            strategies,
+                            settings,
+                            bindings,
+                            maxQuestions,
+                            maxCalls,
+                            timeoutMs,
+                            parseRetries,
+                            maxAttempts));
+        }
+
+        private int positive(ConfigOption<Integer> option) {
+            int value = configuration.get(option);
+            if (value < 1) {
+                throw new IllegalArgumentException(
+                        option.key() + " must be at least 1, was " + value);
+            }
+            return value;
+        }
+
+        private static <T> void copyOption(
+                ReadableConfig from, Configuration to, ConfigOption<T> option) {
+            from.getOptional(option).ifPresent(value -> to.set(option, value));
+        }
+    }
+}

@@ -1,0 +1,554 @@
+package dev.triad.reasoning;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.triad.model.AsyncChatModel;
+import dev.triad.model.CallContext;
+import dev.triad.model.ModelBinding;
+import dev.triad.model.ModelCallException;
+import dev.triad.model.ModelCompletion;
+import dev.triad.model.ModelRequest;
+import dev.triad.model.Role;
+import dev.triad.schemas.Result;
+import dev.triad.schemas.RoleUsage;
+import dev.triad.schemas.Status;
+import dev.triad.schemas.Step;
+import dev.triad.serde.JsonTypeInfo;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.flink.annotation.Internal;
+import org.apache.flink.api.common.operators.MailboxExecutor;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.InternalTimer;
+import org.apache.flink.streaming.api.operators.InternalTimerService;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
+import org.apache.flink.streaming.api.operators.Triggerable;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs reasoning strategies over questions, keyed by (question id, strategy), without blocking the
+ * task thread.
+ *
+ * <p>Each key is a small state machine in keyed state ({@link QuestionState}). The operator asks
+ * the key's {@link ReasoningStrategy} for the next model call, starts it as a future, and, when the
+ * future completes on whatever thread, puts a mail on the task's mailbox that applies the reply
+ * under that key (the technique of Flink's {@code AsyncWaitOperator}). Thousands of calls can be
+ * outstanding on a handful of threads.
+ *
+ * <p>Guarantees:
+ *
+ * <ul>
+ *   <li><b>Bounded in flight.</b> At {@code max-questions-in-flight} active questions {@code
+ *       processElement} yields to the mailbox until one ends, so the backlog stays upstream
+ *       (backpressure) and memory does not grow with it. At {@code max-calls-in-flight} further
+ *       calls wait in a queue.
+ *   <li><b>Checkpoints.</b> The call a question waits for is part of its state. On restore every
+ *       key is walked and its pending call made again, once; a call whose reply was applied before
+ *       the checkpoint is never made again. Walking keys works after rescaling.
+ *   <li><b>Bounded input</b> drains everything in flight before the operator finishes.
+ *   <li><b>Deadlines.</b> A processing-time timer per question ends it FAILED with a reason when it
+ *       overruns. State is cleared when a question ends, whatever the outcome.
+ *   <li><b>Same-key order.</b> An element whose key is still running waits in keyed state and
+ *       starts when the earlier one ends.
+ *   <li>A bad reply, a failed model call or an overrun ends that question as a typed {@link
+ *       Result}; it never fails the job.
+ * </ul>
+ *
+ * <p>Threading: everything except the model futures runs on the task thread.
+ */
+@Internal
+public final class ReasoningOperator extends AbstractStreamOperator<Result>
+        implements OneInputStreamOperator<ReasoningTask, Result>,
+                Triggerable<String, VoidNamespace>,
+                BoundedOneInput {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(ReasoningOperator.class);
+
+    static final String STATE_NAME = "triad-question";
+    static final String QUEUE_NAME = "triad-same-key-queue";
+    static final String METRIC_GROUP = "triad";
+
+    private static final double TEMPERATURE = 0.0;
+    private static final int MAX_TOKENS = 1024;
+
+    private final ReasoningConfig config;
+    private final transient MailboxExecutor mailbox;
+
+    private transient Map<String, ReasoningStrategy> strategies;
+    private transient Map<Role, AsyncChatModel> models;
+    private transient Map<String, Map<String, String>> modelsByStrategy;
+    private transient Map<String, Map<String, Object>> simulatorByStrategy;
+    private transient ValueState<QuestionState> states;
+    private transient ListState<ReasoningTask> sameKeyQueue;
+    private transient InternalTimerService<VoidNamespace> deadlines;
+    private transient ArrayDeque<WaitingCall> waitingForSlot;
+    private transient int questionsInFlight;
+    private transient int callsInFlight;
+    private transient long nextSeq;
+
+    private transient Counter questionsStarted;
+    private transient Counter questionsFinished;
+    private transient Counter callsStarted;
+    private transient Counter callsCompleted;
+
+    ReasoningOperator(StreamOperatorParameters<Result> parameters, ReasoningConfig config) {
+        super(parameters);
+        this.config = config;
+        this.mailbox = parameters.getMailboxExecutor();
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        strategies = new HashMap<>();
+        modelsByStrategy = new HashMap<>();
+        simulatorByStrategy = new HashMap<>();
+        models = new EnumMap<>(Role.class);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        for (String name : config.strategies()) {
+            ReasoningStrategy strategy = Strategies.create(name, config.settings());
+            strategies.put(name, strategy);
+            Map<String, String> bindings = new TreeMap<>();
+            Map<String, Object> simulator = new TreeMap<>();
+            for (Role role : strategy.roles()) {
+                ModelBinding binding = config.bindings().get(role);
+                bindings.put(role.key(), binding.describe());
+                if (binding.simulated()) {
+                    simulator.put(role.key(), binding.settings());
+                }
+                if (!models.containsKey(role)) {
+                    models.put(role, binding.open(subtask));
+                }
+            }
+            modelsByStrategy.put(name, Map.copyOf(bindings));
+            simulatorByStrategy.put(name, simulator.isEmpty() ? null : simulator);
+        }
+        states =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        STATE_NAME, JsonTypeInfo.mutable(QuestionState.class)));
+        sameKeyQueue =
+                getRuntimeContext()
+                        .getListState(
+                                new ListStateDescriptor<>(
+                                        QUEUE_NAME, JsonTypeInfo.immutable(ReasoningTask.class)));
+        deadlines =
+                getInternalTimerService("triad-deadlines", VoidNamespaceSerializer.INSTANCE, this);
+        waitingForSlot = new ArrayDeque<>();
+        registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
+        resumeRestoredQuestions();
+    }
+
+    private void registerMetrics(MetricGroup group) {
+        questionsStarted = group.counter("questionsStarted");
+        questionsFinished = group.counter("questionsFinished");
+        callsStarted = group.counter("callsStarted");
+        callsCompleted = group.counter("callsCompleted");
+        group.<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
+                "questionsInFlight", () -> questionsInFlight);
+        group.<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
+                "callsInFlight", () -> callsInFlight);
+    }
+
+    /**
+     * Walks every key this subtask owns after a restore (any parallelism) and makes each pending
+     * call again, exactly once.
+     */
+    private void resumeRestoredQuestions() throws Exception {
+        List<String> keys;
+        try (var stream =
+                getKeyedStateBackend().<VoidNamespace>getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
+            keys = stream.map(String.class::cast).collect(Collectors.toList());
+        }
+        List<String> queuedKeys;
+        try (var stream =
+                getKeyedStateBackend().<VoidNamespace>getKeys(QUEUE_NAME, VoidNamespace.INSTANCE)) {
+            queuedKeys = stream.map(String.class::cast).collect(Collectors.toList());
+        }
+        int reissued = 0;
+        for (String key : keys) {
+            setCurrentKey(key);
+            QuestionState state = states.value();
+            if (state == null) {
+                continue;
+            }
+            questionsInFlight++;
+            nextSeq = Math.max(nextSeq, state.callSeq);
+            if (state.pending != null) {
+                issueOrQueue(key, state, state.pending);
+                reissued++;
+            }
+        }
+        for (String key : queuedKeys) {
+            setCurrentKey(key);
+            Iterable<ReasoningTask> queued = sameKeyQueue.get();
+            if (queued != null) {
+                for (ReasoningTask ignored : queued) {
+                    questionsInFlight++;
+                }
+            }
+        }
+        if (!keys.isEmpty()) {
+            LOG.info(
+                    "Restored {} questions in flight; made {} pending model calls again",
+                    questionsInFlight,
+                    reissued);
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<ReasoningTask> element) throws Exception {
+        ReasoningTask task = element.getValue();
+        while (questionsInFlight >= config.maxQuestionsInFlight()) {
+            mailbox.yield(); // backpressure: replies and timers run meanwhile
+        }
+        String key = task.key();
+        setCurrentKey(key); // mails run while yielding may have changed it
+        questionsInFlight++;
+        if (states.value() != null) {
+            sameKeyQueue.add(task);
+            return;
+        }
+        start(key, task);
+    }
+
+    @Override
+    public void endInput() throws Exception {
+        while (questionsInFlight > 0) {
+            mailbox.yield();
+        }
+    }
+
+    @Override
+    public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
+        QuestionState state = states.value();
+        if (state == null || state.deadline != timer.getTimestamp()) {
+            return;
+        }
+        String waitingFor =
+                state.pending == null
+                        ? ""
+                        : " (waiting for the "
+                                + state.pending.role().key()
+                                + "'s '"
+                                + state.pending.purpose()
+                                + "' reply, step "
+                                + state.pending.step()
+                                + ")";
+        finish(
+                timer.getKey(),
+                state,
+                Status.FAILED,
+                "deadline: not finished within question-timeout of "
+                        + config.questionTimeoutMs()
+                        + " ms"
+                        + waitingFor,
+                null);
+    }
+
+    @Override
+    public void onEventTime(InternalTimer<String, VoidNamespace> timer) {
+        // no event-time timers
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (models != null) {
+            for (AsyncChatModel model : models.values()) {
+                model.close();
+            }
+        }
+        super.close();
+    }
+
+    private void start(String key, ReasoningTask task) throws Exception {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        QuestionState state = new QuestionState(task, now, now + config.questionTimeoutMs());
+        deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, state.deadline);
+        questionsStarted.inc();
+        act(key, state, strategies.get(task.strategy()).start(state));
+    }
+
+    private void act(String key, QuestionState state, Decision decision) throws Exception {
+        if (decision instanceof Decision.Finish end) {
+            finish(key, state, end.status(), end.reason(), end.answer());
+            return;
+        }
+        Decision.Call call = (Decision.Call) decision;
+        state.pending =
+                new PendingCall(
+                        ++nextSeq,
+                        call.role(),
+                        call.purpose(),
+                        call.step(),
+                        call.attempt(),
+                        0,
+                        call.inputs());
+        state.callSeq = nextSeq;
+        states.update(state);
+        issueOrQueue(key, state, state.pending);
+    }
+
+    private void issueOrQueue(String key, QuestionState state, PendingCall call) {
+        if (callsInFlight >= config.maxCallsInFlight()) {
+            waitingForSlot.add(new WaitingCall(key, call.seq()));
+            return;
+        }
+        issue(key, state, call);
+    }
+
+    private void issue(String key, QuestionState state, PendingCall call) {
+        callsInFlight++;
+        callsStarted.inc();
+        ModelRequest request =
+                new ModelRequest(
+                        call.role(),
+                        PromptLibrary.render(
+                                state.strategy, call.role(), call.purpose(), call.inputs()),
+                        TEMPERATURE,
+                        MAX_TOKENS,
+                        new CallContext(
+                                state.question,
+                                state.strategy,
+                                call.purpose(),
+                                call.step(),
+                                call.attempt(),
+                                call.retry(),
+                                call.inputs()));
+        CompletableFuture<ModelCompletion> future;
+        try {
+            future = models.get(call.role()).complete(request);
+        } catch (RuntimeException e) {
+            future = CompletableFuture.failedFuture(e);
+        }
+        long seq = call.seq();
+        future.whenComplete(
+                (completion, error) -> {
+                    try {
+                        mailbox.execute(
+                                () -> onReply(key, seq, completion, error), "triad model reply");
+                    } catch (RejectedExecutionException closing) {
+                        // The task is shutting down; a restore makes the call again.
+                    }
+                });
+    }
+
+    /** Runs as a mail on the task thread. */
+    private void onReply(String key, long seq, ModelCompletion completion, Throwable error)
+            throws Exception {
+        callsInFlight--;
+        callsCompleted.inc();
+        setCurrentKey(key);
+        QuestionState state = states.value();
+        if (state != null && state.pending != null && state.pending.seq() == seq) {
+            apply(key, state, completion, error);
+        } // else stale: the question ended (deadline) or moved on
+        issueWaitingCalls();
+    }
+
+    private void apply(String key, QuestionState state, ModelCompletion completion, Throwable error)
+            throws Exception {
+        PendingCall call = state.pending;
+        String role = call.role().key();
+        if (error != null) {
+            Throwable cause = unwrap(error);
+            state.usage.merge(role, RoleUsage.ZERO.plus(0, 0, 0, 0), ReasoningOperator::sum);
+            boolean retriable = isRetriable(cause);
+            if (retriable && call.retry() + 1 < config.maxCallAttempts()) {
+                retry(key, state, call);
+                return;
+            }
+            finish(
+                    key,
+                    state,
+                    Status.FAILED,
+                    "the "
+                            + role
+                            + " model call ('"
+                            + call.purpose()
+                            + "', step "
+                            + call.step()
+                            + ") failed"
+                            + (retriable ? " " + (call.retry() + 1) + " times" : "")
+                            + ": "
+                            + cause.getMessage(),
+                    null);
+            return;
+        }
+        state.usage.merge(
+                role,
+                RoleUsage.ZERO.plus(
+                        completion.promptTokens(),
+                        completion.completionTokens(),
+                        completion.cachedTokens(),
+                        completion.latencyMs()),
+                ReasoningOperator::sum);
+        Decision next;
+        try {
+            ObjectNode reply = ReplyParser.parseObject(completion.text());
+            next = strategies.get(state.strategy).onReply(state, call, reply);
+        } catch (ReplyFormatException e) {
+            if (call.retry() < config.maxParseRetries()) {
+                retry(key, state, call);
+                return;
+            }
+            state.trace.add(
+                    new Step(
+                            call.step(),
+                            call.attempt(),
+                            state.subquestion,
+                            null,
+                            null,
+                            false,
+                            completion.text()));
+            finish(
+                    key,
+                    state,
+                    Status.FAILED,
+                    "the "
+                            + role
+                            + "'s reply to '"
+                            + call.purpose()
+                            + "' was not the JSON asked for after "
+                            + (call.retry() + 1)
+                            + " tries ("
+                            + e.getMessage()
+                            + "); the last raw reply is in the trace",
+                    null);
+            return;
+        }
+        state.pending = null;
+        act(key, state, next);
+    }
+
+    private void retry(String key, QuestionState state, PendingCall call) throws Exception {
+        state.pending = call.retried(++nextSeq);
+        state.callSeq = nextSeq;
+        states.update(state);
+        issueOrQueue(key, state, state.pending);
+    }
+
+    private void issueWaitingCalls() throws Exception {
+        while (callsInFlight < config.maxCallsInFlight() && !waitingForSlot.isEmpty()) {
+            WaitingCall waiting = waitingForSlot.poll();
+            setCurrentKey(waiting.key());
+            QuestionState state = states.value();
+            if (state != null && state.pending != null && state.pending.seq() == waiting.seq()) {
+                issue(waiting.key(), state, state.pending);
+            }
+        }
+    }
+
+    private void finish(
+            String key, QuestionState state, Status status, String reason, String answer)
+            throws Exception {
+        deadlines.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, state.deadline);
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        String gold = state.question.gold();
+        String normalized = Answers.normalize(answer);
+        Map<String, Object> simulator = simulatorByStrategy.get(state.strategy);
+        output.collect(
+                new StreamRecord<>(
+                        new Result(
+                                state.question.id(),
+                                state.strategy,
+                                status,
+                                reason,
+                                normalized,
+                                gold,
+                                gold == null ? null : Answers.matches(normalized, gold),
+                                simulator != null,
+                                simulator,
+                                modelsByStrategy.get(state.strategy),
+                                state.concepts.isEmpty() ? null : List.copyOf(state.concepts),
+                                List.copyOf(state.trace),
+                                new LinkedHashMap<>(state.usage),
+                                Math.max(0, now - state.startedAt),
+                                state.question.metadata())));
+        states.clear();
+        questionsInFlight--;
+        questionsFinished.inc();
+        startNextOfSameKey(key);
+    }
+
+    private void startNextOfSameKey(String key) throws Exception {
+        Iterable<ReasoningTask> queued = sameKeyQueue.get();
+        if (queued == null) {
+            return;
+        }
+        List<ReasoningTask> rest = new ArrayList<>();
+        queued.forEach(rest::add);
+        if (rest.isEmpty()) {
+            return;
+        }
+        ReasoningTask next = rest.remove(0);
+        if (rest.isEmpty()) {
+            sameKeyQueue.clear();
+        } else {
+            sameKeyQueue.update(rest);
+        }
+        start(key, next);
+    }
+
+    private static RoleUsage sum(RoleUsage a, RoleUsage b) {
+        return new RoleUsage(
+                a.calls() + b.calls(),
+                a.promptTokens() + b.promptTokens(),
+                a.completionTokens() + b.completionTokens(),
+                a.cachedTokens() + b.cachedTokens(),
+                a.latencyMs() + b.latencyMs());
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private static boolean isRetriable(Throwable cause) {
+        if (cause instanceof ModelCallException modelError) {
+            return modelError.retriable();
+        }
+        return cause instanceof TimeoutException || cause instanceof java.io.IOException;
+    }
+
+    /** A call that waits for a free slot under max-calls-in-flight. */
+    private record WaitingCall(String key, long seq) {}
+
+    // Visible for tests.
+    int questionsInFlight() {
+        return questionsInFlight;
+    }
+
+    int callsInFlight() {
+        return callsInFlight;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.triad.reasoning;
+
+/**
+ * A model reply that is not the JSON its prompt asked for. The operator asks again a bounded number
+ * of times, then ends the question FAILED with the raw reply in its trace.
+ */
+public class ReplyFormatException extends Exception {
+
+    private static final long serialVersionUID = 1L;
+
+    public ReplyFormatException(String message) {
+        super(message);
+    }
+}

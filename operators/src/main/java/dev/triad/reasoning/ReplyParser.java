@@ -1,0 +1,98 @@
+package dev.triad.reasoning;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * Finds the JSON object in a model's reply. Models wrap JSON in code fences, put a sentence before
+ * or after it, or write trailing commas; this takes the first balanced {@code {...}} that parses,
+ * leniently.
+ */
+public final class ReplyParser {
+
+    private static final ObjectMapper LENIENT =
+            JsonMapper.builder()
+                    .enable(JsonParser.Feature.ALLOW_TRAILING_COMMA)
+                    .enable(JsonParser.Feature.ALLOW_SINGLE_QUOTES)
+                    .enable(JsonParser.Feature.ALLOW_UNQUOTED_FIELD_NAMES)
+                    .build();
+
+    private ReplyParser() {}
+
+    /**
+     * The first JSON object in {@code text}.
+     *
+     * @throws ReplyFormatException when there is none
+     */
+    public static ObjectNode parseObject(String text) throws ReplyFormatException {
+        if (text == null || text.isBlank()) {
+            throw new ReplyFormatException("the reply is empty; expected a JSON object");
+        }
+        int from = text.indexOf('{');
+        while (from >= 0) {
+            int end = matchingBrace(text, from);
+            if (end < 0) {
+                break;
+            }
+            try {
+                JsonNode node = LENIENT.readTree(text.substring(from, end + 1));
+                if (node instanceof ObjectNode object) {
+                    return object;
+                }
+            } catch (JsonProcessingException e) {
+                // not this one; try the next opening brace
+            }
+            from = text.indexOf('{', from + 1);
+        }
+        throw new ReplyFormatException("the reply holds no JSON object");
+    }
+
+    /** Index of the brace closing the one at {@code open}, skipping strings; -1 if none. */
+    private static int matchingBrace(String text, int open) {
+        int depth = 0;
+        boolean inString = false;
+        char quote = 0;
+        for (int i = open; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (inString) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == quote) {
+                    inString = false;
+                }
+            } else if (c == '"' || c == '\'') {
+                inString = true;
+                quote = c;
+            } else if (c == '{') {
+                depth++;
+            } else if (c == '}') {
+                depth--;
+                if (depth == 0) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A required text field of a reply (numbers are accepted and written as text).
+     *
+     * @throws ReplyFormatException naming the field when it is missing or empty
+     */
+    public static String requireText(ObjectNode reply, String field) throws ReplyFormatException {
+        JsonNode node = reply.get(field);
+        if (node == null || node.isNull() || node.isContainerNode()) {
+            throw new ReplyFormatException("the reply has no '" + field + "' field");
+        }
+        String text = node.asText().trim();
+        if (text.isEmpty()) {
+            throw new ReplyFormatException("the reply's '" + field + "' field is empty");
+        }
+        return text;
+    }
+}

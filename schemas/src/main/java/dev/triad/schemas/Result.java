@@ -1,0 +1,43 @@
+package dev.triad.schemas;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of running one strategy on one question. Mirrors {@code schemas/result.schema.json};
+ * the field names are part of the contract.
+ *
+ * @param id the question id
+ * @param strategy {@code lm2}, {@code cot}, {@code plan-solve}, ...
+ * @param status how it ended
+ * @param reason why it ended UNSOLVED or FAILED; {@code null} when SOLVED
+ * @param answer the normalised final answer, or {@code null}
+ * @param gold the gold answer when the input had one
+ * @param correct whether {@code answer} matches {@code gold}; {@code null} without gold
+ * @param simulated whether any role was served by a simulated model
+ * @param simulator the simulator's settings when {@code simulated}, otherwise {@code null}
+ * @param models role to model binding, e.g. {@code solver -> sim:oracle}
+ * @param concepts the concepts the decomposer listed (lm2)
+ * @param steps every attempt at every step, in order
+ * @param usage role to usage
+ * @param latencyMs wall time from the question's start to its end, in milliseconds
+ * @param metadata fields kept from the input
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Result(
+        String id,
+        String strategy,
+        Status status,
+        String reason,
+        String answer,
+        String gold,
+        Boolean correct,
+        boolean simulated,
+        Map<String, Object> simulator,
+        Map<String, String> models,
+        List<String> concepts,
+        List<Step> steps,
+        Map<String, RoleUsage> usage,
+        long latencyMs,
+        Map<String, String> metadata) {}
