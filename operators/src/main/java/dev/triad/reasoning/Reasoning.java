@@ -72,8 +72,13 @@ public final class Reasoning implements Serializable {
                 .name("fan out per strategy")
                 .uid(FAN_OUT_UID)
                 .keyBy(ReasoningTask::key, Types.STRING)
-                .transform("reasoning", JsonTypeInfo.RESULT, new ReasoningOperatorFactory(config))
+                .transform("reasoning", JsonTypeInfo.RESULT, operatorFactory())
                 .uid(UID);
+    }
+
+    /** The operator factory, for jobs that wire the keyed stream themselves and for tests. */
+    ReasoningOperatorFactory operatorFactory() {
+        return new ReasoningOperatorFactory(config);
     }
 
     /** The strategies this pipeline runs, in order. */

@@ -1,0 +1,108 @@
+package dev.triad.reasoning;
+
+import dev.triad.model.AsyncChatModel;
+import dev.triad.model.ModelBinding;
+import dev.triad.model.ModelCompletion;
+import dev.triad.model.ModelRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+/**
+ * A test model: records every request with its future, and the test decides when and how each one
+ * completes. An optional responder answers automatically on the calling thread.
+ */
+final class ScriptedModel implements AsyncChatModel {
+
+    private static final Map<String, ScriptedModel> REGISTRY = new ConcurrentHashMap<>();
+
+    /** One request and the future the operator waits on. */
+    record Call(ModelRequest request, CompletableFuture<ModelCompletion> future) {
+        String purpose() {
+            return request.context().purpose();
+        }
+
+        String questionId() {
+            return request.context().questionId();
+        }
+
+        void reply(String text) {
+            future.complete(completion(text));
+        }
+    }
+
+    private final List<Call> calls = new ArrayList<>();
+    private volatile Function<ModelRequest, String> responder;
+    private volatile boolean closed;
+
+    static ModelCompletion completion(String text) {
+        return new ModelCompletion(text, 10, 5, 0, 7, "scripted");
+    }
+
+    @Override
+    public synchronized CompletableFuture<ModelCompletion> complete(ModelRequest request) {
+        CompletableFuture<ModelCompletion> future = new CompletableFuture<>();
+        calls.add(new Call(request, future));
+        Function<ModelRequest, String> auto = responder;
+        if (auto != null) {
+            future.complete(completion(auto.apply(request)));
+        }
+        return future;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    synchronized List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    synchronized Call last() {
+        return calls.get(calls.size() - 1);
+    }
+
+    synchronized List<Call> open() {
+        List<Call> open = new ArrayList<>();
+        for (Call call : calls) {
+            if (!call.future().isDone()) {
+                open.add(call);
+            }
+        }
+        return open;
+    }
+
+    /** Answers every later request (and none made before) with {@code responder}. */
+    ScriptedModel answering(Function<ModelRequest, String> responder) {
+        this.responder = responder;
+        return this;
+    }
+
+    /** A serialisable binding that hands out this model (looked up by id in this JVM). */
+    ModelBinding binding() {
+        String id = UUID.randomUUID().toString();
+        REGISTRY.put(id, this);
+        return new Binding(id);
+    }
+
+    private record Binding(String id) implements ModelBinding {
+        @Override
+        public AsyncChatModel open(int subtaskIndex) {
+            return REGISTRY.get(id);
+        }
+
+        @Override
+        public String describe() {
+            return "scripted";
+        }
+    }
+}
