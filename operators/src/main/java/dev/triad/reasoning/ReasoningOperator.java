@@ -417,9 +417,10 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 retry(key, state, call);
                 return;
             }
+            // Calls outside steps (cot, plan, final) are recorded at the step they stopped at.
             state.trace.add(
                     new Step(
-                            call.step(),
+                            call.step() > 0 ? call.step() : state.step,
                             call.attempt(),
                             state.subquestion,
                             null,

@@ -1,8 +1,15 @@
 package dev.triad.reasoning;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
 import dev.triad.model.Role;
+import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.Result;
+import dev.triad.schemas.Schemas;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
@@ -83,8 +90,22 @@ final class OperatorFixture implements AutoCloseable {
         return (ReasoningOperator) harness.getOneInputOperator();
     }
 
+    /** Closes the harness after checking every result it produced against the contract. */
     @Override
     public void close() throws Exception {
-        harness.close();
+        try {
+            for (Result result : results()) {
+                String json = Json.write(result);
+                assertThat(RESULT_SCHEMA.validate(Json.mapper().readTree(json)))
+                        .as("result.schema.json violations of %s", json)
+                        .isEmpty();
+            }
+        } finally {
+            harness.close();
+        }
     }
+
+    private static final JsonSchema RESULT_SCHEMA =
+            JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                    .getSchema(Schemas.text(Schemas.RESULT));
 }

@@ -64,7 +64,7 @@ final class InputRecord {
         if (node == null || !node.isObject()) {
             throw new MappingException(
                     MappingException.PARSE,
-                    where + " is a JSON " + typeOf(node) + ", not an object." + fix);
+                    where + " is JSON but " + typeOf(node) + ", not an object." + fix);
         }
         return new InputRecord(node, source, line, mapping);
     }
@@ -134,7 +134,7 @@ final class InputRecord {
         return error(
                 "field '"
                         + name
-                        + "' is a "
+                        + "' is "
                         + typeOf(value)
                         + " ("
                         + quote(value.toString())
@@ -161,7 +161,12 @@ final class InputRecord {
                 : oneLine.substring(0, QUOTE_LIMIT) + "...";
     }
 
+    /** "a string", "an array", ... */
     private static String typeOf(JsonNode value) {
-        return value == null ? "nothing" : value.getNodeType().name().toLowerCase(Locale.ROOT);
+        if (value == null) {
+            return "nothing";
+        }
+        String type = value.getNodeType().name().toLowerCase(Locale.ROOT);
+        return (type.startsWith("a") || type.startsWith("o") ? "an " : "a ") + type;
     }
 }

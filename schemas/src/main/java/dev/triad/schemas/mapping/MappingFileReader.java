@@ -52,7 +52,11 @@ final class MappingFileReader {
         try {
             root = YAML.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw fail("not valid YAML: " + e.getOriginalMessage() + "; fix the file");
+            // snakeyaml's messages span lines (with a caret under the column); keep one line.
+            throw fail(
+                    "not valid YAML: "
+                            + e.getOriginalMessage().replaceAll("\\s*\\R\\s*", " ").strip()
+                            + "; fix the file");
         }
         if (root == null || !root.isObject()) {
             throw fail(

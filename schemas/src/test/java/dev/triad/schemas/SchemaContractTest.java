@@ -1,0 +1,365 @@
+package dev.triad.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The JSON Schema files and the Java records describe the same JSON: records written by {@link
+ * Json} validate, records that break the contract do not, and records survive a round trip.
+ */
+class SchemaContractTest {
+
+    private static final JsonSchemaFactory FACTORY =
+            JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
+
+    // ---- the files -------------------------------------------------------------------------
+
+    @Test
+    void everySchemaIsADraft202012DocumentOnTheClasspath() throws Exception {
+        assertThat(Schemas.names()).containsExactly("question", "result", "dead-letter");
+        for (String name : Schemas.names()) {
+            assertThat(Schemas.url(name).toString()).endsWith("schemas/" + name + ".schema.json");
+            JsonNode schema = Json.mapper().readTree(Schemas.text(name));
+            assertThat(schema.path("$schema").asText())
+                    .isEqualTo("https://json-schema.org/draft/2020-12/schema");
+            assertThat(FACTORY.getSchema(Schemas.text(name))).isNotNull();
+        }
+    }
+
+    @Test
+    void unknownSchemaNameSaysWhichNamesExist() {
+        assertThatThrownBy(() -> Schemas.text("results"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'results'")
+                .hasMessageContaining("question, result, dead-letter");
+    }
+
+    @Test
+    void enumsInTheSchemaAreExactlyTheJavaEnums() throws Exception {
+        JsonNode result = Json.mapper().readTree(Schemas.text(Schemas.RESULT));
+        assertThat(strings(result.at("/properties/status/enum")))
+                .containsExactlyElementsOf(
+                        Arrays.stream(Status.values()).map(Status::name).toList());
+        assertThat(strings(result.at("/$defs/verdict/properties/class/enum")))
+                .containsExactlyElementsOf(
+                        Arrays.stream(VerifierClass.values())
+                                .map(VerifierClass::wireName)
+                                .toList());
+    }
+
+    // ---- Result ----------------------------------------------------------------------------
+
+    @Test
+    void solvedResultWithStepsAndVerdictsIsValid() {
+        String json = Json.write(solved());
+
+        assertThat(validate(Schemas.RESULT, json)).isEmpty();
+        assertThat(json)
+                .contains("\"status\":\"SOLVED\"")
+                .contains("\"verdict\":{\"class\":\"conceptual_mistake\"")
+                .contains("\"promptTokens\":410")
+                .doesNotContain("\"reason\"")
+                .doesNotContain("\"raw\"")
+                .doesNotContain("null");
+    }
+
+    @Test
+    void failedResultWithRawReplyAndNoGoldIsValid() {
+        String json = Json.write(failed());
+
+        assertThat(validate(Schemas.RESULT, json)).isEmpty();
+        assertThat(json)
+                .contains("\"status\":\"FAILED\"")
+                .contains("\"raw\":\"I think the answer")
+                .doesNotContain("\"gold\"")
+                .doesNotContain("\"correct\"")
+                .doesNotContain("\"answer\"")
+                .doesNotContain("null");
+    }
+
+    @Test
+    void everyVerifierClassIsValidAndAVerdictWithoutExplanationOmitsIt() {
+        for (VerifierClass c : VerifierClass.values()) {
+            Result r =
+                    withSteps(List.of(new Step(1, 1, "q", "a", new Verdict(c, null), true, null)));
+            assertThat(validate(Schemas.RESULT, Json.write(r))).as(c.wireName()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"id", "strategy", "status", "simulated", "steps", "usage"})
+    void resultWithoutARequiredFieldIsInvalid(String field) {
+        ObjectNode json = tree(solved());
+        json.remove(field);
+
+        assertThat(messages(validate(Schemas.RESULT, json))).anyMatch(m -> m.contains(field));
+    }
+
+    @Test
+    void resultWithAnUnknownStatusIsInvalid() {
+        ObjectNode json = tree(solved());
+        json.put("status", "DONE");
+
+        assertThat(messages(validate(Schemas.RESULT, json))).anyMatch(m -> m.contains("status"));
+    }
+
+    @Test
+    void resultsThatBreakOtherRulesAreInvalid() {
+        assertInvalid(Schemas.RESULT, solved(), j -> j.put("simulated", "yes"), "simulated");
+        assertInvalid(Schemas.RESULT, solved(), j -> j.put("strategy", ""), "strategy");
+        assertInvalid(Schemas.RESULT, solved(), j -> j.put("latencyMs", -1), "latencyMs");
+        assertInvalid(Schemas.RESULT, solved(), j -> j.put("verifierClass", "x"), "verifierClass");
+        assertInvalid(Schemas.RESULT, failed(), j -> j.remove("reason"), "reason");
+        assertInvalid(Schemas.RESULT, solved(), j -> j.remove("gold"), "gold");
+        assertInvalid(
+                Schemas.RESULT,
+                solved(),
+                j -> ((ObjectNode) j.at("/steps/0/verdict")).put("class", "typo_mistake"),
+                "class");
+        assertInvalid(
+                Schemas.RESULT,
+                solved(),
+                j -> ((ObjectNode) j.at("/steps/0")).put("index", 0),
+                "index");
+        assertInvalid(
+                Schemas.RESULT,
+                solved(),
+                j -> ((ObjectNode) j.at("/usage/solver")).remove("cachedTokens"),
+                "cachedTokens");
+        assertInvalid(
+                Schemas.RESULT,
+                solved(),
+                j -> ((ObjectNode) j.at("/metadata")).put("level", 2),
+                "level");
+    }
+
+    @Test
+    void resultsSurviveARoundTrip() {
+        for (Result r : List.of(solved(), failed())) {
+            assertThat(Json.read(Json.write(r), Result.class)).isEqualTo(r);
+        }
+    }
+
+    // ---- Question --------------------------------------------------------------------------
+
+    @Test
+    void questionsAreValidAndSurviveARoundTrip() {
+        Question full =
+                new Question(
+                        "gen-7",
+                        "Tom has 3 apples and buys 4 more. How many apples does he have?",
+                        "7",
+                        List.of(new GoldStep("How many apples does Tom buy?", "4")),
+                        Map.of("generator", "arithmetic", "seed", "42"));
+        Question bare = Question.of("test.jsonl:1", "What is 2 + 2?");
+
+        for (Question q : List.of(full, bare)) {
+            String json = Json.write(q);
+            assertThat(validate(Schemas.QUESTION, json)).as(json).isEmpty();
+            assertThat(Json.read(json, Question.class)).isEqualTo(q);
+        }
+        assertThat(Json.write(bare)).doesNotContain("gold");
+    }
+
+    @Test
+    void questionsThatBreakTheContractAreInvalid() {
+        Question q = new Question("q1", "text", "1", List.of(new GoldStep("s", "1")), Map.of());
+        assertInvalid(Schemas.QUESTION, q, j -> j.remove("text"), "text");
+        assertInvalid(Schemas.QUESTION, q, j -> j.remove("id"), "id");
+        assertInvalid(Schemas.QUESTION, q, j -> j.put("text", ""), "text");
+        assertInvalid(Schemas.QUESTION, q, j -> j.put("gold", 1), "gold");
+        assertInvalid(
+                Schemas.QUESTION,
+                q,
+                j -> ((ObjectNode) j.at("/goldSteps/0")).remove("answer"),
+                "answer");
+    }
+
+    // ---- DeadLetter ------------------------------------------------------------------------
+
+    @Test
+    void deadLettersAreValidAndSurviveARoundTrip() {
+        for (String stage : List.of("parse", "map", "validate", "dedupe")) {
+            DeadLetter d =
+                    new DeadLetter(
+                            "{\"question\": ",
+                            "test.jsonl line 3 is not valid JSON",
+                            stage,
+                            "test.jsonl:3");
+            String json = Json.write(d);
+            assertThat(validate(Schemas.DEAD_LETTER, json)).as(stage).isEmpty();
+            assertThat(Json.read(json, DeadLetter.class)).isEqualTo(d);
+        }
+    }
+
+    @Test
+    void deadLettersThatBreakTheContractAreInvalid() {
+        DeadLetter d = new DeadLetter("x", "not JSON", "parse", "in.jsonl:1");
+        assertInvalid(Schemas.DEAD_LETTER, d, j -> j.put("stage", "decode"), "stage");
+        assertInvalid(Schemas.DEAD_LETTER, d, j -> j.remove("source"), "source");
+        assertInvalid(Schemas.DEAD_LETTER, d, j -> j.putNull("raw"), "raw");
+    }
+
+    // ---- records ---------------------------------------------------------------------------
+
+    private static Result solved() {
+        Map<String, Object> simulator = new LinkedHashMap<>();
+        simulator.put("profile", "oracle");
+        simulator.put("seed", 7);
+        simulator.put("errorRate", 0.2);
+        return new Result(
+                "test.jsonl:1",
+                "lm2",
+                Status.SOLVED,
+                null,
+                "18",
+                "18",
+                true,
+                true,
+                simulator,
+                Map.of(
+                        "decomposer",
+                        "sim:oracle",
+                        "solver",
+                        "sim:oracle",
+                        "verifier",
+                        "sim:oracle"),
+                List.of("subtraction", "multiplication"),
+                List.of(
+                        new Step(
+                                1,
+                                1,
+                                "How many eggs are left?",
+                                "13",
+                                new Verdict(
+                                        VerifierClass.CONCEPTUAL_MISTAKE,
+                                        "Forgot the four used for muffins."),
+                                false,
+                                null),
+                        new Step(
+                                1,
+                                2,
+                                "How many eggs does Janet sell?",
+                                "9",
+                                new Verdict(VerifierClass.NO_MISTAKE, "16 - 3 - 4 = 9."),
+                                true,
+                                null),
+                        new Step(
+                                2,
+                                1,
+                                "How much does she make?",
+                                "18",
+                                new Verdict(VerifierClass.NO_MISTAKE, "9 * 2 = 18."),
+                                true,
+                                null)),
+                Map.of(
+                        "decomposer", new RoleUsage(3, 900, 120, 400, 300),
+                        "solver", new RoleUsage(3, 410, 90, 200, 520),
+                        "verifier", new RoleUsage(3, 700, 60, 350, 210)),
+                1234,
+                Map.of("subject", "Prealgebra", "level", "2"));
+    }
+
+    private static Result failed() {
+        return new Result(
+                "test.jsonl:2",
+                "cot",
+                Status.FAILED,
+                "solver reply could not be parsed after 2 attempts",
+                null,
+                null,
+                null,
+                false,
+                null,
+                Map.of("solver", "openai:http://localhost:8000#qwen"),
+                null,
+                List.of(
+                        new Step(
+                                1,
+                                1,
+                                null,
+                                null,
+                                null,
+                                false,
+                                "I think the answer is... <truncated>")),
+                Map.of("solver", new RoleUsage(2, 300, 50, 0, 900)),
+                950,
+                null);
+    }
+
+    private static Result withSteps(List<Step> steps) {
+        return new Result(
+                "q",
+                "lm2",
+                Status.SOLVED,
+                null,
+                "1",
+                null,
+                null,
+                false,
+                null,
+                null,
+                null,
+                steps,
+                Map.of(),
+                1,
+                null);
+    }
+
+    // ---- validation ------------------------------------------------------------------------
+
+    private static Set<ValidationMessage> validate(String schema, String json) {
+        try {
+            return validate(schema, Json.mapper().readTree(json));
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    private static Set<ValidationMessage> validate(String schema, JsonNode json) {
+        JsonSchema compiled = FACTORY.getSchema(Schemas.text(schema));
+        return compiled.validate(json);
+    }
+
+    private static void assertInvalid(
+            String schema, Object record, Consumer<ObjectNode> breakIt, String mentioned) {
+        ObjectNode json = tree(record);
+        breakIt.accept(json);
+        assertThat(validate(schema, tree(record))).as("unbroken " + schema).isEmpty();
+        assertThat(messages(validate(schema, json)))
+                .as("%s broken: %s", schema, json)
+                .isNotEmpty()
+                .anyMatch(m -> m.contains(mentioned));
+    }
+
+    private static ObjectNode tree(Object record) {
+        return (ObjectNode) Json.mapper().valueToTree(record);
+    }
+
+    private static List<String> messages(Set<ValidationMessage> errors) {
+        return errors.stream().map(ValidationMessage::getMessage).toList();
+    }
+
+    private static List<String> strings(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}
