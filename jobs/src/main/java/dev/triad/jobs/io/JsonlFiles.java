@@ -19,7 +19,8 @@ import org.apache.flink.connector.file.src.FileSource;
  * files) and counts input lines up front for progress reporting.
  *
  * <p>Which files are read follows Flink's defaults: a folder is read recursively, and files whose
- * names start with {@code .} or {@code _} are skipped (they are in-progress or marker files).
+ * names start with {@code .} or {@code _} are skipped (they are in-progress or marker files). Files
+ * are read one after another in path order ({@link InOrderSplitAssigner}).
  */
 public final class JsonlFiles {
 
@@ -31,18 +32,21 @@ public final class JsonlFiles {
      * @param input a file or a folder
      */
     public static FileSource<SourceLine> source(Path input) {
-        return FileSource.forBulkFileFormat(new JsonlLineFormat(), flinkPath(input)).build();
+        return FileSource.forBulkFileFormat(new JsonlLineFormat(), flinkPath(input))
+                .setSplitAssigner(InOrderSplitAssigner.provider())
+                .build();
     }
 
     /**
-     * An unbounded source watching a folder: files present at the start and every file added
-     * later are read once each.
+     * An unbounded source watching a folder: files present at the start and every file added later
+     * are read once each.
      *
      * @param folder the folder to watch
      * @param discoveryInterval how often to look for new files
      */
     public static FileSource<SourceLine> watching(Path folder, Duration discoveryInterval) {
         return FileSource.forBulkFileFormat(new JsonlLineFormat(), flinkPath(folder))
+                .setSplitAssigner(InOrderSplitAssigner.provider())
                 .monitorContinuously(discoveryInterval)
                 .build();
     }
@@ -52,8 +56,8 @@ public final class JsonlFiles {
     }
 
     /**
-     * The files a source on {@code input} reads, in name order: the file itself, or the
-     * non-hidden files under the folder.
+     * The files a source on {@code input} reads, in name order: the file itself, or the non-hidden
+     * files under the folder.
      */
     public static List<Path> inputFiles(Path input) {
         if (!Files.isDirectory(input)) {
@@ -82,8 +86,8 @@ public final class JsonlFiles {
     }
 
     /**
-     * Counts the non-blank lines of a file or folder (what the job will turn into questions or
-     * dead letters). Reads bytes only, so it is fast; {@code .gz} files are decompressed.
+     * Counts the non-blank lines of a file or folder (what the job will turn into questions or dead
+     * letters). Reads bytes only, so it is fast; {@code .gz} files are decompressed.
      */
     public static long countLines(Path input) {
         long total = 0;

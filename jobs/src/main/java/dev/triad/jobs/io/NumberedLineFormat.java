@@ -2,7 +2,6 @@ package dev.triad.jobs.io;
 
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -16,7 +15,7 @@ import org.apache.flink.core.fs.FSDataInputStream;
  *
  * <p>Checkpoints: the reader reports no byte position, so Flink's {@code StreamFormatAdapter}
  * records "N lines after the start of the file" and, on restore, re-opens the file and skips N
- * lines through {@link Reader#read()}. Skipped lines are counted like any other, so the line
+ * lines through {@code Reader#read()}. Skipped lines are counted like any other, so the line
  * numbers after a restore are the same as in an uninterrupted read. The price is re-reading the
  * file up to the checkpointed line, which is cheap next to the model calls each line leads to.
  * Files are therefore not splittable: one reader reads one file.
@@ -44,14 +43,14 @@ final class NumberedLineFormat extends SimpleStreamFormat<NumberedLineFormat.Num
 
         private static final int BUFFER_CHARS = 8192;
 
-        private final Reader in;
+        private final java.io.Reader in;
         private final char[] buffer = new char[BUFFER_CHARS];
         private int position;
         private int limit;
         private boolean endOfStream;
         private long lineNumber;
 
-        LineReader(Reader in) {
+        LineReader(java.io.Reader in) {
             this.in = in;
         }
 

@@ -14,16 +14,17 @@ import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.OnCheckpointRollingPolicy;
 
 /**
  * Where a run writes: {@code DIR/results.jsonl} and {@code DIR/dead-letters.jsonl}.
  *
  * <p>While the job runs, its {@code FileSink}s write exactly-once part files under {@code
  * DIR/parts/results/} and {@code DIR/parts/dead-letters/}; a part becomes visible when the
- * checkpoint after it completes (in-progress parts are hidden, their names start with a dot).
- * After a bounded run, {@link #merge()} concatenates the committed parts into the two files (both
- * always exist, even when empty) and removes {@code DIR/parts}. A watched-folder run never ends,
- * so its results stay in the part files.
+ * checkpoint after it completes (parts roll at every checkpoint; in-progress parts are hidden,
+ * their names start with a dot). After a bounded run, {@link #merge()} concatenates the committed
+ * parts into the two files (both always exist, even when empty) and removes {@code DIR/parts}. A
+ * watched-folder run never ends, so its results stay in the part files.
  */
 public final class OutputLayout {
 
@@ -99,9 +100,11 @@ public final class OutputLayout {
     public static <T> FileSink<T> jsonLinesSink(Path folder) {
         Encoder<T> encoder = new JsonLineEncoder<>();
         return FileSink.forRowFormat(
-                        new org.apache.flink.core.fs.Path(folder.toAbsolutePath().toUri()),
-                        encoder)
+                        new org.apache.flink.core.fs.Path(folder.toAbsolutePath().toUri()), encoder)
                 .withBucketAssigner(new BasePathBucketAssigner<>())
+                // A part per checkpoint: results become visible at every checkpoint, which is
+                // what a watched-folder run that never ends needs.
+                .withRollingPolicy(OnCheckpointRollingPolicy.build())
                 .withOutputFileConfig(
                         OutputFileConfig.builder()
                                 .withPartPrefix("part")
@@ -143,7 +146,8 @@ public final class OutputLayout {
                 Files.copy(part, out);
             }
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void deleteRecursively(Path root) throws IOException {

@@ -1,9 +1,8 @@
 package dev.triad.jobs.io;
 
 /**
- * One line of an input file with where it came from: the file's name and the line's 1-based
- * number. Dead letters cite {@link #source()}; mappings without an id field number questions by
- * it.
+ * One line of an input file with where it came from: the file's name and the line's 1-based number.
+ * Dead letters cite {@link #source()}; mappings without an id field number questions by it.
  *
  * @param file the file's name (without its folder)
  * @param line the line number, from 1; blank lines are counted too, as editors count them

@@ -1,0 +1,198 @@
+package dev.triad.jobs;
+
+import dev.triad.jobs.io.SourceLine;
+import dev.triad.jobs.parse.DedupeFunction;
+import dev.triad.jobs.parse.ParseQuestionsFunction;
+import dev.triad.jobs.parse.ParsedQuestion;
+import dev.triad.jobs.parse.QuestionParser;
+import dev.triad.reasoning.Reasoning;
+import dev.triad.schemas.DeadLetter;
+import dev.triad.schemas.Question;
+import dev.triad.schemas.Result;
+import dev.triad.serde.JsonTypeInfo;
+import java.util.Objects;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Triad's job: input lines in, one result per (question, strategy) out, bad lines to dead letters.
+ *
+ * <pre>
+ * source ─→ parse + map + validate (parallelism 1, --limit) ──bad──→ dead letters sink
+ *        ─→ keyBy(id) dedupe ──duplicate──→ dead letters sink
+ *        ─→ Reasoning (fan out per strategy, keyBy(id, strategy), ReasoningOperator) ─→ results sink
+ * </pre>
+ *
+ * <p>Source and sinks are arguments, so tests and other entry points wire their own; {@link #main}
+ * runs the production wiring (JSONL files in, JSONL files out) through {@code triad run}. Every
+ * operator is named and has a stable uid (the constants below), so savepoints stay compatible
+ * across versions. A bad record never fails the job: it becomes a {@link DeadLetter}.
+ */
+public final class TriadJob {
+
+    /** Uid of the source. */
+    public static final String SOURCE_UID = "triad-source";
+
+    /** Uid of parse + map + validate. */
+    public static final String PARSE_UID = "triad-parse";
+
+    /** Uid of the duplicate-id filter. */
+    public static final String DEDUPE_UID = "triad-dedupe";
+
+    /** Uid of the results sink. */
+    public static final String RESULTS_SINK_UID = "triad-results-sink";
+
+    /** Uid of the dead-letter sink. */
+    public static final String DEAD_LETTERS_SINK_UID = "triad-dead-letters-sink";
+
+    private final Source<SourceLine, ?, ?> source;
+    private final QuestionParser parser;
+    private final long limit;
+    private final Reasoning reasoning;
+    private final Sink<Result> results;
+    private final Sink<DeadLetter> deadLetters;
+
+    TriadJob(
+            Source<SourceLine, ?, ?> source,
+            QuestionParser parser,
+            long limit,
+            Reasoning reasoning,
+            Sink<Result> results,
+            Sink<DeadLetter> deadLetters) {
+        this.source = source;
+        this.parser = parser;
+        this.limit = limit;
+        this.reasoning = reasoning;
+        this.results = results;
+        this.deadLetters = deadLetters;
+    }
+
+    /** A builder; source, parser, reasoning and both sinks are required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs {@code triad run} with these arguments: the production wiring. */
+    public static void main(String[] args) {
+        String[] run = new String[args.length + 1];
+        run[0] = "run";
+        System.arraycopy(args, 0, run, 1, args.length);
+        TriadCli.main(run);
+    }
+
+    /** Adds the job's operators to {@code env}; call {@code execute} on it afterwards. */
+    public void addTo(StreamExecutionEnvironment env) {
+        SingleOutputStreamOperator<ParsedQuestion> parsed =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "jsonl source")
+                        .uid(SOURCE_UID)
+                        // One reader: files are read in a fixed order, so --limit is deterministic.
+                        .setParallelism(1)
+                        .process(new ParseQuestionsFunction(parser, limit))
+                        .returns(JsonTypeInfo.immutable(ParsedQuestion.class))
+                        .name("parse + map + validate")
+                        .uid(PARSE_UID)
+                        .setParallelism(1);
+
+        SingleOutputStreamOperator<Question> questions =
+                parsed.keyBy(TriadJob::questionId, Types.STRING)
+                        .process(new DedupeFunction())
+                        .returns(JsonTypeInfo.QUESTION)
+                        .name("drop duplicate ids")
+                        .uid(DEDUPE_UID);
+
+        DataStream<Result> out = reasoning.apply(questions);
+        out.sinkTo(results).name("results sink").uid(RESULTS_SINK_UID);
+
+        parsed.getSideOutput(ParseQuestionsFunction.DEAD_LETTERS)
+                .union(questions.getSideOutput(DedupeFunction.DUPLICATES))
+                .sinkTo(deadLetters)
+                .name("dead letters sink")
+                .uid(DEAD_LETTERS_SINK_UID);
+    }
+
+    /** Adds the job to {@code env} and runs it to the end (bounded sources) or until cancelled. */
+    public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName)
+            throws Exception {
+        addTo(env);
+        return env.execute(jobName);
+    }
+
+    private static String questionId(ParsedQuestion parsed) {
+        return parsed.question().id();
+    }
+
+    /** Builds a {@link TriadJob}; {@link #build()} checks that nothing required is missing. */
+    public static final class Builder {
+
+        private Source<SourceLine, ?, ?> source;
+        private QuestionParser parser;
+        private long limit = ParseQuestionsFunction.NO_LIMIT;
+        private Reasoning reasoning;
+        private Sink<Result> results;
+        private Sink<DeadLetter> deadLetters;
+
+        private Builder() {}
+
+        /** Input lines, e.g. {@link dev.triad.jobs.io.JsonlFiles#source}. */
+        public Builder source(Source<SourceLine, ?, ?> source) {
+            this.source = source;
+            return this;
+        }
+
+        /** How lines become questions (mapping and the question-size limit). */
+        public Builder parser(QuestionParser parser) {
+            this.parser = parser;
+            return this;
+        }
+
+        /** Keep only the first {@code limit} questions. */
+        public Builder limit(long limit) {
+            this.limit = limit;
+            return this;
+        }
+
+        /** The strategies, models and caps. */
+        public Builder reasoning(Reasoning reasoning) {
+            this.reasoning = reasoning;
+            return this;
+        }
+
+        /** Where results go, e.g. {@link dev.triad.jobs.io.OutputLayout#resultsSink()}. */
+        public Builder results(Sink<Result> results) {
+            this.results = results;
+            return this;
+        }
+
+        /** Where dead letters go. */
+        public Builder deadLetters(Sink<DeadLetter> deadLetters) {
+            this.deadLetters = deadLetters;
+            return this;
+        }
+
+        /**
+         * Checks the settings and builds.
+         *
+         * @throws IllegalArgumentException when the limit is below 1
+         * @throws NullPointerException naming a required part that was not set
+         */
+        public TriadJob build() {
+            Objects.requireNonNull(source, "source is required: call source(...)");
+            Objects.requireNonNull(parser, "parser is required: call parser(...)");
+            Objects.requireNonNull(reasoning, "reasoning is required: call reasoning(...)");
+            Objects.requireNonNull(results, "results sink is required: call results(...)");
+            Objects.requireNonNull(
+                    deadLetters, "dead-letter sink is required: call deadLetters(...)");
+            if (limit < 1) {
+                throw new IllegalArgumentException(
+                        "limit must be at least 1, was " + limit + "; leave it unset for no limit");
+            }
+            return new TriadJob(source, parser, limit, reasoning, results, deadLetters);
+        }
+    }
+}

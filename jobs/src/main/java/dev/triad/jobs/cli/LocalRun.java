@@ -1,0 +1,222 @@
+package dev.triad.jobs.cli;
+
+import dev.triad.jobs.TriadJob;
+import dev.triad.jobs.io.JsonlFiles;
+import dev.triad.jobs.io.OutputLayout;
+import dev.triad.jobs.io.SourceLine;
+import dev.triad.jobs.parse.QuestionParser;
+import dev.triad.jobs.progress.ProgressLine;
+import dev.triad.jobs.progress.ProgressMetrics;
+import dev.triad.model.Role;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.TimeUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one {@code triad run} (or the demo) to its end: wires {@link TriadJob} with JSONL files in
+ * and out, starts it (on an embedded MiniCluster when launched with {@code java}, on the cluster
+ * when submitted with {@code flink run}), draws progress on stderr from the operator's metrics,
+ * merges the part files and prints the summary on stdout.
+ */
+public final class LocalRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
+
+    /** Checkpoint interval of a run: FileSink makes part files visible on checkpoints. */
+    public static final long CHECKPOINT_INTERVAL_MS = 2_000;
+
+    private final RunSettings settings;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    /**
+     * @param settings resolved options
+     * @param out where the summary goes
+     * @param err where progress goes
+     */
+    public LocalRun(RunSettings settings, PrintStream out, PrintStream err) {
+        this.settings = settings;
+        this.out = out;
+        this.err = err;
+    }
+
+    /**
+     * Runs the job and prints the summary.
+     *
+     * @return {@link ExitCodes#OK}
+     * @throws UsageException when the output folder cannot be prepared
+     * @throws JobFailedException when the job failed
+     */
+    public int execute() throws UsageException, JobFailedException {
+        OutputLayout layout = OutputLayout.in(settings.output());
+        try {
+            layout.prepare();
+        } catch (IOException e) {
+            throw new UsageException(
+                    "--output "
+                            + settings.output()
+                            + " cannot be used ("
+                            + e
+                            + "). Give a folder you can write to.",
+                    e);
+        }
+        long total = -1;
+        if (!settings.watch()) {
+            long lines = JsonlFiles.countLines(settings.input());
+            total = Math.min(lines, settings.limit()) * settings.strategies().size();
+        }
+
+        Configuration conf = new Configuration();
+        // A failing job is a bug to report, not something to retry on a laptop.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        ProgressMetrics metrics = ProgressMetrics.register(conf);
+        try {
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            env.setParallelism(settings.parallelism());
+            env.enableCheckpointing(CHECKPOINT_INTERVAL_MS);
+            Source<SourceLine, ?, ?> source =
+                    settings.watch()
+                            ? JsonlFiles.watching(settings.input(), settings.watchInterval())
+                            : JsonlFiles.source(settings.input());
+            TriadJob job =
+                    TriadJob.builder()
+                            .source(source)
+                            .parser(
+                                    new QuestionParser(
+                                            settings.mapping(), settings.maxQuestionChars()))
+                            .limit(settings.limit())
+                            .reasoning(settings.reasoning())
+                            .results(layout.resultsSink())
+                            .deadLetters(layout.deadLettersSink())
+                            .build();
+            job.addTo(env);
+            describe(layout);
+            boolean local = env instanceof LocalStreamEnvironment;
+            JobClient client = env.executeAsync(jobName());
+            LOG.info("Started job {} ({})", client.getJobID(), jobName());
+            awaitWithProgress(client, metrics, total, local);
+        } catch (JobFailedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failed(e);
+        } finally {
+            metrics.close();
+        }
+        if (settings.watch()) {
+            return ExitCodes.OK;
+        }
+        try {
+            layout.merge();
+            RunSummary.read(
+                            layout.resultsFile(),
+                            layout.deadLettersFile(),
+                            settings.strategies(),
+                            settings.simulated())
+                    .print(out);
+        } catch (IOException e) {
+            throw new JobFailedException(
+                    "The job finished, but its output in "
+                            + layout.dir()
+                            + " could not be merged or read ("
+                            + e
+                            + "); the part files are under "
+                            + layout.dir().resolve("parts"),
+                    e);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void describe(OutputLayout layout) {
+        StringBuilder models = new StringBuilder();
+        for (Map.Entry<Role, dev.triad.model.ModelBinding> e : settings.models().entrySet()) {
+            if (models.length() > 0) {
+                models.append(", ");
+            }
+            models.append(e.getKey().key()).append('=').append(e.getValue().describe());
+        }
+        err.println(
+                "triad: "
+                        + String.join(",", settings.strategies())
+                        + " on "
+                        + settings.input()
+                        + " (mapping "
+                        + settings.mapping().name()
+                        + (settings.limit() == RunSettings.NO_LIMIT
+                                ? ""
+                                : ", first " + settings.limit() + " questions")
+                        + "), parallelism "
+                        + settings.parallelism()
+                        + "; models "
+                        + models
+                        + (settings.watch()
+                                ? "; watching for new files every "
+                                        + TimeUtils.formatWithHighestUnit(settings.watchInterval())
+                                : "")
+                        + "; output "
+                        + layout.dir());
+        err.flush();
+    }
+
+    private String jobName() {
+        return "triad " + String.join(",", settings.strategies()) + " on " + settings.input();
+    }
+
+    private void awaitWithProgress(
+            JobClient client, ProgressMetrics metrics, long total, boolean local)
+            throws JobFailedException, InterruptedException {
+        CompletableFuture<JobExecutionResult> done = client.getJobExecutionResult();
+        ProgressLine progress =
+                new ProgressLine(
+                        err, System.console() != null, total, settings.strategies().size());
+        while (true) {
+            try {
+                done.get(1, TimeUnit.SECONDS);
+                break;
+            } catch (TimeoutException e) {
+                if (local) {
+                    progress.update(metrics);
+                }
+            } catch (ExecutionException e) {
+                if (local) {
+                    progress.finish(metrics, "failed");
+                }
+                throw failed(e);
+            }
+        }
+        if (local) {
+            progress.finish(metrics, "done");
+        }
+    }
+
+    private static JobFailedException failed(Throwable e) {
+        Throwable root = ExceptionUtils.stripExecutionException(e);
+        Throwable cause = root;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        LOG.error("The Triad job failed", root);
+        return new JobFailedException(
+                "The Flink job failed: "
+                        + cause
+                        + ". This is a fault of the job, not of a record (bad records become"
+                        + " dead letters); the full stack trace is in the log (out/triad.log"
+                        + " when started with ./triad). Please report it.",
+                root);
+    }
+}

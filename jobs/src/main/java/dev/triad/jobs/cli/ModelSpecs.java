@@ -1,0 +1,175 @@
+package dev.triad.jobs.cli;
+
+import dev.triad.model.ModelBinding;
+import dev.triad.model.Role;
+import dev.triad.simulator.SimulatedModelBinding;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Resolves {@code --model ROLE=SPEC} entries into a model binding per role.
+ *
+ * <p>ROLE is {@code decomposer}, {@code solver}, {@code verifier} or {@code all}. SPEC is {@code
+ * sim[:profile][?seed=N]} in this version (profiles {@code default}, {@code zero}, {@code
+ * perfect}); {@code openai:}, {@code langchain4j:} and {@code djl:} are recognised and refused with
+ * a message saying they are not available yet. Without any entry every role is {@value
+ * #DEFAULT_SPEC}.
+ */
+public final class ModelSpecs {
+
+    /** What every role gets when nothing is said. */
+    public static final String DEFAULT_SPEC = "sim:default";
+
+    /** The simulator's seed when a spec names none. */
+    public static final long DEFAULT_SEED = 42;
+
+    private static final String ALL = "all";
+    private static final String ROLES = "decomposer, solver, verifier or all";
+    private static final String FORMS =
+            "sim[:profile][?seed=N] (simulated models; profiles default, zero, perfect)";
+    private static final List<String> LATER = List.of("openai", "langchain4j", "djl");
+
+    private ModelSpecs() {}
+
+    /**
+     * The binding per role. {@code layers} are applied in order (e.g. the config file, then the
+     * command line), each overriding the one before; within a layer, {@code all=} applies first and
+     * entries for one role override it.
+     *
+     * @throws UsageException naming the entry, what is wrong and the accepted forms
+     */
+    public static Map<Role, ModelBinding> resolve(List<List<String>> layers) throws UsageException {
+        Map<Role, String> specs = new EnumMap<>(Role.class);
+        for (Role role : Role.values()) {
+            specs.put(role, DEFAULT_SPEC);
+        }
+        for (List<String> layer : layers) {
+            Map<String, String> perRole = new LinkedHashMap<>();
+            for (String entry : layer) {
+                int eq = entry.indexOf('=');
+                if (eq <= 0 || eq == entry.length() - 1) {
+                    throw new UsageException(
+                            "--model '"
+                                    + entry
+                                    + "' is not ROLE=SPEC. Write e.g. --model solver=sim:default;"
+                                    + " ROLE is "
+                                    + ROLES
+                                    + ", SPEC is "
+                                    + FORMS
+                                    + ".");
+                }
+                String role = entry.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+                if (!role.equals(ALL)) {
+                    try {
+                        Role.parse(role);
+                    } catch (IllegalArgumentException e) {
+                        throw new UsageException(
+                                "--model '"
+                                        + entry
+                                        + "': unknown role '"
+                                        + role
+                                        + "'. ROLE is "
+                                        + ROLES
+                                        + ".");
+                    }
+                }
+                perRole.put(role, entry.substring(eq + 1).trim());
+            }
+            String all = perRole.remove(ALL);
+            if (all != null) {
+                for (Role role : Role.values()) {
+                    specs.put(role, all);
+                }
+            }
+            perRole.forEach((role, spec) -> specs.put(Role.parse(role), spec));
+        }
+        Map<Role, ModelBinding> bindings = new EnumMap<>(Role.class);
+        for (Map.Entry<Role, String> e : specs.entrySet()) {
+            bindings.put(e.getKey(), parse(e.getKey(), e.getValue()));
+        }
+        return bindings;
+    }
+
+    /**
+     * One SPEC for one role.
+     *
+     * @throws UsageException naming the spec, what is wrong and the accepted forms
+     */
+    public static ModelBinding parse(Role role, String spec) throws UsageException {
+        String where = "--model " + role.key() + "=" + spec;
+        int colon = spec.indexOf(':');
+        int question = spec.indexOf('?');
+        int schemeEnd =
+                colon < 0
+                        ? (question < 0 ? spec.length() : question)
+                        : question < 0 ? colon : Math.min(colon, question);
+        String scheme = spec.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
+        if (LATER.contains(scheme)) {
+            throw new UsageException(
+                    where
+                            + ": '"
+                            + scheme
+                            + ":' models are not available in this version of Triad. Use a"
+                            + " simulated model for now: SPEC is "
+                            + FORMS
+                            + ", e.g. --model "
+                            + role.key()
+                            + "=sim:default.");
+        }
+        if (!scheme.equals("sim")) {
+            throw new UsageException(
+                    where
+                            + ": unknown model scheme '"
+                            + scheme
+                            + "'. SPEC is "
+                            + FORMS
+                            + ", e.g. --model "
+                            + role.key()
+                            + "=sim:default.");
+        }
+        String rest = spec.substring(schemeEnd);
+        String profile = "default";
+        String query = null;
+        int q = rest.indexOf('?');
+        String profilePart = q < 0 ? rest : rest.substring(0, q);
+        if (q >= 0) {
+            query = rest.substring(q + 1);
+        }
+        if (profilePart.startsWith(":")) {
+            profile = profilePart.substring(1);
+            if (profile.isEmpty()) {
+                throw new UsageException(
+                        where + ": the profile after 'sim:' is empty. SPEC is " + FORMS + ".");
+            }
+        }
+        long seed = DEFAULT_SEED;
+        if (query != null && !query.isEmpty()) {
+            for (String param : query.split("&")) {
+                int eq = param.indexOf('=');
+                String key = eq < 0 ? param : param.substring(0, eq);
+                String value = eq < 0 ? "" : param.substring(eq + 1);
+                if (!key.equals("seed")) {
+                    throw new UsageException(
+                            where
+                                    + ": unknown parameter '"
+                                    + key
+                                    + "'; simulated models take only ?seed=N.");
+                }
+                try {
+                    seed = Long.parseLong(value);
+                } catch (NumberFormatException e) {
+                    throw new UsageException(
+                            where + ": seed must be a whole number, was '" + value + "'.");
+                }
+            }
+        }
+        try {
+            return SimulatedModelBinding.forProfile(profile, seed);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(where + ": " + e.getMessage(), e);
+        }
+    }
+}

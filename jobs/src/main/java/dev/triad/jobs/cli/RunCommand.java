@@ -1,0 +1,47 @@
+package dev.triad.jobs.cli;
+
+import dev.triad.jobs.TriadCli;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code triad run}: a JSONL file or folder through the chosen strategies on an embedded Flink
+ * MiniCluster, writing {@code DIR/results.jsonl} and {@code DIR/dead-letters.jsonl}, with progress
+ * on stderr and a summary on stdout.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Runs the strategies on every question of a JSONL file or folder on an embedded Flink"
+                    + " MiniCluster; writes DIR/results.jsonl and DIR/dead-letters.jsonl (bad"
+                    + " lines, kept verbatim with the reason).%n",
+            "Example: triad run --input ../shared/datasets/gsm8k/test.jsonl --mapping gsm8k"
+                    + " --limit 100%n"
+        },
+        footer = {
+            "%nOptions can also come from --config FILE (YAML, the same names without '--');"
+                    + " the command line wins over the file, the file over the defaults.",
+            "DURATION is e.g. 30s, 5min, 1h."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done",
+            "2:unusable input or options (the message says which and what to do)",
+            "3:the job itself failed (see the message and out/triad.log)"
+        })
+public final class RunCommand implements Callable<Integer> {
+
+    @ParentCommand TriadCli parent;
+
+    @Mixin RunOptions options = new RunOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        RunSettings settings = RunSettings.resolve(options);
+        return new LocalRun(settings, parent.out(), parent.err()).execute();
+    }
+}

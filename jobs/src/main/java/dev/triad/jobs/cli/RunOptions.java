@@ -1,0 +1,223 @@
+package dev.triad.jobs.cli;
+
+import dev.triad.reasoning.ReasoningOptions;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of {@code triad run}, as given on the command line. Every field stays {@code null}
+ * unless the user gave it, so that {@link RunSettings} can apply the precedence command line over
+ * {@code --config} file over defaults. The long names (without {@code --}) are the config file's
+ * keys and, for the reasoning settings, the {@link ReasoningOptions} keys.
+ */
+public final class RunOptions {
+
+    @Option(
+            names = "--input",
+            paramLabel = "PATH",
+            description =
+                    "A JSONL file, or a folder of them (read recursively; names starting with"
+                            + " '.' or '_' are skipped).")
+    String input;
+
+    @Option(
+            names = "--mapping",
+            paramLabel = "NAME|FILE",
+            description =
+                    "How input fields become questions: gsm8k, gsm8k-socratic, math500, svamp,"
+                            + " triad, or a YAML mapping file. Default: triad.")
+    String mapping;
+
+    @Option(
+            names = "--output",
+            paramLabel = "DIR",
+            description =
+                    "Where results.jsonl and dead-letters.jsonl go (both are replaced)."
+                            + " Default: out/run.")
+    String output;
+
+    @Option(
+            names = "--strategies",
+            paramLabel = "LIST",
+            split = ",",
+            description =
+                    "Strategies to run on every question, comma-separated: lm2, cot,"
+                            + " plan-solve. Default: lm2,cot.")
+    List<String> strategies;
+
+    @Option(
+            names = "--limit",
+            paramLabel = "N",
+            description = "Keep only the first N questions of the input. Default: all.")
+    Long limit;
+
+    @Option(
+            names = "--model",
+            paramLabel = "ROLE=SPEC",
+            description =
+                    "The model for a role (repeatable). ROLE: decomposer, solver, verifier, all."
+                            + " SPEC: sim[:profile][?seed=N] with profile default, zero or"
+                            + " perfect (openai:, langchain4j:, djl: come later)."
+                            + " Default: all=sim:default.")
+    List<String> models;
+
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "Parallel subtasks of the reasoning operator. Default: 2.")
+    Integer parallelism;
+
+    @Option(
+            names = "--watch",
+            description =
+                    "Keep watching the --input folder and process files added to it; runs until"
+                            + " stopped (Ctrl-C). Results stay as part files under"
+                            + " DIR/parts/, committed at every checkpoint. Add files"
+                            + " atomically (write them elsewhere or under a name starting with"
+                            + " '.', then rename).")
+    Boolean watch;
+
+    @Option(
+            names = "--watch-interval",
+            paramLabel = "DURATION",
+            description = "How often --watch looks for new files, e.g. 5s, 1min. Default: 5s.")
+    String watchInterval;
+
+    @Option(
+            names = "--max-questions-in-flight",
+            paramLabel = "N",
+            description =
+                    "Questions (x strategies) one subtask works on at once; at the cap the"
+                            + " operator stops taking input. Default: 1024.")
+    Integer maxQuestionsInFlight;
+
+    @Option(
+            names = "--max-calls-in-flight",
+            paramLabel = "N",
+            description = "Model calls one subtask has outstanding at once. Default: 1024.")
+    Integer maxCallsInFlight;
+
+    @Option(
+            names = "--question-timeout",
+            paramLabel = "DURATION",
+            description =
+                    "Deadline per (question, strategy), e.g. 30s, 10min; then it ends FAILED."
+                            + " Default: 10min.")
+    String questionTimeout;
+
+    @Option(
+            names = "--max-steps",
+            paramLabel = "N",
+            description = "Accepted steps after which lm2 writes the final answer. Default: 12.")
+    Integer maxSteps;
+
+    @Option(
+            names = "--max-regenerations",
+            paramLabel = "N",
+            description =
+                    "Times lm2 asks for a rejected step again before"
+                            + " --on-regenerations-exhausted applies. Default: 3.")
+    Integer maxRegenerations;
+
+    @Option(
+            names = "--on-regenerations-exhausted",
+            paramLabel = "POLICY",
+            description =
+                    "keep-unverified (keep the last attempt, marked unverified) or unsolved (end"
+                            + " the question UNSOLVED). Default: keep-unverified.")
+    String onRegenerationsExhausted;
+
+    @Option(
+            names = "--reject-classes",
+            paramLabel = "LIST",
+            split = ",",
+            description =
+                    "Verifier classes that make lm2 regenerate a step, comma-separated. Default:"
+                            + " conceptual_mistake,procedural_mistake,misunderstood_question,"
+                            + "first_step_mistake.")
+    List<String> rejectClasses;
+
+    @Option(
+            names = "--max-parse-retries",
+            paramLabel = "N",
+            description =
+                    "Times a call is made again after a reply that is not the JSON asked for."
+                            + " Default: 2.")
+    Integer maxParseRetries;
+
+    @Option(
+            names = "--max-call-attempts",
+            paramLabel = "N",
+            description =
+                    "Attempts per model call for retriable model errors (first try included)."
+                            + " Default: 3.")
+    Integer maxCallAttempts;
+
+    @Option(
+            names = "--max-question-chars",
+            paramLabel = "N",
+            description = "Questions with longer texts become dead letters. Default: 20000.")
+    Integer maxQuestionChars;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "A YAML file with any of these options by their long names (e.g."
+                            + " 'max-steps: 8', 'strategies: [lm2, cot]', 'model: {solver:"
+                            + " sim:zero}'); options on the command line win.")
+    Path config;
+
+    /** The config file named by {@code --config}, or {@code null}. */
+    public Path config() {
+        return config;
+    }
+
+    /**
+     * The options given on the command line, by config key, as strings (lists joined by commas);
+     * {@code model} is not included (see {@link #models()}).
+     */
+    Map<String, String> given() {
+        Map<String, String> given = new LinkedHashMap<>();
+        put(given, RunSettings.INPUT, input);
+        put(given, RunSettings.MAPPING, mapping);
+        put(given, RunSettings.OUTPUT, output);
+        put(
+                given,
+                RunSettings.STRATEGIES,
+                strategies == null ? null : String.join(",", strategies));
+        put(given, RunSettings.LIMIT, limit);
+        put(given, RunSettings.PARALLELISM, parallelism);
+        put(given, RunSettings.WATCH, watch);
+        put(given, RunSettings.WATCH_INTERVAL, watchInterval);
+        put(given, ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT.key(), maxQuestionsInFlight);
+        put(given, ReasoningOptions.MAX_CALLS_IN_FLIGHT.key(), maxCallsInFlight);
+        put(given, ReasoningOptions.QUESTION_TIMEOUT.key(), questionTimeout);
+        put(given, ReasoningOptions.MAX_STEPS.key(), maxSteps);
+        put(given, ReasoningOptions.MAX_REGENERATIONS.key(), maxRegenerations);
+        put(given, ReasoningOptions.ON_REGENERATIONS_EXHAUSTED.key(), onRegenerationsExhausted);
+        put(
+                given,
+                ReasoningOptions.REJECT_CLASSES.key(),
+                rejectClasses == null ? null : String.join(",", rejectClasses));
+        put(given, ReasoningOptions.MAX_PARSE_RETRIES.key(), maxParseRetries);
+        put(given, ReasoningOptions.MAX_CALL_ATTEMPTS.key(), maxCallAttempts);
+        put(given, ReasoningOptions.MAX_QUESTION_CHARS.key(), maxQuestionChars);
+        return given;
+    }
+
+    /** The {@code --model} entries in the order given. */
+    List<String> models() {
+        return models == null ? List.of() : new ArrayList<>(models);
+    }
+
+    private static void put(Map<String, String> map, String key, Object value) {
+        if (value != null) {
+            map.put(key, value.toString());
+        }
+    }
+}

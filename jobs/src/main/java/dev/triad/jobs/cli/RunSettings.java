@@ -1,0 +1,452 @@
+package dev.triad.jobs.cli;
+
+import dev.triad.model.ModelBinding;
+import dev.triad.model.Role;
+import dev.triad.reasoning.Reasoning;
+import dev.triad.reasoning.ReasoningOptions;
+import dev.triad.schemas.mapping.FieldMapping;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * Everything {@code triad run} needs, resolved and checked: command-line options win over the
+ * {@code --config} file, which wins over the defaults. Every problem is a {@link UsageException}
+ * that names the option (and where it was set) and says what to do, so nothing is found wrong after
+ * the job has started.
+ */
+public final class RunSettings {
+
+    static final String INPUT = "input";
+    static final String MAPPING = "mapping";
+    static final String OUTPUT = "output";
+    static final String STRATEGIES = "strategies";
+    static final String LIMIT = "limit";
+    static final String MODEL = "model";
+    static final String PARALLELISM = "parallelism";
+    static final String WATCH = "watch";
+    static final String WATCH_INTERVAL = "watch-interval";
+
+    /** The mapping when none is given: Triad's own question JSON. */
+    public static final String DEFAULT_MAPPING = "triad";
+
+    /** The output folder when none is given. */
+    public static final String DEFAULT_OUTPUT = "out/run";
+
+    /** The strategies when none are given. */
+    public static final List<String> DEFAULT_STRATEGIES = List.of("lm2", "cot");
+
+    /** The reasoning operator's parallelism when none is given. */
+    public static final int DEFAULT_PARALLELISM = 2;
+
+    /** How often {@code --watch} looks for new files when not told. */
+    public static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofSeconds(5);
+
+    /** No {@code --limit}. */
+    public static final long NO_LIMIT = Long.MAX_VALUE;
+
+    /** Every key a config file may use: the long option names of {@code triad run}. */
+    public static final List<String> KEYS;
+
+    static {
+        List<String> keys =
+                new ArrayList<>(
+                        List.of(
+                                INPUT,
+                                MAPPING,
+                                OUTPUT,
+                                STRATEGIES,
+                                LIMIT,
+                                MODEL,
+                                PARALLELISM,
+                                WATCH,
+                                WATCH_INTERVAL));
+        for (ConfigOption<?> option : ReasoningOptions.ALL) {
+            keys.add(option.key());
+        }
+        KEYS = Collections.unmodifiableList(keys);
+    }
+
+    private final Path input;
+    private final FieldMapping mapping;
+    private final Path output;
+    private final List<String> strategies;
+    private final long limit;
+    private final int parallelism;
+    private final boolean watch;
+    private final Duration watchInterval;
+    private final Map<Role, ModelBinding> models;
+    private final Configuration reasoningConfig;
+    private final Reasoning reasoning;
+
+    private RunSettings(
+            Path input,
+            FieldMapping mapping,
+            Path output,
+            List<String> strategies,
+            long limit,
+            int parallelism,
+            boolean watch,
+            Duration watchInterval,
+            Map<Role, ModelBinding> models,
+            Configuration reasoningConfig,
+            Reasoning reasoning) {
+        this.input = input;
+        this.mapping = mapping;
+        this.output = output;
+        this.strategies = strategies;
+        this.limit = limit;
+        this.parallelism = parallelism;
+        this.watch = watch;
+        this.watchInterval = watchInterval;
+        this.models = models;
+        this.reasoningConfig = reasoningConfig;
+        this.reasoning = reasoning;
+    }
+
+    /**
+     * Resolves and checks the options of one {@code triad run}.
+     *
+     * @throws UsageException naming the option, its value and where it was set, and what to do
+     */
+    public static RunSettings resolve(RunOptions cli) throws UsageException {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> origins = new HashMap<>();
+        List<List<String>> modelLayers = new ArrayList<>();
+        if (cli.config() != null) {
+            ConfigFile file = ConfigFile.read(cli.config(), KEYS);
+            file.values()
+                    .forEach(
+                            (key, value) -> {
+                                values.put(key, value);
+                                origins.put(key, "'" + key + "' in " + file.path());
+                            });
+            modelLayers.add(file.models());
+        }
+        cli.given()
+                .forEach(
+                        (key, value) -> {
+                            values.put(key, value);
+                            origins.put(key, "--" + key);
+                        });
+        modelLayers.add(cli.models());
+        Values v = new Values(values, origins);
+
+        Map<Role, ModelBinding> models = ModelSpecs.resolve(modelLayers);
+        List<String> strategies = strategies(v);
+        long limit = v.positiveLong(LIMIT, NO_LIMIT);
+        int parallelism = (int) v.positiveLong(PARALLELISM, DEFAULT_PARALLELISM);
+        if (parallelism > 1024) {
+            throw new UsageException(
+                    v.origin(PARALLELISM)
+                            + " is "
+                            + parallelism
+                            + "; use at most 1024 (one embedded MiniCluster).");
+        }
+        boolean watch = v.bool(WATCH);
+        Duration watchInterval = v.duration(WATCH_INTERVAL, DEFAULT_WATCH_INTERVAL);
+
+        Configuration reasoningConfig = reasoningConfig(v);
+        Reasoning reasoning = reasoning(strategies, models, reasoningConfig);
+
+        Path output = v.path(OUTPUT, DEFAULT_OUTPUT);
+        Path input = input(v, watch);
+        FieldMapping mapping;
+        String mappingName = values.getOrDefault(MAPPING, DEFAULT_MAPPING);
+        try {
+            mapping = FieldMapping.load(mappingName);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(v.origin(MAPPING) + ": " + e.getMessage(), e);
+        }
+        return new RunSettings(
+                input,
+                mapping,
+                output,
+                strategies,
+                limit,
+                parallelism,
+                watch,
+                watchInterval,
+                models,
+                reasoningConfig,
+                reasoning);
+    }
+
+    private static List<String> strategies(Values v) throws UsageException {
+        String raw = v.get(STRATEGIES);
+        if (raw == null) {
+            return DEFAULT_STRATEGIES;
+        }
+        Set<String> names = new LinkedHashSet<>();
+        for (String part : raw.split(",")) {
+            String name = part.trim().toLowerCase(Locale.ROOT);
+            if (!name.isEmpty()) {
+                names.add(name);
+            }
+        }
+        if (names.isEmpty()) {
+            throw new UsageException(
+                    v.origin(STRATEGIES)
+                            + " is empty. Name one or more of lm2, cot, plan-solve, e.g."
+                            + " --strategies lm2,cot.");
+        }
+        return List.copyOf(names);
+    }
+
+    private static Configuration reasoningConfig(Values v) throws UsageException {
+        Map<String, String> raw = new HashMap<>();
+        for (ConfigOption<?> option : ReasoningOptions.ALL) {
+            String value = v.get(option.key());
+            if (value == null) {
+                continue;
+            }
+            if (option == ReasoningOptions.REJECT_CLASSES) {
+                // Flink writes lists with ';'; users write them with ','.
+                value = String.join(";", value.split("\\s*,\\s*"));
+            } else if (option == ReasoningOptions.ON_REGENERATIONS_EXHAUSTED) {
+                value = value.replace('-', '_').toUpperCase(Locale.ROOT);
+            }
+            raw.put(option.key(), value);
+        }
+        Configuration conf = Configuration.fromMap(raw);
+        for (ConfigOption<?> option : ReasoningOptions.ALL) {
+            try {
+                conf.get(option);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(
+                        v.origin(option.key())
+                                + " has the value '"
+                                + v.get(option.key())
+                                + "', which is not "
+                                + expected(option)
+                                + ". "
+                                + option.description().toString().replaceAll("<[^>]*>", "")
+                                + " Fix the value.",
+                        e);
+            }
+        }
+        return conf;
+    }
+
+    private static String expected(ConfigOption<?> option) {
+        if (option == ReasoningOptions.QUESTION_TIMEOUT) {
+            return "a duration (e.g. 30s, 10min)";
+        }
+        if (option == ReasoningOptions.ON_REGENERATIONS_EXHAUSTED) {
+            return "keep-unverified or unsolved";
+        }
+        if (option == ReasoningOptions.REJECT_CLASSES) {
+            return "a comma-separated list of verifier classes";
+        }
+        return "a whole number";
+    }
+
+    private static Reasoning reasoning(
+            List<String> strategies, Map<Role, ModelBinding> models, Configuration conf)
+            throws UsageException {
+        Reasoning.Builder builder = Reasoning.builder().strategies(strategies).configuration(conf);
+        models.forEach(builder::model);
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(
+                    "Unusable settings: "
+                            + e.getMessage()
+                            + ". Fix the option on the command line or in the --config file"
+                            + " (same names), or leave it out for its default.",
+                    e);
+        }
+    }
+
+    private static Path input(Values v, boolean watch) throws UsageException {
+        String raw = v.get(INPUT);
+        if (raw == null || raw.isBlank()) {
+            throw new UsageException(
+                    "No input: give --input PATH (a JSONL file, or a folder of them), e.g."
+                            + " --input ../shared/datasets/gsm8k/test.jsonl --mapping gsm8k, or"
+                            + " set 'input' in the --config file.");
+        }
+        Path input = v.path(INPUT, raw);
+        if (!Files.exists(input)) {
+            throw new UsageException(
+                    v.origin(INPUT)
+                            + " "
+                            + raw
+                            + ": no such file or folder (looked at "
+                            + input.toAbsolutePath().normalize()
+                            + "). Give an existing JSONL file or a folder of them; relative"
+                            + " paths are taken from the current directory.");
+        }
+        if (!Files.isReadable(input)) {
+            throw new UsageException(
+                    v.origin(INPUT) + " " + raw + " is not readable; check its permissions.");
+        }
+        if (watch && !Files.isDirectory(input)) {
+            throw new UsageException(
+                    "--watch needs a folder to watch, but "
+                            + v.origin(INPUT)
+                            + " "
+                            + raw
+                            + " is a file. Give the folder new files arrive in, or leave out"
+                            + " --watch to read this file once.");
+        }
+        return input;
+    }
+
+    /** The input file or folder. */
+    public Path input() {
+        return input;
+    }
+
+    /** How input lines become questions. */
+    public FieldMapping mapping() {
+        return mapping;
+    }
+
+    /** The output folder. */
+    public Path output() {
+        return output;
+    }
+
+    /** The strategies, in order. */
+    public List<String> strategies() {
+        return strategies;
+    }
+
+    /** The question limit, or {@link #NO_LIMIT}. */
+    public long limit() {
+        return limit;
+    }
+
+    /** The reasoning operator's parallelism. */
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /** Whether to keep watching the input folder. */
+    public boolean watch() {
+        return watch;
+    }
+
+    /** How often to look for new files when watching. */
+    public Duration watchInterval() {
+        return watchInterval;
+    }
+
+    /** The model binding per role. */
+    public Map<Role, ModelBinding> models() {
+        return models;
+    }
+
+    /** The {@link ReasoningOptions} values that were set (others are at their defaults). */
+    public Configuration reasoningConfig() {
+        return reasoningConfig;
+    }
+
+    /** The reasoning pipeline these settings describe. */
+    public Reasoning reasoning() {
+        return reasoning;
+    }
+
+    /** The question-size limit for dead-lettering oversize questions. */
+    public int maxQuestionChars() {
+        return reasoningConfig.get(ReasoningOptions.MAX_QUESTION_CHARS);
+    }
+
+    /** Whether any role is served by a simulated model. */
+    public boolean simulated() {
+        return models.values().stream().anyMatch(ModelBinding::simulated);
+    }
+
+    /** Option values by key with where each was set, and typed reads that explain failures. */
+    private record Values(Map<String, String> values, Map<String, String> origins) {
+
+        String get(String key) {
+            return values.get(key);
+        }
+
+        String origin(String key) {
+            return origins.getOrDefault(key, "--" + key);
+        }
+
+        long positiveLong(String key, long fallback) throws UsageException {
+            String raw = values.get(key);
+            if (raw == null) {
+                return fallback;
+            }
+            long value;
+            try {
+                value = Long.parseLong(raw.trim());
+            } catch (NumberFormatException e) {
+                throw new UsageException(
+                        origin(key) + " must be a whole number, was '" + raw + "'. Fix the value.");
+            }
+            if (value < 1) {
+                throw new UsageException(
+                        origin(key) + " must be at least 1, was " + value + ". Fix the value.");
+            }
+            return value;
+        }
+
+        boolean bool(String key) throws UsageException {
+            String raw = values.get(key);
+            if (raw == null) {
+                return false;
+            }
+            switch (raw.trim().toLowerCase(Locale.ROOT)) {
+                case "true":
+                case "yes":
+                    return true;
+                case "false":
+                case "no":
+                    return false;
+                default:
+                    throw new UsageException(
+                            origin(key) + " must be true or false, was '" + raw + "'.");
+            }
+        }
+
+        Duration duration(String key, Duration fallback) throws UsageException {
+            String raw = values.get(key);
+            if (raw == null) {
+                return fallback;
+            }
+            try {
+                Duration d = TimeUtils.parseDuration(raw);
+                if (d.isZero() || d.isNegative()) {
+                    throw new IllegalArgumentException("not positive");
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(
+                        origin(key)
+                                + " must be a positive duration such as 5s or 1min, was '"
+                                + raw
+                                + "'.");
+            }
+        }
+
+        Path path(String key, String fallback) throws UsageException {
+            String raw = values.getOrDefault(key, fallback);
+            try {
+                return Path.of(raw);
+            } catch (InvalidPathException e) {
+                throw new UsageException(
+                        origin(key) + " '" + raw + "' is not a usable path: " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,294 @@
+package dev.triad.jobs.cli;
+
+import dev.triad.schemas.Json;
+import dev.triad.schemas.Result;
+import dev.triad.schemas.RoleUsage;
+import dev.triad.schemas.Status;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The end-of-run summary, computed by reading {@code results.jsonl} and {@code dead-letters.jsonl}
+ * back: per strategy the questions, how they ended, accuracy where gold answers exist, model calls
+ * and tokens per role, and p50/p95 question latency.
+ */
+public final class RunSummary {
+
+    /** The first line of the summary of any run with a simulated role. */
+    public static final String SIMULATED_NOTICE =
+            "SIMULATED models: accuracy reflects the simulator's configured error rates, not a"
+                    + " real model";
+
+    private static final List<String> ROLE_ORDER = List.of("decomposer", "solver", "verifier");
+
+    private final Map<String, StrategyStats> strategies;
+    private final long deadLetters;
+    private final boolean simulated;
+    private final Path resultsFile;
+    private final Path deadLettersFile;
+
+    private RunSummary(
+            Map<String, StrategyStats> strategies,
+            long deadLetters,
+            boolean simulated,
+            Path resultsFile,
+            Path deadLettersFile) {
+        this.strategies = strategies;
+        this.deadLetters = deadLetters;
+        this.simulated = simulated;
+        this.resultsFile = resultsFile;
+        this.deadLettersFile = deadLettersFile;
+    }
+
+    /**
+     * Reads a run's files.
+     *
+     * @param order strategies in the order to print them (others follow in name order)
+     * @param simulatedRun whether any role was simulated (results also say so per record)
+     */
+    public static RunSummary read(
+            Path resultsFile, Path deadLettersFile, List<String> order, boolean simulatedRun)
+            throws IOException {
+        Map<String, StrategyStats> byStrategy = new LinkedHashMap<>();
+        for (String name : order) {
+            byStrategy.put(name, new StrategyStats());
+        }
+        Map<String, StrategyStats> others = new TreeMap<>();
+        boolean simulated = simulatedRun;
+        try (BufferedReader in = Files.newBufferedReader(resultsFile, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                Result result = Json.read(line, Result.class);
+                StrategyStats stats = byStrategy.get(result.strategy());
+                if (stats == null) {
+                    stats = others.computeIfAbsent(result.strategy(), s -> new StrategyStats());
+                }
+                stats.add(result);
+                simulated |= result.simulated();
+            }
+        }
+        byStrategy.putAll(others);
+        long dead = 0;
+        if (Files.exists(deadLettersFile)) {
+            try (BufferedReader in =
+                    Files.newBufferedReader(deadLettersFile, StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (!line.isBlank()) {
+                        dead++;
+                    }
+                }
+            }
+        }
+        return new RunSummary(byStrategy, dead, simulated, resultsFile, deadLettersFile);
+    }
+
+    /** Results per strategy. */
+    public Map<String, StrategyStats> strategies() {
+        return strategies;
+    }
+
+    /** Dead letters written. */
+    public long deadLetters() {
+        return deadLetters;
+    }
+
+    /** Prints the summary tables and where the files are. */
+    public void print(PrintStream out) {
+        if (simulated) {
+            out.println(SIMULATED_NOTICE);
+            out.println();
+        }
+        Table outcomes =
+                new Table(
+                        "strategy",
+                        "questions",
+                        "solved",
+                        "unsolved",
+                        "failed",
+                        "accuracy",
+                        "p50 latency",
+                        "p95 latency");
+        boolean anyGold = false;
+        for (Map.Entry<String, StrategyStats> e : strategies.entrySet()) {
+            StrategyStats s = e.getValue();
+            anyGold |= s.withGold > 0;
+            outcomes.row(
+                    e.getKey(),
+                    number(s.questions),
+                    number(s.count(Status.SOLVED)),
+                    number(s.count(Status.UNSOLVED)),
+                    number(s.count(Status.FAILED)),
+                    s.withGold == 0
+                            ? "n/a"
+                            : String.format(Locale.ROOT, "%.1f%%", 100.0 * s.correct / s.withGold),
+                    millis(s.latencyPercentile(50)),
+                    millis(s.latencyPercentile(95)));
+        }
+        outcomes.print(out);
+        if (anyGold) {
+            out.println(
+                    "accuracy = correct answers / questions with a gold answer (unsolved and"
+                            + " failed count as wrong)");
+        }
+        out.println();
+        Table usage = new Table("strategy", "role", "calls", "prompt tokens", "completion tokens");
+        for (Map.Entry<String, StrategyStats> e : strategies.entrySet()) {
+            for (Map.Entry<String, RoleUsage> u : e.getValue().usageInRoleOrder().entrySet()) {
+                RoleUsage r = u.getValue();
+                usage.row(
+                        e.getKey(),
+                        u.getKey(),
+                        number(r.calls()),
+                        number(r.promptTokens()),
+                        number(r.completionTokens()));
+            }
+        }
+        usage.print(out);
+        out.println();
+        out.println(
+                "dead letters: "
+                        + number(deadLetters)
+                        + (deadLetters > 0
+                                ? " (input lines that could not be used; see the file)"
+                                : ""));
+        out.println("results:      " + resultsFile);
+        out.println("dead letters: " + deadLettersFile);
+    }
+
+    private static String number(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    private static String millis(long ms) {
+        if (ms < 0) {
+            return "-";
+        }
+        return ms < 1000 ? ms + " ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+    }
+
+    /** The numbers of one strategy. */
+    public static final class StrategyStats {
+        private long questions;
+        private final Map<Status, Long> byStatus = new LinkedHashMap<>();
+        private long withGold;
+        private long correct;
+        private final Map<String, RoleUsage> usage = new TreeMap<>();
+        private final Histogram latency = new Histogram(3);
+
+        void add(Result result) {
+            questions++;
+            byStatus.merge(result.status(), 1L, Long::sum);
+            if (result.gold() != null) {
+                withGold++;
+                if (Boolean.TRUE.equals(result.correct())) {
+                    correct++;
+                }
+            }
+            if (result.usage() != null) {
+                result.usage()
+                        .forEach(
+                                (role, u) ->
+                                        usage.merge(
+                                                role,
+                                                u,
+                                                (a, b) ->
+                                                        new RoleUsage(
+                                                                a.calls() + b.calls(),
+                                                                a.promptTokens() + b.promptTokens(),
+                                                                a.completionTokens()
+                                                                        + b.completionTokens(),
+                                                                a.cachedTokens() + b.cachedTokens(),
+                                                                a.latencyMs() + b.latencyMs())));
+            }
+            latency.recordValue(Math.max(0, result.latencyMs()));
+        }
+
+        /** Results of this strategy. */
+        public long questions() {
+            return questions;
+        }
+
+        /** Results that ended with {@code status}. */
+        public long count(Status status) {
+            return byStatus.getOrDefault(status, 0L);
+        }
+
+        /** Results with a gold answer. */
+        public long withGold() {
+            return withGold;
+        }
+
+        /** Results whose answer matched the gold answer. */
+        public long correct() {
+            return correct;
+        }
+
+        /** Question latency at a percentile in milliseconds, or -1 without results. */
+        public long latencyPercentile(double percentile) {
+            return questions == 0 ? -1 : latency.getValueAtPercentile(percentile);
+        }
+
+        /** Usage summed per role, decomposer, solver, verifier first. */
+        public Map<String, RoleUsage> usageInRoleOrder() {
+            Map<String, RoleUsage> ordered = new LinkedHashMap<>();
+            for (String role : ROLE_ORDER) {
+                if (usage.containsKey(role)) {
+                    ordered.put(role, usage.get(role));
+                }
+            }
+            usage.forEach(ordered::putIfAbsent);
+            return ordered;
+        }
+    }
+
+    /** A plain-text table: first column left-aligned, the others right-aligned. */
+    static final class Table {
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(String... header) {
+            rows.add(header);
+        }
+
+        void row(String... cells) {
+            rows.add(cells);
+        }
+
+        void print(PrintStream out) {
+            int columns = rows.get(0).length;
+            int[] width = new int[columns];
+            for (String[] row : rows) {
+                for (int i = 0; i < columns; i++) {
+                    width[i] = Math.max(width[i], row[i].length());
+                }
+            }
+            for (String[] row : rows) {
+                StringBuilder line = new StringBuilder();
+                for (int i = 0; i < columns; i++) {
+                    if (i > 0) {
+                        line.append("  ");
+                    }
+                    String pad = " ".repeat(width[i] - row[i].length());
+                    boolean left =
+                            rows.get(0)[i].equals("strategy") || rows.get(0)[i].equals("role");
+                    line.append(left ? row[i] + pad : pad + row[i]);
+                }
+                out.println(line.toString().stripTrailing());
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.triad.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.triad.model.Role;
+import dev.triad.reasoning.ReasoningOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RunSettingsTest {
+
+    @TempDir Path dir;
+
+    private Path input;
+
+    @BeforeEach
+    void writeInput() throws IOException {
+        input = dir.resolve("q.jsonl");
+        Files.writeString(input, "{\"id\":\"q1\",\"text\":\"What is 1 + 1?\"}\n");
+    }
+
+    private RunSettings resolve(String... args) throws UsageException {
+        RunCommand command = new RunCommand();
+        List<String> all = new ArrayList<>(List.of("--input", input.toString()));
+        all.addAll(List.of(args));
+        new CommandLine(command).parseArgs(all.toArray(String[]::new));
+        return RunSettings.resolve(command.options);
+    }
+
+    private Path config(String yaml) throws IOException {
+        Path file = dir.resolve("triad.yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    @Test
+    void defaults() throws UsageException {
+        RunSettings s = resolve();
+
+        assertThat(s.mapping().name()).isEqualTo("triad");
+        assertThat(s.output()).isEqualTo(Path.of("out/run"));
+        assertThat(s.strategies()).containsExactly("lm2", "cot");
+        assertThat(s.limit()).isEqualTo(RunSettings.NO_LIMIT);
+        assertThat(s.parallelism()).isEqualTo(2);
+        assertThat(s.watch()).isFalse();
+        assertThat(s.simulated()).isTrue();
+        assertThat(s.models().values())
+                .allSatisfy(m -> assertThat(m.describe()).isEqualTo("sim:default"));
+        assertThat(s.maxQuestionChars())
+                .isEqualTo(ReasoningOptions.MAX_QUESTION_CHARS.defaultValue());
+    }
+
+    @Test
+    void theCommandLineWinsOverTheConfigFileWhichWinsOverDefaults() throws Exception {
+        Path config =
+                config(
+                        "max-steps: 8\n"
+                                + "max-regenerations: 1\n"
+                                + "parallelism: 3\n"
+                                + "strategies: [cot, plan-solve]\n"
+                                + "question-timeout: 45s\n"
+                                + "on-regenerations-exhausted: unsolved\n"
+                                + "reject-classes: [conceptual_mistake, procedural_mistake]\n"
+                                + "model:\n"
+                                + "  all: sim:zero\n"
+                                + "  verifier: sim:perfect\n");
+
+        RunSettings s =
+                resolve(
+                        "--config",
+                        config.toString(),
+                        "--max-steps",
+                        "5",
+                        "--model",
+                        "solver=sim:perfect",
+                        "--limit",
+                        "10");
+
+        assertThat(s.reasoningConfig().get(ReasoningOptions.MAX_STEPS)).isEqualTo(5);
+        assertThat(s.reasoningConfig().get(ReasoningOptions.MAX_REGENERATIONS)).isEqualTo(1);
+        assertThat(s.reasoningConfig().get(ReasoningOptions.QUESTION_TIMEOUT))
+                .isEqualTo(Duration.ofSeconds(45));
+        assertThat(s.reasoningConfig().get(ReasoningOptions.ON_REGENERATIONS_EXHAUSTED))
+                .isEqualTo(ReasoningOptions.ExhaustedPolicy.UNSOLVED);
+        assertThat(s.reasoningConfig().get(ReasoningOptions.REJECT_CLASSES))
+                .containsExactly("conceptual_mistake", "procedural_mistake");
+        assertThat(s.parallelism()).isEqualTo(3);
+        assertThat(s.strategies()).containsExactly("cot", "plan-solve");
+        assertThat(s.limit()).isEqualTo(10);
+        assertThat(s.models().get(Role.DECOMPOSER).describe()).isEqualTo("sim:zero");
+        assertThat(s.models().get(Role.SOLVER).describe()).isEqualTo("sim:perfect");
+        assertThat(s.models().get(Role.VERIFIER).describe()).isEqualTo("sim:perfect");
+    }
+
+    @Test
+    void allOnTheCommandLineOverridesEveryRoleOfTheConfigFile() throws Exception {
+        Path config = config("model: {solver: sim:perfect}\n");
+
+        RunSettings s = resolve("--config", config.toString(), "--model", "all=sim:zero");
+
+        assertThat(s.models().values())
+                .allSatisfy(m -> assertThat(m.describe()).isEqualTo("sim:zero"));
+    }
+
+    @Test
+    void aBadValueInTheConfigFileNamesTheKeyAndTheFile() throws Exception {
+        Path config = config("question-timeout: soon\n");
+
+        assertThatThrownBy(() -> resolve("--config", config.toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("'question-timeout' in " + config)
+                .hasMessageContaining("soon")
+                .hasMessageContaining("a duration");
+    }
+
+    @Test
+    void aSettingTheOperatorRejectsIsAUsageError() {
+        assertThatThrownBy(() -> resolve("--max-calls-in-flight", "0"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("max-calls-in-flight");
+    }
+
+    @Test
+    void aMissingConfigFileIsAUsageError() {
+        assertThatThrownBy(() -> resolve("--config", dir.resolve("none.yaml").toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("none.yaml")
+                .hasMessageContaining("no such file");
+    }
+
+    @Test
+    void aConfigFileThatIsNotAMapIsAUsageError() throws Exception {
+        Path config = config("- max-steps\n- 4\n");
+
+        assertThatThrownBy(() -> resolve("--config", config.toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("must be a map");
+    }
+
+    @Test
+    void aSeedInTheModelSpecIsUsed() throws UsageException {
+        RunSettings s = resolve("--model", "all=sim:zero?seed=7");
+
+        assertThat(s.models().get(Role.SOLVER).settings()).containsEntry("seed", 7L);
+    }
+
+    @Test
+    void zeroLimitOrParallelismIsAUsageError() {
+        assertThatThrownBy(() -> resolve("--limit", "0"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--limit must be at least 1");
+        assertThatThrownBy(() -> resolve("--parallelism", "0"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--parallelism must be at least 1");
+    }
+}

@@ -1,0 +1,214 @@
+package dev.triad.jobs.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triad.jobs.TriadCli;
+import dev.triad.reasoning.ReasoningOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line without running a job: help, exit codes and option errors. */
+class TriadCliTest {
+
+    @TempDir Path dir;
+
+    private Path input;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void writeInput() throws IOException {
+        input = dir.resolve("q.jsonl");
+        Files.writeString(input, "{\"id\":\"q1\",\"text\":\"What is 1 + 1?\"}\n");
+    }
+
+    private int triad(String... args) {
+        return TriadCli.execute(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsTheCommandsAndDocumentsTheExitCodes() {
+        assertThat(triad("--help")).isZero();
+
+        assertThat(out())
+                .contains("demo", "run", "generate", "help")
+                .contains("Exit codes:")
+                .contains("0", "done")
+                .contains("unusable input or options")
+                .contains("the job itself failed");
+    }
+
+    @Test
+    void runHelpShowsEveryReasoningOptionWithTheOperatorsDefault() {
+        assertThat(triad("run", "--help")).isZero();
+        assertThat(out())
+                .contains("--input", "--mapping", "--output", "--strategies", "--limit")
+                .contains("--model", "--parallelism", "--config", "--watch")
+                .contains("Exit codes:");
+
+        CommandLine.Model.CommandSpec run =
+                TriadCli.commandLine(System.out, System.err)
+                        .getSubcommands()
+                        .get("run")
+                        .getCommandSpec();
+        for (ConfigOption<?> option : ReasoningOptions.ALL) {
+            CommandLine.Model.OptionSpec spec = run.findOption("--" + option.key());
+            assertThat(spec).as(option.key()).isNotNull();
+            String description = String.join(" ", spec.description());
+            Object value = option.defaultValue();
+            String expected =
+                    value instanceof java.util.List<?> list
+                            ? String.join(",", list.stream().map(Object::toString).toList())
+                            : value instanceof java.time.Duration d
+                                    ? d.toMinutes() + "min"
+                                    : value instanceof Enum<?> e
+                                            ? e.name()
+                                                    .toLowerCase(java.util.Locale.ROOT)
+                                                    .replace('_', '-')
+                                            : String.valueOf(value);
+            assertThat(description).as(option.key()).contains("Default: " + expected + ".");
+        }
+    }
+
+    @Test
+    void anUnknownOptionExitsWith2AndPointsToHelp() {
+        assertThat(triad("run", "--inptu", input.toString())).isEqualTo(2);
+
+        assertThat(err()).contains("--inptu").contains("triad run --help");
+    }
+
+    @Test
+    void aNonNumericValueExitsWith2NamingTheOption() {
+        assertThat(triad("run", "--input", input.toString(), "--max-steps", "many")).isEqualTo(2);
+
+        assertThat(err()).contains("--max-steps").contains("many");
+    }
+
+    @Test
+    void modelSchemesOfLaterVersionsExitWith2SayingSo() {
+        assertThat(
+                        triad(
+                                "run",
+                                "--input",
+                                input.toString(),
+                                "--model",
+                                "solver=openai:http://localhost:8000/v1"))
+                .isEqualTo(2);
+
+        assertThat(err())
+                .contains("--model solver=openai:http://localhost:8000/v1")
+                .contains("not available in this version")
+                .contains("sim");
+    }
+
+    @Test
+    void aBadModelSpecExitsWith2() {
+        assertThat(triad("run", "--input", input.toString(), "--model", "solver")).isEqualTo(2);
+        assertThat(err()).contains("'solver' is not ROLE=SPEC");
+    }
+
+    @Test
+    void anUnknownRoleExitsWith2() {
+        assertThat(triad("run", "--input", input.toString(), "--model", "planner=sim"))
+                .isEqualTo(2);
+        assertThat(err()).contains("unknown role 'planner'").contains("decomposer");
+    }
+
+    @Test
+    void anUnknownSimulatorProfileExitsWith2() {
+        assertThat(triad("run", "--input", input.toString(), "--model", "all=sim:genius"))
+                .isEqualTo(2);
+        assertThat(err()).contains("sim:genius").contains("genius");
+    }
+
+    @Test
+    void aMissingInputExitsWith2NamingThePath() {
+        assertThat(triad("run", "--input", dir.resolve("nope.jsonl").toString())).isEqualTo(2);
+
+        assertThat(err()).contains("nope.jsonl").contains("no such file or folder");
+    }
+
+    @Test
+    void noInputAtAllExitsWith2SayingHowToGiveOne() {
+        assertThat(triad("run")).isEqualTo(2);
+
+        assertThat(err()).contains("No input").contains("--input PATH");
+    }
+
+    @Test
+    void anUnknownMappingExitsWith2ListingTheBuiltInOnes() {
+        assertThat(triad("run", "--input", input.toString(), "--mapping", "gsm9k")).isEqualTo(2);
+
+        assertThat(err()).contains("gsm9k").contains("gsm8k").contains("svamp");
+    }
+
+    @Test
+    void anUnknownStrategyExitsWith2() {
+        assertThat(triad("run", "--input", input.toString(), "--strategies", "lm2,tot"))
+                .isEqualTo(2);
+
+        assertThat(err()).contains("tot").contains("plan-solve");
+    }
+
+    @Test
+    void anUnknownConfigKeyExitsWith2NamingTheKey() throws IOException {
+        Path config = dir.resolve("triad.yaml");
+        Files.writeString(config, "max-step: 4\n");
+
+        assertThat(triad("run", "--input", input.toString(), "--config", config.toString()))
+                .isEqualTo(2);
+
+        assertThat(err())
+                .contains("unknown key 'max-step'")
+                .contains("Did you mean 'max-steps'?")
+                .contains(config.toString());
+    }
+
+    @Test
+    void watchingAFileInsteadOfAFolderExitsWith2() {
+        assertThat(triad("run", "--input", input.toString(), "--watch")).isEqualTo(2);
+        assertThat(err()).contains("--watch needs a folder");
+    }
+
+    @Test
+    void generateWritesDeterministicTriadJsonl() throws IOException {
+        Path a = dir.resolve("a.jsonl");
+        Path b = dir.resolve("b.jsonl");
+
+        assertThat(triad("generate", "--count", "5", "--seed", "7", "--output", a.toString()))
+                .isZero();
+        assertThat(triad("generate", "--count", "5", "--seed", "7", "--output", b.toString()))
+                .isZero();
+
+        assertThat(Files.readAllLines(a)).hasSize(5).isEqualTo(Files.readAllLines(b));
+        assertThat(Files.readAllLines(a).get(0)).contains("\"id\"").contains("\"text\"");
+    }
+
+    @Test
+    void generateWritesToStandardOutputByDefault() {
+        assertThat(triad("generate", "--count", "3")).isZero();
+
+        assertThat(out().lines()).hasSize(3);
+    }
+}
