@@ -12,6 +12,7 @@ import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Status;
 import dev.triad.schemas.Step;
+import dev.triad.scoring.AnswerScorer;
 import dev.triad.serde.JsonTypeInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -35,6 +37,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -45,6 +48,7 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.FlinkRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +113,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private transient int questionsInFlight;
     private transient int callsInFlight;
     private transient long nextSeq;
+    private transient boolean restored;
 
     private transient Counter questionsStarted;
     private transient Counter questionsFinished;
@@ -119,6 +124,12 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         super(parameters);
         this.config = config;
         this.mailbox = parameters.getMailboxExecutor();
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restored = context.isRestored();
     }
 
     @Override
@@ -161,7 +172,9 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 getInternalTimerService("triad-deadlines", VoidNamespaceSerializer.INSTANCE, this);
         waitingForSlot = new ArrayDeque<>();
         registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
-        resumeRestoredQuestions();
+        if (restored) {
+            resumeRestoredQuestions();
+        }
     }
 
     private void registerMetrics(MetricGroup group) {
@@ -190,7 +203,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 getKeyedStateBackend().<VoidNamespace>getKeys(QUEUE_NAME, VoidNamespace.INSTANCE)) {
             queuedKeys = stream.map(String.class::cast).collect(Collectors.toList());
         }
-        int reissued = 0;
+        List<String> pending = new ArrayList<>();
         for (String key : keys) {
             setCurrentKey(key);
             QuestionState state = states.value();
@@ -200,10 +213,12 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             questionsInFlight++;
             nextSeq = Math.max(nextSeq, state.callSeq);
             if (state.pending != null) {
-                issueOrQueue(key, state, state.pending);
-                reissued++;
+                pending.add(key);
             }
         }
+        // The calls are made from a mail: it runs before the first input record, once the whole
+        // operator chain is open, so replies that arrive at once can be emitted.
+        mailbox.execute(() -> reissue(pending), "triad re-issue restored calls");
         for (String key : queuedKeys) {
             setCurrentKey(key);
             Iterable<ReasoningTask> queued = sameKeyQueue.get();
@@ -213,11 +228,19 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 }
             }
         }
-        if (!keys.isEmpty()) {
-            LOG.info(
-                    "Restored {} questions in flight; made {} pending model calls again",
-                    questionsInFlight,
-                    reissued);
+        LOG.info(
+                "Restored {} questions in flight; making {} pending model calls again",
+                questionsInFlight,
+                pending.size());
+    }
+
+    private void reissue(List<String> keys) throws Exception {
+        for (String key : keys) {
+            setCurrentKey(key);
+            QuestionState state = states.value();
+            if (state != null && state.pending != null) {
+                issueOrQueue(key, state, state.pending);
+            }
         }
     }
 
@@ -347,6 +370,23 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             future = CompletableFuture.failedFuture(e);
         }
         long seq = call.seq();
+        if (future.isDone()) {
+            // Answered already (an in-process or cached model): apply it now, on the task thread
+            // and under this key, instead of paying for a mail.
+            ModelCompletion completion = null;
+            Throwable error = null;
+            try {
+                completion = future.join();
+            } catch (CompletionException | CancellationException e) {
+                error = e;
+            }
+            try {
+                onReply(key, seq, completion, error);
+            } catch (Exception e) {
+                throw new FlinkRuntimeException("Applying the reply for " + key + " failed", e);
+            }
+            return;
+        }
         future.whenComplete(
                 (completion, error) -> {
                     try {
@@ -358,7 +398,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 });
     }
 
-    /** Runs as a mail on the task thread. */
+    /** Runs on the task thread: as a mail, or inline when the reply was there at once. */
     private void onReply(String key, long seq, ModelCompletion completion, Throwable error)
             throws Exception {
         callsInFlight--;
@@ -471,7 +511,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         deadlines.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, state.deadline);
         long now = getProcessingTimeService().getCurrentProcessingTime();
         String gold = state.question.gold();
-        String normalized = Answers.normalize(answer);
+        String normalized = AnswerScorer.normalize(answer);
         Map<String, Object> simulator = simulatorByStrategy.get(state.strategy);
         output.collect(
                 new StreamRecord<>(
@@ -482,7 +522,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                                 reason,
                                 normalized,
                                 gold,
-                                gold == null ? null : Answers.matches(normalized, gold),
+                                gold == null ? null : AnswerScorer.equivalent(normalized, gold),
                                 simulator != null,
                                 simulator,
                                 modelsByStrategy.get(state.strategy),

@@ -250,6 +250,7 @@ class ReasoningOperatorTest {
         ScriptedModel restoredModel = new ScriptedModel();
         Reasoning restored = OperatorFixture.builder(restoredModel, "lm2").build();
         try (OperatorFixture fixture = OperatorFixture.restore(restored, snapshot, 1, 0)) {
+            fixture.drainMailbox();
             // Exactly the pending call, once; the concepts and answer calls are not made again.
             assertThat(restoredModel.calls())
                     .singleElement()
