@@ -1,0 +1,220 @@
+package dev.triad.benchmarks;
+
+import dev.triad.model.AsyncChatModel;
+import dev.triad.model.CallContext;
+import dev.triad.model.CallPurpose;
+import dev.triad.model.ChatMessage;
+import dev.triad.model.ModelBinding;
+import dev.triad.model.ModelRequest;
+import dev.triad.model.Role;
+import dev.triad.reasoning.Lm2Strategy;
+import dev.triad.reasoning.PromptLibrary;
+import dev.triad.reasoning.ReplyFormatException;
+import dev.triad.reasoning.ReplyParser;
+import dev.triad.schemas.GoldStep;
+import dev.triad.schemas.Question;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+
+/**
+ * The bare-Flink baseline of the {@code overhead} benchmark: for each question, the model calls lm2
+ * makes with a perfect oracle, one after the other, then one output (the number of calls). No
+ * prompts are rendered, no reply is parsed and nothing is kept in state: this is the engine's own
+ * cost of the same calls through {@code AsyncDataStream.unorderedWait}.
+ *
+ * <p>The sequence for a question with {@code S} gold steps is {@link #callsFor(int)} {@code = 2 +
+ * 3S} calls: {@code concepts}, then per step {@code answer}, {@code verify}, {@code subquestion}
+ * (the last one answers "done"), then {@code final}. Each request carries the inputs the simulated
+ * oracle reads (question, verified pairs, subquestion, answer), so the model does the same work as
+ * for Triad's calls.
+ *
+ * <p>With {@code textWork}, each call also renders Triad's prompt for it ({@link
+ * PromptLibrary#render}) and parses the reply ({@link ReplyParser#parseObject}), as Triad does: a
+ * diagnostic that separates the cost of the text from that of the operator's machinery.
+ *
+ * <p>Threading: calls are chained on whatever thread completes the previous future (with a
+ * zero-latency model, the task thread, inline).
+ */
+public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Integer> {
+
+    private static final long serialVersionUID = 1L;
+
+    private static final double TEMPERATURE = 0.0;
+    private static final int MAX_TOKENS = 1024;
+
+    private final ModelBinding binding;
+    private final boolean textWork;
+    private transient AsyncChatModel model;
+
+    /**
+     * A chain calling the model {@code binding} opens; with {@code textWork} it also renders the
+     * prompts and parses the replies.
+     */
+    public Lm2CallChainFunction(ModelBinding binding, boolean textWork) {
+        this.binding = Objects.requireNonNull(binding, "binding");
+        this.textWork = textWork;
+    }
+
+    /** The calls lm2 makes with a perfect oracle on a question with {@code steps} gold steps. */
+    public static int callsFor(int steps) {
+        return 2 + 3 * steps;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        model = binding.open(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+    }
+
+    @Override
+    public void close() {
+        if (model != null) {
+            model.close();
+        }
+    }
+
+    @Override
+    public void asyncInvoke(Question question, ResultFuture<Integer> resultFuture) {
+        List<GoldStep> steps = question.goldSteps();
+        if (steps == null || steps.isEmpty()) {
+            resultFuture.completeExceptionally(
+                    new IllegalArgumentException(
+                            "Question "
+                                    + question.id()
+                                    + " has no gold steps; the overhead baseline needs generated"
+                                    + " problems (ProblemGenerator) to know lm2's calls"));
+            return;
+        }
+        List<ChatMessage> messages = List.of(ChatMessage.user(question.text()));
+        call(question, steps, messages, 0, resultFuture);
+    }
+
+    private void call(
+            Question question,
+            List<GoldStep> steps,
+            List<ChatMessage> messages,
+            int index,
+            ResultFuture<Integer> out) {
+        int total = callsFor(steps.size());
+        ModelRequest request = request(question, steps, messages, index);
+        if (textWork) {
+            CallContext context = request.context();
+            request =
+                    new ModelRequest(
+                            request.role(),
+                            PromptLibrary.render(
+                                    context.strategy(),
+                                    request.role(),
+                                    context.purpose(),
+                                    context.inputs()),
+                            request.temperature(),
+                            request.maxTokens(),
+                            context);
+        }
+        model.complete(request)
+                .whenComplete(
+                        (completion, error) -> {
+                            Throwable failure = error;
+                            if (failure == null && textWork) {
+                                try {
+                                    ReplyParser.parseObject(completion.text());
+                                } catch (ReplyFormatException e) {
+                                    failure = e;
+                                }
+                            }
+                            if (failure != null) {
+                                out.completeExceptionally(failure);
+                            } else if (index + 1 < total) {
+                                call(question, steps, messages, index + 1, out);
+                            } else {
+                                out.complete(Collections.singletonList(total));
+                            }
+                        });
+    }
+
+    /** Call number {@code index} (from 0) of lm2's sequence for {@code question}. */
+    static ModelRequest request(
+            Question question, List<GoldStep> steps, List<ChatMessage> messages, int index) {
+        int count = steps.size();
+        if (index == 0) {
+            return request(
+                    Role.DECOMPOSER,
+                    messages,
+                    question,
+                    CallPurpose.CONCEPTS,
+                    1,
+                    Map.of("question", question.text()));
+        }
+        if (index == callsFor(count) - 1) {
+            return request(
+                    Role.SOLVER,
+                    messages,
+                    question,
+                    CallPurpose.FINAL,
+                    0,
+                    Map.of("question", question.text(), "verified", steps));
+        }
+        int k = (index - 1) / 3; // the step, from 0
+        GoldStep step = steps.get(k);
+        List<GoldStep> verified = steps.subList(0, k);
+        switch ((index - 1) % 3) {
+            case 0:
+                return request(
+                        Role.SOLVER,
+                        messages,
+                        question,
+                        CallPurpose.ANSWER,
+                        k + 1,
+                        Map.of(
+                                "question",
+                                question.text(),
+                                "verified",
+                                verified,
+                                "subquestion",
+                                step.subquestion()));
+            case 1:
+                return request(
+                        Role.VERIFIER,
+                        messages,
+                        question,
+                        CallPurpose.VERIFY,
+                        k + 1,
+                        Map.of(
+                                "question",
+                                question.text(),
+                                "verified",
+                                verified,
+                                "subquestion",
+                                step.subquestion(),
+                                "answer",
+                                step.answer()));
+            default:
+                return request(
+                        Role.DECOMPOSER,
+                        messages,
+                        question,
+                        CallPurpose.SUBQUESTION,
+                        k + 2,
+                        Map.of("question", question.text(), "verified", steps.subList(0, k + 1)));
+        }
+    }
+
+    private static ModelRequest request(
+            Role role,
+            List<ChatMessage> messages,
+            Question question,
+            String purpose,
+            int step,
+            Map<String, Object> inputs) {
+        return new ModelRequest(
+                role,
+                messages,
+                TEMPERATURE,
+                MAX_TOKENS,
+                new CallContext(question, Lm2Strategy.NAME, purpose, step, 1, 0, inputs));
+    }
+}

@@ -1,0 +1,168 @@
+package dev.triad.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each benchmark end to end at a tiny size: it runs, exits 0 or 1 (a missed target is not an error)
+ * and writes a well-formed result file. Asserts the file's structure, never a speed.
+ */
+class BenchCliTest {
+
+    @TempDir Path results;
+
+    @Test
+    void overheadWritesBothSidesAndTheRatio() throws Exception {
+        JsonNode result = run("overhead", "--size", "60", "--rounds", "2");
+
+        assertCommon(result, "overhead", 60);
+        for (String side : new String[] {"triad", "baseline"}) {
+            assertFigure(result.path(side).path("questionsPerSecond"), 2);
+            assertFigure(result.path(side).path("callsPerSecond"), 2);
+            assertFigure(result.path(side).path("seconds"), 2);
+        }
+        // Both sides made the same calls: lm2's 2 + 3 x steps per question.
+        assertThat(result.path("triad").path("calls"))
+                .isEqualTo(result.path("baseline").path("calls"));
+        assertThat(result.path("triad").path("results").get(0).asLong()).isEqualTo(60);
+        assertThat(result.path("triad").path("callsPerQuestion").asDouble()).isBetween(8.0, 20.0);
+        assertFigure(
+                result.path("settings")
+                        .path("diagnostics")
+                        .path("bareWithTextFigures")
+                        .path("questionsPerSecond"),
+                2);
+    }
+
+    @Test
+    void memoryForksTwoJvmsAndComparesTheirPeaks() throws Exception {
+        JsonNode result = run("memory", "--size", "200", "--seconds", "2", "--rounds", "1");
+
+        assertCommon(result, "memory", 200);
+        assertFigure(result.path("triad").path("peakLiveHeapMiB"), 1);
+        assertFigure(result.path("baseline").path("peakLiveHeapMiB"), 1);
+        assertThat(result.path("triad").path("questions").asLong()).isEqualTo(200);
+        assertThat(result.path("baseline").path("questions").asLong()).isEqualTo(20);
+        assertThat(result.path("triad").path("peakLiveHeapMiB").path("median").asDouble())
+                .isPositive();
+    }
+
+    @Test
+    void concurrencyReportsCallsPerSecondAndThreads() throws Exception {
+        JsonNode result = run("concurrency", "--size", "50");
+
+        assertCommon(result, "concurrency", 50);
+        assertFigure(result.path("triad").path("callsPerSecond"), 1);
+        assertFigure(result.path("triad").path("peakThreads"), 1);
+        assertThat(result.path("baseline").path("callsPerSecond").asDouble()).isEqualTo(16_384);
+        assertThat(result.path("triad").path("threadsByName").size()).isPositive();
+    }
+
+    @Test
+    void unknownNameIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                BenchCli.run(
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        "nope",
+                        "--results-dir",
+                        results.toString());
+
+        assertThat(code).isEqualTo(BenchCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("Unknown benchmark 'nope'")
+                .contains("overhead, memory, concurrency");
+    }
+
+    @Test
+    void helpListsEveryBenchmarkWithItsTargetAndTheExitCodes() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int code =
+                BenchCli.run(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(new ByteArrayOutputStream()),
+                        "--help");
+
+        assertThat(code).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("overhead", "memory", "concurrency", "target:", "Exit codes:")
+                .contains("missed a target");
+    }
+
+    @Test
+    void badSizeIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                BenchCli.run(
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        "memory",
+                        "--size",
+                        "5");
+
+        assertThat(code).isEqualTo(BenchCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--size must be at least 10");
+    }
+
+    private JsonNode run(String... args) throws Exception {
+        String[] all = new String[args.length + 2];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--results-dir";
+        all[args.length + 1] = results.toString();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                BenchCli.run(
+                        new PrintStream(out, true, StandardCharsets.UTF_8),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        all);
+        assertThat(code)
+                .as("exit code; stderr: %s", err.toString(StandardCharsets.UTF_8))
+                .isIn(BenchCli.OK, BenchCli.TARGET_MISSED);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("ratio", "written");
+        Path file = results.resolve(args[0] + ".json");
+        assertThat(file).exists();
+        return new ObjectMapper().readTree(Files.readString(file));
+    }
+
+    private static void assertCommon(JsonNode result, String name, long size) {
+        assertThat(result.path("name").asText()).isEqualTo(name);
+        assertThat(result.path("size").asLong()).isEqualTo(size);
+        assertThat(result.path("command").asText()).startsWith("./triad bench " + name);
+        assertThat(result.path("ratio").isNumber()).isTrue();
+        assertThat(result.path("ratio").asDouble()).isPositive();
+        assertThat(result.path("target").asText()).isNotBlank();
+        assertThat(result.path("passed").isBoolean()).isTrue();
+        assertThat(result.path("checks").isArray()).isTrue();
+        assertThat(result.path("checks").size()).isPositive();
+        boolean allMet = true;
+        for (JsonNode check : result.path("checks")) {
+            assertThat(check.has("name") && check.has("value") && check.has("limit")).isTrue();
+            allMet &= check.path("passed").asBoolean();
+        }
+        assertThat(result.path("passed").asBoolean()).isEqualTo(allMet);
+        assertThat(result.path("triad").isObject()).isTrue();
+        assertThat(result.path("baseline").isObject()).isTrue();
+        JsonNode machine = result.path("machine");
+        assertThat(machine.path("cores").asInt()).isPositive();
+        assertThat(machine.path("maxHeap").asLong()).isPositive();
+        for (String field : new String[] {"jvm", "os", "date"}) {
+            assertThat(machine.path(field).asText()).as(field).isNotBlank();
+        }
+    }
+
+    private static void assertFigure(JsonNode figure, int rounds) {
+        assertThat(figure.path("median").isNumber()).as("median of %s", figure).isTrue();
+        assertThat(figure.path("rounds").size()).as("rounds of %s", figure).isEqualTo(rounds);
+    }
+}
