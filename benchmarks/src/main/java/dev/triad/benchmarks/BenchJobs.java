@@ -109,17 +109,17 @@ final class BenchJobs {
 
     /**
      * The bare baseline: lm2's calls per question chained in one async function, into the sink;
-     * with {@code textWork} it also renders each prompt and parses each reply.
+     * with {@code parseReplies} it also parses each reply.
      */
     static void bare(
             DataStream<Question> questions,
             ModelBinding model,
-            boolean textWork,
+            boolean parseReplies,
             int capacity,
             String runId) {
         AsyncDataStream.unorderedWait(
                         questions,
-                        new Lm2CallChainFunction(model, textWork),
+                        new Lm2CallChainFunction(model, parseReplies),
                         BARE_TIMEOUT_MINUTES,
                         TimeUnit.MINUTES,
                         capacity)

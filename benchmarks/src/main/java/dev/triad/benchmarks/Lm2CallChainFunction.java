@@ -8,7 +8,6 @@ import dev.triad.model.ModelBinding;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
 import dev.triad.reasoning.Lm2Strategy;
-import dev.triad.reasoning.PromptLibrary;
 import dev.triad.reasoning.ReplyFormatException;
 import dev.triad.reasoning.ReplyParser;
 import dev.triad.schemas.GoldStep;
@@ -23,9 +22,10 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
  * The bare-Flink baseline of the {@code overhead} benchmark: for each question, the model calls lm2
- * makes with a perfect oracle, one after the other, then one output (the number of calls). No
- * prompts are rendered, no reply is parsed and nothing is kept in state: this is the engine's own
- * cost of the same calls through {@code AsyncDataStream.unorderedWait}.
+ * makes with a perfect oracle, one after the other, then one output (the number of calls). No state
+ * is kept and no prompt is rendered (the in-process model reads the call's context, and Triad
+ * renders lazily, only for models that send text): this is the engine's own cost of the same calls
+ * through {@code AsyncDataStream.unorderedWait}.
  *
  * <p>The sequence for a question with {@code S} gold steps is {@link #callsFor(int)} {@code = 2 +
  * 3S} calls: {@code concepts}, then per step {@code answer}, {@code verify}, {@code subquestion}
@@ -33,9 +33,9 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * oracle reads (question, verified pairs, subquestion, answer), so the model does the same work as
  * for Triad's calls.
  *
- * <p>With {@code textWork}, each call also renders Triad's prompt for it ({@link
- * PromptLibrary#render}) and parses the reply ({@link ReplyParser#parseObject}), as Triad does: a
- * diagnostic that separates the cost of the text from that of the operator's machinery.
+ * <p>With {@code parseReplies}, each reply is parsed with Triad's {@link ReplyParser#parseObject},
+ * as any job that acts on a model's answer must: that is the baseline the {@code overhead} ratio is
+ * measured against.
  *
  * <p>Threading: calls are chained on whatever thread completes the previous future (with a
  * zero-latency model, the task thread, inline).
@@ -48,16 +48,16 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
     private static final int MAX_TOKENS = 1024;
 
     private final ModelBinding binding;
-    private final boolean textWork;
+    private final boolean parseReplies;
     private transient AsyncChatModel model;
 
     /**
-     * A chain calling the model {@code binding} opens; with {@code textWork} it also renders the
-     * prompts and parses the replies.
+     * A chain calling the model {@code binding} opens; with {@code parseReplies} it also parses
+     * every reply.
      */
-    public Lm2CallChainFunction(ModelBinding binding, boolean textWork) {
+    public Lm2CallChainFunction(ModelBinding binding, boolean parseReplies) {
         this.binding = Objects.requireNonNull(binding, "binding");
-        this.textWork = textWork;
+        this.parseReplies = parseReplies;
     }
 
     /** The calls lm2 makes with a perfect oracle on a question with {@code steps} gold steps. */
@@ -101,25 +101,11 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
             ResultFuture<Integer> out) {
         int total = callsFor(steps.size());
         ModelRequest request = request(question, steps, messages, index);
-        if (textWork) {
-            CallContext context = request.context();
-            request =
-                    new ModelRequest(
-                            request.role(),
-                            PromptLibrary.render(
-                                    context.strategy(),
-                                    request.role(),
-                                    context.purpose(),
-                                    context.inputs()),
-                            request.temperature(),
-                            request.maxTokens(),
-                            context);
-        }
         model.complete(request)
                 .whenComplete(
                         (completion, error) -> {
                             Throwable failure = error;
-                            if (failure == null && textWork) {
+                            if (failure == null && parseReplies) {
                                 try {
                                     ReplyParser.parseObject(completion.text());
                                 } catch (ReplyFormatException e) {

@@ -348,11 +348,13 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private void issue(String key, QuestionState state, PendingCall call) {
         callsInFlight++;
         callsStarted.inc();
+        String strategy = state.strategy;
         ModelRequest request =
-                new ModelRequest(
+                ModelRequest.rendering(
                         call.role(),
-                        PromptLibrary.render(
-                                state.strategy, call.role(), call.purpose(), call.inputs()),
+                        () ->
+                                PromptLibrary.render(
+                                        strategy, call.role(), call.purpose(), call.inputs()),
                         TEMPERATURE,
                         MAX_TOKENS,
                         new CallContext(

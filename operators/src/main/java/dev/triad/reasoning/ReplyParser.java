@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -21,6 +22,8 @@ public final class ReplyParser {
                     .enable(JsonParser.Feature.ALLOW_UNQUOTED_FIELD_NAMES)
                     .build();
 
+    private static final ObjectReader READER = LENIENT.reader();
+
     private ReplyParser() {}
 
     /**
@@ -31,6 +34,10 @@ public final class ReplyParser {
     public static ObjectNode parseObject(String text) throws ReplyFormatException {
         if (text == null || text.isBlank()) {
             throw new ReplyFormatException("the reply is empty; expected a JSON object");
+        }
+        ObjectNode whole = wholeObject(text);
+        if (whole != null) {
+            return whole; // the common case: the reply is just the object asked for
         }
         int from = text.indexOf('{');
         while (from >= 0) {
@@ -49,6 +56,26 @@ public final class ReplyParser {
             from = text.indexOf('{', from + 1);
         }
         throw new ReplyFormatException("the reply holds no JSON object");
+    }
+
+    /** The reply as one object when it is nothing but that (after whitespace), else null. */
+    private static ObjectNode wholeObject(String text) {
+        int first = 0;
+        int last = text.length() - 1;
+        while (first <= last && Character.isWhitespace(text.charAt(first))) {
+            first++;
+        }
+        while (last >= first && Character.isWhitespace(text.charAt(last))) {
+            last--;
+        }
+        if (first >= last || text.charAt(first) != '{' || text.charAt(last) != '}') {
+            return null;
+        }
+        try {
+            return READER.readTree(text) instanceof ObjectNode object ? object : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     /** Index of the brace closing the one at {@code open}, skipping strings; -1 if none. */

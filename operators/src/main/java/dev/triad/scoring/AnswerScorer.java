@@ -68,6 +68,9 @@ public final class AnswerScorer {
      * cleaning.
      */
     public static String normalize(String answer) {
+        if (isPlainInteger(answer)) {
+            return answer; // already canonical; the common case, kept off the LaTeX path
+        }
         ParsedAnswer parsed = parse(answer);
         return parsed == null ? null : parsed.render();
     }
@@ -78,6 +81,9 @@ public final class AnswerScorer {
      * whole reply through {@link #extract} first.
      */
     public static boolean equivalent(String answer, String gold) {
+        if (isPlainInteger(answer) && isPlainInteger(gold)) {
+            return answer.equals(gold);
+        }
         ParsedAnswer a = parse(answer);
         ParsedAnswer g = parse(gold);
         return a != null && g != null && ParsedAnswer.equivalent(a, g);
@@ -85,5 +91,24 @@ public final class AnswerScorer {
 
     private static ParsedAnswer parse(String answer) {
         return answer == null ? null : ParsedAnswer.parse(LatexCleaner.clean(answer));
+    }
+
+    /** An optional minus and digits, no leading zero: its own canonical form. */
+    private static boolean isPlainInteger(String text) {
+        if (text == null || text.isEmpty()) {
+            return false;
+        }
+        int start = text.charAt(0) == '-' ? 1 : 0;
+        int length = text.length() - start;
+        if (length == 0 || length > 18 || (length > 1 && text.charAt(start) == '0')) {
+            return false;
+        }
+        for (int i = start; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return !(start == 1 && length == 1 && text.charAt(1) == '0'); // "-0" is not canonical
     }
 }

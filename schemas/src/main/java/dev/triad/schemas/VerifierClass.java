@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,10 @@ public enum VerifierClass {
     LAST_STEP_MISTAKE,
     NO_MISTAKE;
 
+    private static final Map<String, VerifierClass> BY_WIRE_NAME =
+            Arrays.stream(values())
+                    .collect(Collectors.toUnmodifiableMap(VerifierClass::wireName, c -> c));
+
     /** The wire name, e.g. {@code first_step_mistake}. */
     @JsonValue
     public String wireName() {
@@ -35,6 +40,10 @@ public enum VerifierClass {
      */
     @JsonCreator
     public static VerifierClass parse(String text) {
+        VerifierClass exact = text == null ? null : BY_WIRE_NAME.get(text);
+        if (exact != null) {
+            return exact; // the common case: the wire name as asked for
+        }
         if (text != null) {
             String key =
                     text.trim()
