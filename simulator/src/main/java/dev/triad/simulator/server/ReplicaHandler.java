@@ -1,0 +1,656 @@
+package dev.triad.simulator.server;
+
+import io.netty.buffer.ByteBufInputStream;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One HTTP/1.1 connection to a simulated replica: routes {@code POST /v1/chat/completions}, {@code
+ * GET /v1/models}, {@code GET /health} and {@code GET /metrics}, injects faults, and plays one chat
+ * completion at a time through the replica's scheduler with timers on the connection's event loop
+ * (no thread per request). Requests pipelined behind one in flight wait their turn.
+ *
+ * <p>Threading: everything runs on the connection's event loop, except {@link Replica} calls, which
+ * are thread-safe.
+ */
+final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaHandler.class);
+
+    static final String PATH_CHAT = "/v1/chat/completions";
+    static final String PATH_MODELS = "/v1/models";
+    static final String PATH_HEALTH = "/health";
+    static final String PATH_METRICS = "/metrics";
+
+    /** Header saying every answer is simulated, with the replica that gave it. */
+    static final String HEADER_SIMULATED = "x-triad-simulated";
+
+    static final String HEADER_REPLICA = "x-triad-replica";
+
+    private static final String JSON = "application/json";
+    private static final String EVENT_STREAM = "text/event-stream; charset=utf-8";
+    private static final String PROMETHEUS = "text/plain; version=0.0.4; charset=utf-8";
+
+    private static final String NO_STATUS = "none";
+    private static final String FINISH_STOP = "stop";
+    private static final String FINISH_LENGTH = "length";
+    private static final String SIMULATED = " (SIMULATED fault injected by triad simulate-server)";
+
+    private final ServerContext server;
+    private final Replica replica;
+    private final String replicaName;
+
+    private ChannelHandlerContext ctx;
+    private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
+    private Exchange current;
+    private boolean hanging;
+    private boolean keepAlive = true;
+    private boolean draining;
+
+    ReplicaHandler(ServerContext server, Replica replica) {
+        this.server = server;
+        this.replica = replica;
+        this.replicaName = Integer.toString(replica.index);
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (current != null || hanging || draining) {
+            pipelined.addLast(request.retain());
+            return;
+        }
+        handle(request);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (current != null) {
+            current.abort();
+            current = null;
+        }
+        if (hanging) {
+            hanging = false;
+            replica.hangEnded();
+        }
+        for (FullHttpRequest request; (request = pipelined.pollFirst()) != null; ) {
+            request.release();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            LOG.debug(
+                    "Replica {}: connection {} failed: {}",
+                    replicaName,
+                    ctx.channel(),
+                    cause.toString());
+        } else {
+            LOG.warn("Replica {}: connection {} failed", replicaName, ctx.channel(), cause);
+        }
+        ctx.close();
+    }
+
+    // ------------------------------------------------------------------ routing
+
+    private void handle(FullHttpRequest request) {
+        keepAlive = HttpUtil.isKeepAlive(request);
+        if (!request.decoderResult().isSuccess()) {
+            keepAlive = false;
+            error(
+                    HttpResponseStatus.BAD_REQUEST,
+                    "The request is not valid HTTP/1.1.",
+                    "invalid_request_error",
+                    null,
+                    null,
+                    0);
+            return;
+        }
+        String path = new QueryStringDecoder(request.uri()).path();
+        HttpMethod method = request.method();
+        switch (path) {
+            case PATH_CHAT:
+                if (requireMethod(method, HttpMethod.POST)) {
+                    chat(request);
+                }
+                break;
+            case PATH_MODELS:
+                if (requireMethod(method, HttpMethod.GET)) {
+                    respond(
+                            HttpResponseStatus.OK,
+                            JSON,
+                            OpenAiWire.models(
+                                    server.settings.modelName(),
+                                    server.startedEpochSeconds,
+                                    server.settings.maxModelLen()),
+                            0);
+                }
+                break;
+            case PATH_HEALTH:
+                if (requireMethod(method, HttpMethod.GET)) {
+                    respond(
+                            HttpResponseStatus.OK,
+                            JSON,
+                            OpenAiWire.health(replica.index, server.settings.profile()),
+                            0);
+                }
+                break;
+            case PATH_METRICS:
+                if (requireMethod(method, HttpMethod.GET)) {
+                    respond(
+                            HttpResponseStatus.OK,
+                            PROMETHEUS,
+                            replica.metrics().getBytes(StandardCharsets.UTF_8),
+                            0);
+                }
+                break;
+            default:
+                error(
+                        HttpResponseStatus.NOT_FOUND,
+                        "No route "
+                                + path
+                                + "; this simulated server serves POST "
+                                + PATH_CHAT
+                                + ", GET "
+                                + PATH_MODELS
+                                + ", GET "
+                                + PATH_HEALTH
+                                + " and GET "
+                                + PATH_METRICS
+                                + ".",
+                        "invalid_request_error",
+                        null,
+                        "not_found",
+                        0);
+        }
+    }
+
+    private boolean requireMethod(HttpMethod method, HttpMethod expected) {
+        if (method.equals(expected)) {
+            return true;
+        }
+        error(
+                HttpResponseStatus.METHOD_NOT_ALLOWED,
+                "Use " + expected + " for this route, not " + method + ".",
+                "invalid_request_error",
+                null,
+                "method_not_allowed",
+                0);
+        return false;
+    }
+
+    /** The answer in flight is written: handles the requests pipelined behind it. */
+    private void next() {
+        current = null;
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            while (current == null && !hanging && keepAlive && ctx.channel().isActive()) {
+                FullHttpRequest request = pipelined.pollFirst();
+                if (request == null) {
+                    break;
+                }
+                try {
+                    handle(request);
+                } finally {
+                    request.release();
+                }
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    // ------------------------------------------------------------------ chat completions
+
+    private void chat(FullHttpRequest http) {
+        ChatRequest request;
+        try {
+            request = ChatRequest.parse(new ByteBufInputStream(http.content()));
+        } catch (ChatRequest.Invalid e) {
+            replica.answered("400", 0);
+            error(
+                    HttpResponseStatus.BAD_REQUEST,
+                    e.getMessage(),
+                    "invalid_request_error",
+                    e.param,
+                    null,
+                    0);
+            return;
+        }
+        int promptTokens = 0;
+        PrefixCache.Hasher hasher = new PrefixCache.Hasher();
+        for (int i = 0, n = request.messages().size(); i < n; i++) {
+            int[] tokens = server.tokensOf(request.messages().get(i).content());
+            promptTokens += tokens.length;
+            hasher.add(tokens);
+        }
+        int maxModelLen = server.settings.maxModelLen();
+        FaultType fault = replica.drawFault();
+        if (fault != null) {
+            switch (fault) {
+                case HANG:
+                    hanging = true;
+                    replica.hangStarted();
+                    replica.answered(NO_STATUS, 0);
+                    return;
+                case RESET:
+                    replica.answered(NO_STATUS, 0);
+                    reset();
+                    return;
+                case RATE_LIMITED:
+                    replica.answered("429", 0);
+                    error(
+                            HttpResponseStatus.TOO_MANY_REQUESTS,
+                            "Rate limit reached for requests; retry after "
+                                    + server.settings.retryAfterSeconds()
+                                    + " s."
+                                    + SIMULATED,
+                            "requests",
+                            null,
+                            "rate_limit_exceeded",
+                            server.settings.retryAfterSeconds());
+                    return;
+                case SERVER_ERROR:
+                    replica.answered("500", 0);
+                    error(
+                            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "The server had an error while processing your request." + SIMULATED,
+                            "server_error",
+                            null,
+                            null,
+                            0);
+                    return;
+                case UNAVAILABLE:
+                    replica.answered("503", 0);
+                    error(
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "The engine is currently overloaded, please try again later."
+                                    + SIMULATED,
+                            "server_error",
+                            null,
+                            "service_unavailable",
+                            0);
+                    return;
+                case UNAUTHORIZED:
+                    replica.answered("401", 0);
+                    error(
+                            HttpResponseStatus.UNAUTHORIZED,
+                            "Incorrect API key provided." + SIMULATED,
+                            "invalid_request_error",
+                            null,
+                            "invalid_api_key",
+                            0);
+                    return;
+                case CONTEXT_LENGTH:
+                    replica.answered("400", 0);
+                    contextLength(maxModelLen, promptTokens, request.maxTokens(), SIMULATED);
+                    return;
+                default:
+                    // Body faults: answered normally, spoilt when the body is written.
+                    break;
+            }
+        }
+        if ((long) promptTokens + request.maxTokens() > maxModelLen) {
+            replica.answered("400", 0);
+            contextLength(maxModelLen, promptTokens, request.maxTokens(), "");
+            return;
+        }
+        Exchange exchange = new Exchange(request, promptTokens, hasher.blocks(), fault);
+        current = exchange;
+        switch (replica.admit(exchange)) {
+            case RUN:
+                exchange.start();
+                break;
+            case QUEUED:
+                break;
+            case REJECTED:
+            default:
+                current = null;
+                replica.answered("429", 0);
+                int retryAfter = replica.retryAfterSeconds();
+                error(
+                        HttpResponseStatus.TOO_MANY_REQUESTS,
+                        "Replica "
+                                + replicaName
+                                + " is at max-num-seqs "
+                                + server.settings.maxNumSeqs()
+                                + " with "
+                                + server.settings.maxWaiting()
+                                + " requests waiting; retry after "
+                                + retryAfter
+                                + " s.",
+                        "requests",
+                        null,
+                        "rate_limit_exceeded",
+                        retryAfter);
+        }
+    }
+
+    private void contextLength(int maxModelLen, int promptTokens, int maxTokens, String suffix) {
+        error(
+                HttpResponseStatus.BAD_REQUEST,
+                "This model's maximum context length is "
+                        + maxModelLen
+                        + " tokens. However, you requested "
+                        + ((long) promptTokens + maxTokens)
+                        + " tokens ("
+                        + promptTokens
+                        + " in the messages, "
+                        + maxTokens
+                        + " in the completion). Please reduce the length of the messages or completion."
+                        + suffix,
+                "invalid_request_error",
+                "messages",
+                "context_length_exceeded",
+                0);
+    }
+
+    /** Closes the connection with a TCP reset instead of a FIN. */
+    private void reset() {
+        keepAlive = false;
+        ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        ctx.close();
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    private void error(
+            HttpResponseStatus status,
+            String message,
+            String type,
+            String param,
+            String code,
+            int retryAfterSeconds) {
+        respond(status, JSON, OpenAiWire.error(message, type, param, code), retryAfterSeconds);
+    }
+
+    private void respond(
+            HttpResponseStatus status, String contentType, byte[] body, int retryAfterSeconds) {
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HEADER_SIMULATED, "true")
+                .set(HEADER_REPLICA, replicaName);
+        if (retryAfterSeconds > 0) {
+            response.headers().setInt(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
+        }
+        HttpUtil.setKeepAlive(response, keepAlive);
+        ChannelFuture written = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
+        }
+        next();
+    }
+
+    /**
+     * One chat completion in flight: asks the oracle when it gets a slot, then plays the latency
+     * model with timers on the event loop: prefill until the first token, then one token per
+     * inter-token interval (streamed as chunks, or answered in one body at the end).
+     */
+    private final class Exchange extends Replica.Sequence {
+        private final ChatRequest request;
+        private final int promptTokens;
+        private final long[] blocks;
+        private final FaultType fault;
+        private final OpenAiWire.Head head;
+
+        private ScheduledFuture<?> timer;
+        private boolean answered;
+        private int cachedTokens;
+        private int completionTokens;
+        private String content;
+        private String finishReason;
+        private double ttftSeconds;
+        private List<String> pieces;
+        private int piece;
+        private long pieceNanos;
+        private boolean truncateStream;
+
+        Exchange(ChatRequest request, int promptTokens, long[] blocks, FaultType fault) {
+            this.request = request;
+            this.promptTokens = promptTokens;
+            this.blocks = blocks;
+            this.fault = fault;
+            this.head =
+                    new OpenAiWire.Head(
+                            server.nextId(replica.index),
+                            System.currentTimeMillis() / 1000,
+                            request.model() != null
+                                    ? request.model()
+                                    : server.settings.modelName());
+        }
+
+        @Override
+        EventExecutor executor() {
+            return ctx.executor();
+        }
+
+        @Override
+        void start() {
+            if (current != this || !ctx.channel().isActive()) {
+                replica.release(this);
+                return;
+            }
+            ServerSettings s = server.settings;
+            cachedTokens = replica.cachedTokens(blocks, promptTokens);
+            String text = server.oracle.reply(request.messages());
+            int tokens = server.tokens.count(text);
+            finishReason = FINISH_STOP;
+            if (request.maxTokens() > 0 && tokens > request.maxTokens()) {
+                text = server.tokens.truncate(text, request.maxTokens());
+                tokens = request.maxTokens();
+                finishReason = FINISH_LENGTH;
+            }
+            content = text;
+            completionTokens = tokens;
+            double slowdown = replica.slowdown();
+            double ttftMs =
+                    (s.prefillOverheadMs()
+                                    + (promptTokens - cachedTokens)
+                                            * s.prefillPerTokenUs()
+                                            / 1000.0)
+                            * slowdown;
+            double decodeMs = Math.max(0, tokens - 1) * s.interTokenMs() * slowdown;
+            ttftSeconds = ttftMs / 1000.0;
+            if (request.stream()) {
+                pieces = server.tokens.pieces(text);
+                if (pieces.isEmpty()) {
+                    pieces = List.of("");
+                }
+                pieceNanos = (long) (decodeMs * 1_000_000 / Math.max(1, pieces.size() - 1));
+                after(ttftMs * 1_000_000, this::firstToken);
+            } else {
+                long decodeNanos = (long) (decodeMs * 1_000_000);
+                after(
+                        ttftMs * 1_000_000,
+                        () -> {
+                            prefilled();
+                            after(decodeNanos, this::complete);
+                        });
+            }
+        }
+
+        /** Runs the task after the delay, inline when there is none. */
+        private void after(double nanos, Runnable task) {
+            if (nanos < 1) {
+                timer = null;
+                task.run();
+            } else {
+                timer = ctx.executor().schedule(task, (long) nanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void prefilled() {
+            replica.prefilled(blocks, ttftSeconds);
+        }
+
+        private OpenAiWire.Usage usage() {
+            return new OpenAiWire.Usage(promptTokens, completionTokens, cachedTokens);
+        }
+
+        /** The whole body at once (not streaming). */
+        private void complete() {
+            timer = null;
+            byte[] body =
+                    OpenAiWire.completion(
+                            head, content, finishReason, usage(), fault == FaultType.EMPTY_CHOICES);
+            done("200");
+            if (fault == FaultType.MALFORMED) {
+                // Valid HTTP, but the JSON stops halfway: the client's parser must fail.
+                body = Arrays.copyOf(body, body.length / 2);
+            }
+            if (fault == FaultType.TRUNCATED) {
+                keepAlive = false;
+                HttpResponse response =
+                        new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                response.headers()
+                        .set(HttpHeaderNames.CONTENT_TYPE, JSON)
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                        .set(HEADER_SIMULATED, "true")
+                        .set(HEADER_REPLICA, replicaName);
+                ctx.write(response);
+                ctx.writeAndFlush(
+                                new DefaultHttpContent(
+                                        Unpooled.wrappedBuffer(body, 0, body.length / 2)))
+                        .addListener(ChannelFutureListener.CLOSE);
+                current = null;
+                return;
+            }
+            respond(HttpResponseStatus.OK, JSON, body, 0);
+        }
+
+        /**
+         * Streaming: the headers, the role chunk and the first token at the time to first token.
+         */
+        private void firstToken() {
+            timer = null;
+            prefilled();
+            HttpResponse response =
+                    new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers()
+                    .set(HttpHeaderNames.CONTENT_TYPE, EVENT_STREAM)
+                    .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_CACHE)
+                    .set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
+                    .set(HEADER_SIMULATED, "true")
+                    .set(HEADER_REPLICA, replicaName);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            ctx.write(response);
+            boolean empty = fault == FaultType.EMPTY_CHOICES;
+            event(OpenAiWire.chunk(head, "assistant", "", null, empty, request.includeUsage()));
+            truncateStream = fault == FaultType.TRUNCATED;
+            emit();
+        }
+
+        /** Streaming: token chunks, one per inter-token interval (all at once with no latency). */
+        private void emit() {
+            timer = null;
+            boolean empty = fault == FaultType.EMPTY_CHOICES;
+            while (piece < pieces.size()) {
+                if (truncateStream && piece >= pieces.size() / 2) {
+                    // The stream stops mid-way: no last chunk, no [DONE], no terminating chunk.
+                    done("200");
+                    keepAlive = false;
+                    ctx.flush();
+                    ctx.close();
+                    current = null;
+                    return;
+                }
+                if (piece == 0 && fault == FaultType.MALFORMED) {
+                    event(
+                            ("data: {\"id\": \""
+                                            + head.id()
+                                            + "\", \"object\": \"chat.completion.chunk\", \"choices\": [{\"index\": 0, \"delta\": {\"content\": \n\n")
+                                    .getBytes(StandardCharsets.UTF_8));
+                } else {
+                    event(
+                            OpenAiWire.chunk(
+                                    head,
+                                    null,
+                                    pieces.get(piece),
+                                    null,
+                                    empty,
+                                    request.includeUsage()));
+                }
+                piece++;
+                if (pieceNanos > 0 && piece < pieces.size()) {
+                    ctx.flush();
+                    after(pieceNanos, this::emit);
+                    return;
+                }
+            }
+            event(OpenAiWire.chunk(head, null, null, finishReason, empty, request.includeUsage()));
+            if (request.includeUsage()) {
+                event(OpenAiWire.usageChunk(head, usage()));
+            }
+            event(OpenAiWire.DONE);
+            done("200");
+            ChannelFuture written = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (!keepAlive) {
+                written.addListener(ChannelFutureListener.CLOSE);
+            }
+            next();
+        }
+
+        private void event(byte[] bytes) {
+            ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes)));
+        }
+
+        /** The sequence is over: frees its slot and counts the answer. */
+        private void done(String code) {
+            if (!answered) {
+                answered = true;
+                replica.release(this);
+                replica.answered(code, completionTokens);
+            }
+        }
+
+        /** The client went away: stops the timers and frees the slot (as vLLM aborts). */
+        void abort() {
+            if (timer != null) {
+                timer.cancel(false);
+                timer = null;
+            }
+            done(NO_STATUS);
+        }
+    }
+}

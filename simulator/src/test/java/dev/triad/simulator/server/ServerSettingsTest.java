@@ -1,0 +1,95 @@
+package dev.triad.simulator.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.EnumSet;
+import org.junit.jupiter.api.Test;
+
+class ServerSettingsTest {
+
+    @Test
+    void the8bH100ProfileHasItsNamedDefaults() {
+        ServerSettings s = ServerSettings.profileSettings("8b-h100");
+
+        assertThat(s.profile()).isEqualTo("8b-h100");
+        assertThat(s.maxNumSeqs()).isEqualTo(16);
+        assertThat(s.interTokenMs()).isEqualTo(12);
+        assertThat(s.prefillOverheadMs()).isEqualTo(30);
+        assertThat(s.prefillPerTokenUs()).isEqualTo(250);
+        assertThat(s.loadFactor()).isEqualTo(2.0);
+        assertThat(s.prefixCache()).isTrue();
+        assertThat(s.port()).isEqualTo(8000);
+        assertThat(s.replicas()).isEqualTo(1);
+        assertThat(s.modelName()).isEqualTo("triad-sim");
+        assertThat(s.faultRate()).isZero();
+        assertThat(s.hasLatency()).isTrue();
+    }
+
+    @Test
+    void theZeroProfileHasNoLatencyAndRoomForAnyClient() {
+        ServerSettings s = ServerSettings.profileSettings("zero");
+
+        assertThat(s.hasLatency()).isFalse();
+        assertThat(s.loadFactor()).isEqualTo(1.0);
+        assertThat(s.maxNumSeqs()).isGreaterThanOrEqualTo(100_000);
+    }
+
+    @Test
+    void unknownProfileNamesTheKnownOnes() {
+        assertThatThrownBy(() -> ServerSettings.builder("70b"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'70b'")
+                .hasMessageContaining("8b-h100, zero");
+    }
+
+    @Test
+    void invalidSettingsNameTheSettingTheRuleAndTheFix() {
+        assertThatThrownBy(() -> ServerSettings.builder().maxNumSeqs(0).build())
+                .hasMessage(
+                        "Simulated server setting 'max-num-seqs' must be at least 1, but was 0; use e.g. 16");
+        assertThatThrownBy(() -> ServerSettings.builder().faultRate(1.5).build())
+                .hasMessageContaining(
+                        "'fault-rate' must be a probability between 0 and 1, but was 1.5");
+        assertThatThrownBy(
+                        () ->
+                                ServerSettings.builder()
+                                        .faultRate(0.1)
+                                        .faults(EnumSet.noneOf(FaultType.class))
+                                        .build())
+                .hasMessageContaining("'faults' must name at least one fault type");
+        assertThatThrownBy(() -> ServerSettings.builder().port(65_535).replicas(2).build())
+                .hasMessageContaining("'port'")
+                .hasMessageContaining("replica i listens on port + i");
+        assertThatThrownBy(() -> ServerSettings.builder().loadFactor(0.5).build())
+                .hasMessageContaining("'load-factor' must be a finite number of at least 1");
+        assertThatThrownBy(() -> ServerSettings.builder().interTokenMs(-1).build())
+                .hasMessageContaining("'inter-token-ms'");
+        assertThatThrownBy(() -> ServerSettings.builder().modelName(" ").build())
+                .hasMessageContaining("'model-name' must not be blank");
+    }
+
+    @Test
+    void toBuilderKeepsEverySetting() {
+        ServerSettings s =
+                ServerSettings.builder("zero")
+                        .replicas(3)
+                        .faultRate(0.1)
+                        .faults(FaultType.HANG)
+                        .seed(9)
+                        .build();
+
+        assertThat(s.toBuilder().build()).isEqualTo(s);
+    }
+
+    @Test
+    void faultListsParseByTheirCommandLineNames() {
+        assertThat(FaultType.parseList("429, 500,hang,reset,malformed,truncated,empty,503,401,400"))
+                .isEqualTo(FaultType.all());
+        assertThatThrownBy(() -> FaultType.parseList("429,teapot"))
+                .hasMessageContaining("'teapot'")
+                .hasMessageContaining("429,500,503,401,400,hang,reset,malformed,truncated,empty");
+        assertThatThrownBy(() -> FaultType.parseList(" , "))
+                .hasMessageContaining("names no fault type");
+    }
+}
