@@ -38,7 +38,7 @@ class BenchCliTest {
         assertFigure(
                 result.path("settings")
                         .path("diagnostics")
-                        .path("bareWithTextFigures")
+                        .path("bareIgnoringRepliesFigures")
                         .path("questionsPerSecond"),
                 2);
     }
