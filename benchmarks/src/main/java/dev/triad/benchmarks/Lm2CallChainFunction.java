@@ -3,11 +3,11 @@ package dev.triad.benchmarks;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
 import dev.triad.model.CallPurpose;
-import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
 import dev.triad.reasoning.Lm2Strategy;
+import dev.triad.reasoning.PromptLibrary;
 import dev.triad.reasoning.ReplyFormatException;
 import dev.triad.reasoning.ReplyParser;
 import dev.triad.schemas.GoldStep;
@@ -89,18 +89,13 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
                                     + " problems (ProblemGenerator) to know lm2's calls"));
             return;
         }
-        List<ChatMessage> messages = List.of(ChatMessage.user(question.text()));
-        call(question, steps, messages, 0, resultFuture);
+        call(question, steps, 0, resultFuture);
     }
 
     private void call(
-            Question question,
-            List<GoldStep> steps,
-            List<ChatMessage> messages,
-            int index,
-            ResultFuture<Integer> out) {
+            Question question, List<GoldStep> steps, int index, ResultFuture<Integer> out) {
         int total = callsFor(steps.size());
-        ModelRequest request = request(question, steps, messages, index);
+        ModelRequest request = request(question, steps, index);
         model.complete(request)
                 .whenComplete(
                         (completion, error) -> {
@@ -115,7 +110,7 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
                             if (failure != null) {
                                 out.completeExceptionally(failure);
                             } else if (index + 1 < total) {
-                                call(question, steps, messages, index + 1, out);
+                                call(question, steps, index + 1, out);
                             } else {
                                 out.complete(Collections.singletonList(total));
                             }
@@ -123,13 +118,11 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
     }
 
     /** Call number {@code index} (from 0) of lm2's sequence for {@code question}. */
-    static ModelRequest request(
-            Question question, List<GoldStep> steps, List<ChatMessage> messages, int index) {
+    static ModelRequest request(Question question, List<GoldStep> steps, int index) {
         int count = steps.size();
         if (index == 0) {
             return request(
                     Role.DECOMPOSER,
-                    messages,
                     question,
                     CallPurpose.CONCEPTS,
                     1,
@@ -138,7 +131,6 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
         if (index == callsFor(count) - 1) {
             return request(
                     Role.SOLVER,
-                    messages,
                     question,
                     CallPurpose.FINAL,
                     0,
@@ -151,7 +143,6 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
             case 0:
                 return request(
                         Role.SOLVER,
-                        messages,
                         question,
                         CallPurpose.ANSWER,
                         k + 1,
@@ -165,7 +156,6 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
             case 1:
                 return request(
                         Role.VERIFIER,
-                        messages,
                         question,
                         CallPurpose.VERIFY,
                         k + 1,
@@ -181,7 +171,6 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
             default:
                 return request(
                         Role.DECOMPOSER,
-                        messages,
                         question,
                         CallPurpose.SUBQUESTION,
                         k + 2,
@@ -190,15 +179,11 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
     }
 
     private static ModelRequest request(
-            Role role,
-            List<ChatMessage> messages,
-            Question question,
-            String purpose,
-            int step,
-            Map<String, Object> inputs) {
-        return new ModelRequest(
+            Role role, Question question, String purpose, int step, Map<String, Object> inputs) {
+        // The same prompt Triad would send, rendered only if the model asks for it (as Triad does).
+        return ModelRequest.rendering(
                 role,
-                messages,
+                () -> PromptLibrary.render(Lm2Strategy.NAME, role, purpose, inputs),
                 TEMPERATURE,
                 MAX_TOKENS,
                 new CallContext(question, Lm2Strategy.NAME, purpose, step, 1, 0, inputs));

@@ -182,9 +182,9 @@ public final class OverheadBenchmark implements Benchmark {
                                 + " strategy's state machine, keyed state, deadline timers, the"
                                 + " keyed shuffle and a mail per call that does not complete at"
                                 + " once",
-                        "neither side renders prompts: the in-process model reads the call's"
-                                + " context, and Triad renders lazily, only for models that send"
-                                + " text");
+                        "both sides send the same prompts (PromptLibrary), rendered lazily when"
+                                + " the model reads the messages (the simulated model does, to"
+                                + " count prompt tokens)");
 
         BenchmarkResult result =
                 new BenchmarkResult(
