@@ -35,8 +35,6 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.metrics.Counter;
-import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -94,7 +92,6 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
 
     static final String STATE_NAME = "triad-question";
     static final String QUEUE_NAME = "triad-same-key-queue";
-    static final String METRIC_GROUP = "triad";
 
     private static final double TEMPERATURE = 0.0;
     private static final int MAX_TOKENS = 1024;
@@ -115,10 +112,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private transient long nextSeq;
     private transient boolean restored;
 
-    private transient Counter questionsStarted;
-    private transient Counter questionsFinished;
-    private transient Counter callsStarted;
-    private transient Counter callsCompleted;
+    private transient ReasoningMetrics metrics;
 
     ReasoningOperator(StreamOperatorParameters<Result> parameters, ReasoningConfig config) {
         super(parameters);
@@ -171,21 +165,12 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         deadlines =
                 getInternalTimerService("triad-deadlines", VoidNamespaceSerializer.INSTANCE, this);
         waitingForSlot = new ArrayDeque<>();
-        registerMetrics(getMetricGroup().addGroup(METRIC_GROUP));
+        metrics =
+                new ReasoningMetrics(
+                        getMetricGroup(), () -> questionsInFlight, () -> callsInFlight);
         if (restored) {
             resumeRestoredQuestions();
         }
-    }
-
-    private void registerMetrics(MetricGroup group) {
-        questionsStarted = group.counter("questionsStarted");
-        questionsFinished = group.counter("questionsFinished");
-        callsStarted = group.counter("callsStarted");
-        callsCompleted = group.counter("callsCompleted");
-        group.<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
-                "questionsInFlight", () -> questionsInFlight);
-        group.<Integer, org.apache.flink.metrics.Gauge<Integer>>gauge(
-                "callsInFlight", () -> callsInFlight);
     }
 
     /**
@@ -313,7 +298,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         long now = getProcessingTimeService().getCurrentProcessingTime();
         QuestionState state = new QuestionState(task, now, now + config.questionTimeoutMs());
         deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, state.deadline);
-        questionsStarted.inc();
+        metrics.questionsStarted.inc();
         act(key, state, strategies.get(task.strategy()).start(state));
     }
 
@@ -347,7 +332,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
 
     private void issue(String key, QuestionState state, PendingCall call) {
         callsInFlight++;
-        callsStarted.inc();
+        metrics.callStarted(call.role());
         String strategy = state.strategy;
         ModelRequest request =
                 ModelRequest.rendering(
@@ -383,7 +368,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 error = e;
             }
             try {
-                onReply(key, seq, completion, error);
+                onReply(key, seq, call.role(), completion, error);
             } catch (Exception e) {
                 throw new FlinkRuntimeException("Applying the reply for " + key + " failed", e);
             }
@@ -393,7 +378,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 (completion, error) -> {
                     try {
                         mailbox.execute(
-                                () -> onReply(key, seq, completion, error), "triad model reply");
+                                () -> onReply(key, seq, call.role(), completion, error),
+                                "triad model reply");
                     } catch (RejectedExecutionException closing) {
                         // The task is shutting down; a restore makes the call again.
                     }
@@ -401,10 +387,15 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     }
 
     /** Runs on the task thread: as a mail, or inline when the reply was there at once. */
-    private void onReply(String key, long seq, ModelCompletion completion, Throwable error)
+    private void onReply(
+            String key, long seq, Role role, ModelCompletion completion, Throwable error)
             throws Exception {
         callsInFlight--;
-        callsCompleted.inc();
+        if (error == null) {
+            metrics.callSucceeded(role, completion);
+        } else {
+            metrics.callFailed(role);
+        }
         setCurrentKey(key);
         QuestionState state = states.value();
         if (state != null && state.pending != null && state.pending.seq() == seq) {
@@ -535,7 +526,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                                 state.question.metadata())));
         states.clear();
         questionsInFlight--;
-        questionsFinished.inc();
+        metrics.questionFinished(state.strategy, status);
         startNextOfSameKey(key);
     }
 

@@ -1,0 +1,113 @@
+package dev.triad.reasoning;
+
+import dev.triad.model.ModelCompletion;
+import dev.triad.model.Role;
+import dev.triad.schemas.Status;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+
+/**
+ * The reasoning operator's metrics, under the stable group {@code triad}: totals (questions and
+ * calls started / finished, in flight), per role ({@code triad.role.<role>}: calls, errors, prompt
+ * / completion / cached tokens, calls in flight, a latency histogram in milliseconds) and per
+ * strategy and status ({@code triad.strategy.<name>.status.<STATUS>}: questions). Roles, strategies
+ * and statuses are key-value groups, so Flink's Prometheus reporter turns them into labels.
+ *
+ * <p>Only the task thread updates them.
+ */
+final class ReasoningMetrics {
+
+    /** The group every Triad metric lives under. */
+    static final String GROUP = "triad";
+
+    private static final int LATENCY_WINDOW = 1024;
+
+    final Counter questionsStarted;
+    final Counter questionsFinished;
+    final Counter callsStarted;
+    final Counter callsCompleted;
+
+    private final Map<Role, RoleMetrics> roles = new EnumMap<>(Role.class);
+    private final Map<String, Counter> outcomes = new HashMap<>();
+    private final MetricGroup group;
+
+    ReasoningMetrics(
+            MetricGroup operatorGroup,
+            Gauge<Integer> questionsInFlight,
+            Gauge<Integer> callsInFlight) {
+        group = operatorGroup.addGroup(GROUP);
+        questionsStarted = group.counter("questionsStarted");
+        questionsFinished = group.counter("questionsFinished");
+        callsStarted = group.counter("callsStarted");
+        callsCompleted = group.counter("callsCompleted");
+        group.gauge("questionsInFlight", questionsInFlight);
+        group.gauge("callsInFlight", callsInFlight);
+        for (Role role : Role.values()) {
+            roles.put(role, new RoleMetrics(group.addGroup("role", role.key())));
+        }
+    }
+
+    void callStarted(Role role) {
+        callsStarted.inc();
+        RoleMetrics metrics = roles.get(role);
+        metrics.calls.inc();
+        metrics.inFlight++;
+    }
+
+    void callSucceeded(Role role, ModelCompletion completion) {
+        callsCompleted.inc();
+        RoleMetrics metrics = roles.get(role);
+        metrics.inFlight--;
+        metrics.promptTokens.inc(completion.promptTokens());
+        metrics.completionTokens.inc(completion.completionTokens());
+        metrics.cachedTokens.inc(completion.cachedTokens());
+        metrics.latencyMs.update(completion.latencyMs());
+    }
+
+    void callFailed(Role role) {
+        callsCompleted.inc();
+        RoleMetrics metrics = roles.get(role);
+        metrics.inFlight--;
+        metrics.errors.inc();
+    }
+
+    void questionFinished(String strategy, Status status) {
+        questionsFinished.inc();
+        outcomes.computeIfAbsent(
+                        strategy + '/' + status,
+                        k ->
+                                group.addGroup("strategy", strategy)
+                                        .addGroup("status", status.name())
+                                        .counter("questions"))
+                .inc();
+    }
+
+    /** One role's figures. */
+    private static final class RoleMetrics {
+        final Counter calls;
+        final Counter errors;
+        final Counter promptTokens;
+        final Counter completionTokens;
+        final Counter cachedTokens;
+        final Histogram latencyMs;
+        int inFlight;
+
+        RoleMetrics(MetricGroup group) {
+            calls = group.counter("calls");
+            errors = group.counter("errors");
+            promptTokens = group.counter("promptTokens");
+            completionTokens = group.counter("completionTokens");
+            cachedTokens = group.counter("cachedTokens");
+            latencyMs =
+                    group.histogram(
+                            "latencyMs", new DescriptiveStatisticsHistogram(LATENCY_WINDOW));
+            group.gauge("callsInFlight", (Gauge<Integer>) () -> inFlight);
+        }
+    }
+}
