@@ -5,6 +5,7 @@ import dev.triad.model.Role;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.Result;
 import dev.triad.serde.JsonTypeInfo;
+import dev.triad.serde.SerializerTypeInfo;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -68,7 +69,7 @@ public final class Reasoning implements Serializable {
     public DataStream<Result> apply(DataStream<Question> questions) {
         return questions
                 .flatMap(new StrategyFanOut(config.strategies()))
-                .returns(JsonTypeInfo.immutable(ReasoningTask.class))
+                .returns(SerializerTypeInfo.REASONING_TASK)
                 .name("fan out per strategy")
                 .uid(FAN_OUT_UID)
                 .keyBy(ReasoningTask::key, Types.STRING)

@@ -14,6 +14,7 @@ import dev.triad.schemas.Status;
 import dev.triad.schemas.Step;
 import dev.triad.scoring.AnswerScorer;
 import dev.triad.serde.JsonTypeInfo;
+import dev.triad.serde.SerializerTypeInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -161,7 +162,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 getRuntimeContext()
                         .getListState(
                                 new ListStateDescriptor<>(
-                                        QUEUE_NAME, JsonTypeInfo.immutable(ReasoningTask.class)));
+                                        QUEUE_NAME, SerializerTypeInfo.REASONING_TASK));
         deadlines =
                 getInternalTimerService("triad-deadlines", VoidNamespaceSerializer.INSTANCE, this);
         waitingForSlot = new ArrayDeque<>();

@@ -1,0 +1,85 @@
+package dev.triad.serde;
+
+import java.util.Objects;
+import org.apache.flink.api.common.serialization.SerializerConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+
+/**
+ * Flink type information for a value with a serializer of its own, such as {@link
+ * ReasoningTaskSerializer}.
+ */
+public final class SerializerTypeInfo<T> extends TypeInformation<T> {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The reasoning operator's input. */
+    public static final SerializerTypeInfo<dev.triad.reasoning.ReasoningTask> REASONING_TASK =
+            new SerializerTypeInfo<>(
+                    dev.triad.reasoning.ReasoningTask.class, ReasoningTaskSerializer.INSTANCE);
+
+    private final Class<T> type;
+    private final TypeSerializer<T> serializer;
+
+    public SerializerTypeInfo(Class<T> type, TypeSerializer<T> serializer) {
+        this.type = Objects.requireNonNull(type, "type");
+        this.serializer = Objects.requireNonNull(serializer, "serializer");
+    }
+
+    @Override
+    public boolean isBasicType() {
+        return false;
+    }
+
+    @Override
+    public boolean isTupleType() {
+        return false;
+    }
+
+    @Override
+    public int getArity() {
+        return 1;
+    }
+
+    @Override
+    public int getTotalFields() {
+        return 1;
+    }
+
+    @Override
+    public Class<T> getTypeClass() {
+        return type;
+    }
+
+    @Override
+    public boolean isKeyType() {
+        return false;
+    }
+
+    @Override
+    public TypeSerializer<T> createSerializer(SerializerConfig config) {
+        return serializer.duplicate();
+    }
+
+    @Override
+    public String toString() {
+        return type.getSimpleName();
+    }
+
+    @Override
+    public boolean equals(Object obj) {
+        return obj instanceof SerializerTypeInfo<?> other
+                && other.type.equals(type)
+                && other.serializer.equals(serializer);
+    }
+
+    @Override
+    public int hashCode() {
+        return type.hashCode();
+    }
+
+    @Override
+    public boolean canEqual(Object obj) {
+        return obj instanceof SerializerTypeInfo;
+    }
+}
