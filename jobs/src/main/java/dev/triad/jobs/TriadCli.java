@@ -34,6 +34,9 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             RunCommand.class,
             GenerateCommand.class,
+            dev.triad.jobs.cli.SimulateServerCommand.class,
+            dev.triad.jobs.eval.EvalCommand.class,
+            dev.triad.jobs.eval.CompareCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

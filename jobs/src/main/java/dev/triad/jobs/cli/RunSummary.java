@@ -1,5 +1,7 @@
 package dev.triad.jobs.cli;
 
+import dev.triad.jobs.eval.EvalStatistics;
+import dev.triad.jobs.eval.Interval;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
@@ -121,6 +123,7 @@ public final class RunSummary {
                         "unsolved",
                         "failed",
                         "accuracy",
+                        "95% CI",
                         "p50 latency",
                         "p95 latency");
         boolean anyGold = false;
@@ -136,6 +139,7 @@ public final class RunSummary {
                     s.withGold == 0
                             ? "n/a"
                             : String.format(Locale.ROOT, "%.1f%%", 100.0 * s.correct / s.withGold),
+                    s.withGold == 0 ? "" : wilson(s.correct, s.withGold),
                     millis(s.latencyPercentile(50)),
                     millis(s.latencyPercentile(95)));
         }
@@ -143,7 +147,8 @@ public final class RunSummary {
         if (anyGold) {
             out.println(
                     "accuracy = correct answers / questions with a gold answer (unsolved and"
-                            + " failed count as wrong)");
+                            + " failed count as wrong); 95% CI: Wilson interval (triad eval"
+                            + " has more)");
         }
         out.println();
         Table usage = new Table("strategy", "role", "calls", "prompt tokens", "completion tokens");
@@ -168,6 +173,11 @@ public final class RunSummary {
                                 : ""));
         out.println("results:      " + resultsFile);
         out.println("dead letters: " + deadLettersFile);
+    }
+
+    private static String wilson(long correct, long n) {
+        Interval ci = EvalStatistics.wilson(correct, n, EvalStatistics.DEFAULT_CONFIDENCE);
+        return String.format(Locale.ROOT, "[%.1f%%, %.1f%%]", 100 * ci.low(), 100 * ci.high());
     }
 
     private static String number(long n) {

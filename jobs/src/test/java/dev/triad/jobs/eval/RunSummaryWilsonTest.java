@@ -1,0 +1,37 @@
+package dev.triad.jobs.eval;
+
+import static dev.triad.jobs.eval.EvalCommandTest.resource;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triad.jobs.cli.RunSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The end-of-run summary shows the same Wilson interval as {@code triad eval}. */
+class RunSummaryWilsonTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void summaryAccuracyCarriesTheWilsonInterval() throws IOException {
+        RunSummary summary =
+                RunSummary.read(
+                        resource("two-strategies.jsonl"),
+                        dir.resolve("dead-letters.jsonl"),
+                        List.of("lm2", "cot"),
+                        false);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(bytes.toString(StandardCharsets.UTF_8))
+                .containsPattern("lm2 .* 75\\.0% +\\[46\\.8%, 91\\.1%\\]")
+                .containsPattern("cot .* 50\\.0% +\\[25\\.4%, 74\\.6%\\]")
+                .contains("95% CI: Wilson interval");
+    }
+}
