@@ -1,0 +1,134 @@
+package dev.triad.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triad.model.Role;
+import dev.triad.reasoning.Reasoning;
+import dev.triad.schemas.Question;
+import dev.triad.serde.JsonTypeInfo;
+import dev.triad.simulator.ProblemGenerator;
+import dev.triad.simulator.SimulatedModelBinding;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The reasoning operator's metrics reach Flink's Prometheus reporter, configured the way a user
+ * configures it: per role, per strategy and status, under the {@code triad} group.
+ */
+class OperatorMetricsITCase {
+
+    private static final int FIRST_PORT = 19_250;
+    private static final int LAST_PORT = 19_269;
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(prometheus())
+                            .setNumberTaskManagers(1)
+                            .setNumberSlotsPerTaskManager(2)
+                            .build());
+
+    private static Configuration prometheus() {
+        Configuration conf = new Configuration();
+        conf.setString(
+                "metrics.reporter.prom.factory.class",
+                "org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        conf.setString("metrics.reporter.prom.port", FIRST_PORT + "-" + LAST_PORT);
+        return conf;
+    }
+
+    @Test
+    void perRoleAndPerStatusMetricsCanBeScraped() throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(2);
+        ProblemGenerator generator = new ProblemGenerator(7);
+        List<Question> questions = generator.stream(400).collect(Collectors.toList());
+        Reasoning reasoning =
+                Reasoning.builder()
+                        .strategies(List.of("lm2", "cot"))
+                        .model(Role.DECOMPOSER, SimulatedModelBinding.forProfile("default", 7))
+                        .model(Role.SOLVER, SimulatedModelBinding.forProfile("default", 7))
+                        .model(Role.VERIFIER, SimulatedModelBinding.forProfile("default", 7))
+                        .build();
+        reasoning
+                .apply(env.fromData(questions, JsonTypeInfo.QUESTION))
+                .sinkTo(new DiscardingSink<>());
+        JobClient job = env.executeAsync("metrics");
+
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String scraped = "";
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // Poll the reporter while the job runs (its metrics go away when the tasks finish).
+        while (System.nanoTime() < deadline) {
+            scraped = scrape(http);
+            if (sum(scraped, "triad_role_calls", "role=\"verifier\"") > 0
+                    && sum(scraped, "triad_strategy_status_questions", "strategy=\"lm2\"") > 0) {
+                break;
+            }
+            Thread.sleep(200); // polling an outside server, not synchronising with our code
+        }
+        job.getJobExecutionResult().get();
+
+        for (String role : List.of("decomposer", "solver", "verifier")) {
+            assertThat(sum(scraped, "triad_role_calls", "role=\"" + role + "\""))
+                    .as("calls of %s in%n%s", role, scraped)
+                    .isPositive();
+            assertThat(sum(scraped, "triad_role_promptTokens", "role=\"" + role + "\""))
+                    .isPositive();
+        }
+        assertThat(scraped).contains("triad_role_latencyMs").contains("triad_role_callsInFlight");
+        assertThat(sum(scraped, "triad_strategy_status_questions", "status=\"SOLVED\""))
+                .isPositive();
+        assertThat(scraped).contains("triad_questionsInFlight").contains("triad_callsInFlight");
+    }
+
+    /** The reporter's text from whichever port of the range it bound. */
+    private static String scrape(HttpClient http) throws InterruptedException {
+        for (int port = FIRST_PORT; port <= LAST_PORT; port++) {
+            try {
+                HttpResponse<String> response =
+                        http.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().contains("flink_")) {
+                    return response.body();
+                }
+            } catch (IOException notThisPort) {
+                // the reporter bound another port of the range
+            }
+        }
+        return "";
+    }
+
+    /** The sum of every sample of a metric (name ending) whose labels contain {@code label}. */
+    private static double sum(String text, String nameSuffix, String label) {
+        Pattern sample = Pattern.compile("(?m)^(\\w*" + nameSuffix + ")\\{([^}]*)\\} (\\S+)$");
+        Matcher m = sample.matcher(text);
+        double total = 0;
+        while (m.find()) {
+            if (m.group(2).contains(label)) {
+                total += Double.parseDouble(m.group(3));
+            }
+        }
+        return total;
+    }
+}
