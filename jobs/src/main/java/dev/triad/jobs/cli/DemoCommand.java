@@ -1,6 +1,8 @@
 package dev.triad.jobs.cli;
 
 import dev.triad.jobs.TriadCli;
+import dev.triad.jobs.io.OutputLayout;
+import dev.triad.jobs.report.HtmlReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +27,8 @@ import picocli.CommandLine.ParentCommand;
             "Generates a sample of word problems (seed 42) into DIR/sample.jsonl, appends 2"
                     + " deliberately malformed lines, and runs lm2 and cot side by side with"
                     + " simulated models (profile default) on an embedded Flink MiniCluster,"
-                    + " parallelism 2. Writes DIR/results.jsonl and DIR/dead-letters.jsonl.%n"
+                    + " parallelism 2. Writes DIR/results.jsonl, DIR/dead-letters.jsonl and"
+                    + " DIR/report.html (charts, tables and every trace; no network).%n"
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
@@ -46,6 +49,9 @@ public final class DemoCommand implements Callable<Integer> {
                             + " muffins each. How many muffins",
                     // Valid JSON without the text field (stage map).
                     "{\"id\": \"demo-malformed-2\", \"gold\": \"96\"}");
+
+    /** The HTML report the demo writes beside its results. */
+    public static final String REPORT_FILE = "report.html";
 
     @ParentCommand TriadCli parent;
 
@@ -93,6 +99,12 @@ public final class DemoCommand implements Callable<Integer> {
         options.models = List.of("all=sim:default");
         options.parallelism = 2;
         RunSettings settings = RunSettings.resolve(options);
-        return new LocalRun(settings, parent.out(), parent.err()).execute();
+        int exit = new LocalRun(settings, parent.out(), parent.err()).execute();
+        if (exit == ExitCodes.OK) {
+            Path report = output.resolve(REPORT_FILE);
+            HtmlReport.writeFor(OutputLayout.in(output).resultsFile(), report);
+            parent.err().println("demo: wrote the HTML report " + report);
+        }
+        return exit;
     }
 }

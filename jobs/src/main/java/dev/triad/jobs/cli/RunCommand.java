@@ -1,9 +1,13 @@
 package dev.triad.jobs.cli;
 
 import dev.triad.jobs.TriadCli;
+import dev.triad.jobs.io.OutputLayout;
+import dev.triad.jobs.report.HtmlReport;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -39,9 +43,27 @@ public final class RunCommand implements Callable<Integer> {
 
     @Mixin RunOptions options = new RunOptions();
 
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description =
+                    "When the run ends, also write an HTML report of its results (what triad eval"
+                            + " --report writes). Not with --watch, which runs until stopped.")
+    Path report;
+
     @Override
     public Integer call() throws Exception {
         RunSettings settings = RunSettings.resolve(options);
-        return new LocalRun(settings, parent.out(), parent.err()).execute();
+        if (report != null && settings.watch()) {
+            throw new UsageException(
+                    "--report cannot be used with --watch: a watching run does not end. Run"
+                            + " triad eval DIR --report FILE on its output instead.");
+        }
+        int exit = new LocalRun(settings, parent.out(), parent.err()).execute();
+        if (exit == ExitCodes.OK && report != null) {
+            HtmlReport.writeFor(OutputLayout.in(settings.output()).resultsFile(), report);
+            parent.err().println("run: wrote the HTML report " + report);
+        }
+        return exit;
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.triad.jobs.TriadCli;
 import dev.triad.jobs.cli.ExitCodes;
 import dev.triad.jobs.cli.UsageException;
+import dev.triad.jobs.report.HtmlReport;
 import dev.triad.schemas.Json;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -115,6 +116,14 @@ public final class EvalCommand implements Callable<Integer> {
                             + " p-values, differences, cost, latency) instead of tables.")
     boolean json;
 
+    @Option(
+            names = "--report",
+            paramLabel = "FILE",
+            description =
+                    "Also write the figures as one self-contained HTML page (charts, tables, each"
+                            + " question's trace); it makes no network request.")
+    Path report;
+
     @Override
     public Integer call() throws Exception {
         if (resamples < 100) {
@@ -146,6 +155,10 @@ public final class EvalCommand implements Callable<Integer> {
                                 new PairedComparison.Bootstrap(
                                         resamples, seed, EvalStatistics.DEFAULT_CONFIDENCE))
                         .evaluate(read);
+        if (this.report != null) {
+            HtmlReport.write(report, read.files(), this.report);
+            parent.err().println("eval: wrote the HTML report " + this.report);
+        }
         if (json) {
             parent.out().println(toJson(report));
         } else {
