@@ -2,6 +2,7 @@ package dev.triad.jobs.cli;
 
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
+import dev.triad.model.openai.OpenAiCompatibleBinding;
 import dev.triad.simulator.SimulatedModelBinding;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -13,9 +14,10 @@ import java.util.Map;
  * Resolves {@code --model ROLE=SPEC} entries into a model binding per role.
  *
  * <p>ROLE is {@code decomposer}, {@code solver}, {@code verifier} or {@code all}. SPEC is {@code
- * sim[:profile][?seed=N]} in this version (profiles {@code default}, {@code zero}, {@code
- * perfect}); {@code openai:}, {@code langchain4j:} and {@code djl:} are recognised and refused with
- * a message saying they are not available yet. Without any entry every role is {@value
+ * sim[:profile][?seed=N]} (profiles {@code default}, {@code zero}, {@code perfect}) or {@code
+ * openai:URL[,URL…][#model][?key-env=NAME&…]} (replicas of one OpenAI-compatible fleet, see {@link
+ * OpenAiCompatibleBinding#parse}); {@code langchain4j:} and {@code djl:} are recognised and refused
+ * with a message saying they are not available yet. Without any entry every role is {@value
  * #DEFAULT_SPEC}.
  */
 public final class ModelSpecs {
@@ -29,8 +31,9 @@ public final class ModelSpecs {
     private static final String ALL = "all";
     private static final String ROLES = "decomposer, solver, verifier or all";
     private static final String FORMS =
-            "sim[:profile][?seed=N] (simulated models; profiles default, zero, perfect)";
-    private static final List<String> LATER = List.of("openai", "langchain4j", "djl");
+            "sim[:profile][?seed=N] (simulated models; profiles default, zero, perfect) or"
+                    + " openai:URL[,URL...][#model][?key-env=NAME] (OpenAI-compatible replicas)";
+    private static final List<String> LATER = List.of("langchain4j", "djl");
 
     private ModelSpecs() {}
 
@@ -119,6 +122,9 @@ public final class ModelSpecs {
                             + role.key()
                             + "=sim:default.");
         }
+        if (scheme.equals(OpenAiCompatibleBinding.SCHEME)) {
+            return openAi(where, spec.substring(Math.min(spec.length(), schemeEnd + 1)));
+        }
         if (!scheme.equals("sim")) {
             throw new UsageException(
                     where
@@ -170,6 +176,23 @@ public final class ModelSpecs {
             return SimulatedModelBinding.forProfile(profile, seed);
         } catch (IllegalArgumentException e) {
             throw new UsageException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code openai:URL[,URL…][#model][?key=value&…]}: the part after {@code openai:}. */
+    private static ModelBinding openAi(String where, String rest) throws UsageException {
+        // User info in a URL is a password or a key: never echoed.
+        where = where.replaceAll("//[^/@,]*@", "//***@");
+        try {
+            return OpenAiCompatibleBinding.parse(rest);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(
+                    where
+                            + ": "
+                            + e.getMessage()
+                            + ". Write e.g. --model solver=openai:http://127.0.0.1:8000/v1#my-model"
+                            + "?key-env=VLLM_API_KEY (several replicas: URL,URL).",
+                    e);
         }
     }
 }

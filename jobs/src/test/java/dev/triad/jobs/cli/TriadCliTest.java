@@ -113,11 +113,11 @@ class TriadCliTest {
                                 "--input",
                                 input.toString(),
                                 "--model",
-                                "solver=openai:http://localhost:8000/v1"))
+                                "solver=langchain4j:openai"))
                 .isEqualTo(2);
 
         assertThat(err())
-                .contains("--model solver=openai:http://localhost:8000/v1")
+                .contains("--model solver=langchain4j:openai")
                 .contains("not available in this version")
                 .contains("sim");
     }

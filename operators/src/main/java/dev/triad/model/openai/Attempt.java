@@ -1,0 +1,41 @@
+package dev.triad.model.openai;
+
+import dev.triad.model.ModelCompletion;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One try of a {@link Call} on one replica: queued, then on the wire, then done exactly once (the
+ * response, the timeout and close race for {@link #finish()}).
+ */
+final class Attempt {
+
+    final Call call;
+    final int number;
+    final CompletableFuture<ModelCompletion> result = new CompletableFuture<>();
+
+    /** Set when it leaves the queue (under the replica's lock). */
+    int inFlightAtStart;
+
+    volatile long startNanos;
+    volatile CompletableFuture<HttpResponse<byte[]>> exchange;
+    volatile Future<?> timer;
+
+    private final AtomicBoolean done = new AtomicBoolean();
+
+    Attempt(Call call, int number) {
+        this.call = call;
+        this.number = number;
+    }
+
+    /** True for the one caller that ends this attempt. */
+    boolean finish() {
+        return done.compareAndSet(false, true);
+    }
+
+    boolean finished() {
+        return done.get();
+    }
+}

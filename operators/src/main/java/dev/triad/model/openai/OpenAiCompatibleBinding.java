@@ -1,0 +1,740 @@
+package dev.triad.model.openai;
+
+import dev.triad.model.AsyncChatModel;
+import dev.triad.model.ModelBinding;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * A role's model on one fleet of OpenAI-compatible replicas (vLLM, SGLang, TGI, Ollama, llama.cpp,
+ * OpenAI): the replicas' base URLs, the model name, where the API key comes from, and how calls are
+ * routed, limited and retried. What {@code --model ROLE=openai:URL[,URL…][#model][?key-env=NAME]}
+ * resolves to ({@link #parse}); in code, {@link #builder()}.
+ *
+ * <p>Serialisable with the job graph; it holds where the key comes from, never the key: {@link
+ * #open} reads it (see {@link ApiKeySource}). {@link #describe()} and {@link #toString()} never
+ * show it. Immutable and thread-safe.
+ *
+ * <p>Settings and their spec parameters (all optional; every limit is per replica and per parallel
+ * subtask, since each subtask opens its own model):
+ *
+ * <ul>
+ *   <li>{@code key-env=NAME} / {@code key-file=PATH}: the API key's source (default: {@value
+ *       ApiKeySource#DEFAULT_ENV} when set, else no key)
+ *   <li>{@code routing=affinity|least-outstanding} (default affinity), {@code load-factor=F}
+ *       (bounded load, default {@value #DEFAULT_LOAD_FACTOR})
+ *   <li>{@code timeout=DURATION}: one attempt on the wire (default 120 s); {@code attempts=N}:
+ *       tries per call, the first included (default {@value #DEFAULT_MAX_ATTEMPTS})
+ *   <li>{@code limit=aimd|gradient|fixed}, {@code concurrency=N} (initial, default {@value
+ *       #DEFAULT_INITIAL_CONCURRENCY}), {@code max-concurrency=N} (default {@value
+ *       #DEFAULT_MAX_CONCURRENCY})
+ *   <li>{@code rpm=N}, {@code tpm=N}: requests and tokens (prompt + completion) per minute, 0 for
+ *       no limit (default)
+ * </ul>
+ */
+@PublicEvolving
+public final class OpenAiCompatibleBinding implements ModelBinding {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The scheme of the spec, {@code openai:}. */
+    public static final String SCHEME = "openai";
+
+    public static final Routing DEFAULT_ROUTING = Routing.AFFINITY;
+    public static final double DEFAULT_LOAD_FACTOR = 1.25;
+    public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(120);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_ATTEMPTS = 5;
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
+    public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
+    public static final double DEFAULT_JITTER = 0.5;
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+    public static final ConcurrencyLimit DEFAULT_LIMIT = ConcurrencyLimit.AIMD;
+    public static final int DEFAULT_INITIAL_CONCURRENCY = 32;
+    public static final int DEFAULT_MIN_CONCURRENCY = 1;
+    public static final int DEFAULT_MAX_CONCURRENCY = 512;
+    public static final Duration DEFAULT_EJECT_FOR = Duration.ofSeconds(5);
+    public static final int DEFAULT_HTTP_THREADS = 2;
+
+    /** The algorithm of each replica's adaptive concurrency limit (Netflix concurrency-limits). */
+    public enum ConcurrencyLimit {
+        /**
+         * Additive increase while calls succeed with demand, multiplicative decrease (× 0.75) on
+         * 429, 503, a timeout, or a call slower than half the call timeout.
+         */
+        AIMD("aimd"),
+        /**
+         * Gradient2: follows the ratio of long-term to recent latency; for fleets whose latency
+         * rises before they shed load. 429s still pause the replica through {@code Retry-After}.
+         */
+        GRADIENT("gradient"),
+        /** {@code max-concurrency} calls per replica, always. */
+        FIXED("fixed");
+
+        private final String key;
+
+        ConcurrencyLimit(String key) {
+            this.key = key;
+        }
+
+        public String key() {
+            return key;
+        }
+
+        static ConcurrencyLimit parse(String text) {
+            for (ConcurrencyLimit l : values()) {
+                if (l.key.equalsIgnoreCase(text.trim())) {
+                    return l;
+                }
+            }
+            throw new IllegalArgumentException(
+                    "limit must be one of aimd, gradient, fixed, was '" + text + "'");
+        }
+    }
+
+    private final List<String> baseUrls;
+    private final String model;
+    private final ApiKeySource apiKey;
+    private final Routing routing;
+    private final double loadFactor;
+    private final Duration callTimeout;
+    private final Duration connectTimeout;
+    private final int maxAttempts;
+    private final Duration initialBackoff;
+    private final double backoffMultiplier;
+    private final double jitter;
+    private final Duration maxBackoff;
+    private final ConcurrencyLimit limit;
+    private final int initialConcurrency;
+    private final int minConcurrency;
+    private final int maxConcurrency;
+    private final long requestsPerMinute;
+    private final long tokensPerMinute;
+    private final Duration ejectFor;
+    private final int httpThreads;
+
+    OpenAiCompatibleBinding(Builder b) {
+        this.baseUrls = List.copyOf(b.baseUrls);
+        this.model = b.model;
+        this.apiKey = b.apiKey;
+        this.routing = b.routing;
+        this.loadFactor = b.loadFactor;
+        this.callTimeout = b.callTimeout;
+        this.connectTimeout = b.connectTimeout;
+        this.maxAttempts = b.maxAttempts;
+        this.initialBackoff = b.initialBackoff;
+        this.backoffMultiplier = b.backoffMultiplier;
+        this.jitter = b.jitter;
+        this.maxBackoff = b.maxBackoff;
+        this.limit = b.limit;
+        this.initialConcurrency = b.initialConcurrency;
+        this.minConcurrency = b.minConcurrency;
+        this.maxConcurrency = b.maxConcurrency;
+        this.requestsPerMinute = b.requestsPerMinute;
+        this.tokensPerMinute = b.tokensPerMinute;
+        this.ejectFor = b.ejectFor;
+        this.httpThreads = b.httpThreads;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Parses the part of a spec after {@code openai:}: {@code URL[,URL…][#model][?key=value&…]}
+     * with the parameters listed in the class comment.
+     *
+     * @throws IllegalArgumentException naming the part that is wrong and the accepted form
+     */
+    public static OpenAiCompatibleBinding parse(String spec) {
+        String text = spec == null ? "" : spec.trim();
+        String query = null;
+        int q = text.indexOf('?');
+        if (q >= 0) {
+            query = text.substring(q + 1);
+            text = text.substring(0, q);
+        }
+        Builder b = builder();
+        int hash = text.indexOf('#');
+        if (hash >= 0) {
+            String name = text.substring(hash + 1).trim();
+            if (name.isEmpty()) {
+                throw new IllegalArgumentException(
+                        "the model name after '#' is empty; write e.g."
+                                + " openai:http://host:8000/v1#my-model, or drop the '#' to use the"
+                                + " first model the server lists");
+            }
+            b.model(name);
+            text = text.substring(0, hash);
+        }
+        List<String> urls = new ArrayList<>();
+        for (String url : text.split(",", -1)) {
+            urls.add(url.trim());
+        }
+        b.baseUrls(urls);
+        if (query != null && !query.isBlank()) {
+            for (String param : query.split("&")) {
+                if (param.isBlank()) {
+                    continue;
+                }
+                int eq = param.indexOf('=');
+                String key =
+                        (eq < 0 ? param : param.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+                String value = eq < 0 ? "" : param.substring(eq + 1).trim();
+                applyParameter(b, key, value);
+            }
+        }
+        return b.build();
+    }
+
+    private static void applyParameter(Builder b, String key, String value) {
+        switch (key) {
+            case "key-env":
+                b.apiKey(ApiKeySource.env(value));
+                break;
+            case "key-file":
+                b.apiKey(ApiKeySource.file(value));
+                break;
+            case "routing":
+                b.routing(Routing.parse(value));
+                break;
+            case "load-factor":
+                b.loadFactor(number(key, value));
+                break;
+            case "timeout":
+                b.callTimeout(duration(key, value));
+                break;
+            case "attempts":
+                b.maxAttempts((int) whole(key, value));
+                break;
+            case "limit":
+                b.concurrencyLimit(ConcurrencyLimit.parse(value));
+                break;
+            case "concurrency":
+                b.initialConcurrency((int) whole(key, value));
+                break;
+            case "max-concurrency":
+                b.maxConcurrency((int) whole(key, value));
+                break;
+            case "rpm":
+                b.requestsPerMinute(whole(key, value));
+                break;
+            case "tpm":
+                b.tokensPerMinute(whole(key, value));
+                break;
+            default:
+                throw new IllegalArgumentException(
+                        "unknown parameter '"
+                                + key
+                                + "'; openai: bindings take key-env, key-file, routing,"
+                                + " load-factor, timeout, attempts, limit, concurrency,"
+                                + " max-concurrency, rpm and tpm");
+        }
+    }
+
+    private static long whole(String key, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    key + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    private static double number(String key, String value) {
+        try {
+            return Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, was '" + value + "'", e);
+        }
+    }
+
+    private static Duration duration(String key, String value) {
+        try {
+            return TimeUtils.parseDuration(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    key + " must be a duration such as 30s, 500ms or 2min, was '" + value + "'", e);
+        }
+    }
+
+    @Override
+    public AsyncChatModel open(int subtaskIndex) {
+        return open(subtaskIndex, System::getenv);
+    }
+
+    /** Opens the model with the key read through {@code environment} (tests pass a map). */
+    OpenAiCompatibleModel open(int subtaskIndex, UnaryOperator<String> environment) {
+        return new OpenAiCompatibleModel(this, apiKey.resolve(environment), subtaskIndex);
+    }
+
+    /**
+     * The binding as a spec, e.g. {@code
+     * openai:http://10.0.0.5:8000/v1,http://10.0.0.6:8000/v1#llama?key-env=VLLM_KEY&rpm=600}: the
+     * replicas, the model, and the parameters that differ from the defaults. Never the key.
+     */
+    @Override
+    public String describe() {
+        StringBuilder out = new StringBuilder(SCHEME).append(':');
+        out.append(String.join(",", baseUrls));
+        if (model != null) {
+            out.append('#').append(model);
+        }
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (!apiKey.isDefault()) {
+            String where = apiKey.where();
+            int eq = where.indexOf('=');
+            if (eq > 0) {
+                params.put(where.substring(0, eq), where.substring(eq + 1));
+            }
+        }
+        if (routing != DEFAULT_ROUTING) {
+            params.put("routing", routing.key());
+        }
+        if (loadFactor != DEFAULT_LOAD_FACTOR) {
+            params.put("load-factor", loadFactor);
+        }
+        if (!callTimeout.equals(DEFAULT_CALL_TIMEOUT)) {
+            params.put("timeout", callTimeout.toMillis() + "ms");
+        }
+        if (maxAttempts != DEFAULT_MAX_ATTEMPTS) {
+            params.put("attempts", maxAttempts);
+        }
+        if (limit != DEFAULT_LIMIT) {
+            params.put("limit", limit.key());
+        }
+        if (initialConcurrency != DEFAULT_INITIAL_CONCURRENCY) {
+            params.put("concurrency", initialConcurrency);
+        }
+        if (maxConcurrency != DEFAULT_MAX_CONCURRENCY) {
+            params.put("max-concurrency", maxConcurrency);
+        }
+        if (requestsPerMinute > 0) {
+            params.put("rpm", requestsPerMinute);
+        }
+        if (tokensPerMinute > 0) {
+            params.put("tpm", tokensPerMinute);
+        }
+        char sep = '?';
+        for (Map.Entry<String, Object> e : params.entrySet()) {
+            out.append(sep).append(e.getKey()).append('=').append(e.getValue());
+            sep = '&';
+        }
+        return out.toString();
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiCompatibleBinding[" + describe() + "]";
+    }
+
+    public List<String> baseUrls() {
+        return baseUrls;
+    }
+
+    /** The model name sent, or {@code null}: then each replica's first listed model is used. */
+    public String model() {
+        return model;
+    }
+
+    public ApiKeySource apiKey() {
+        return apiKey;
+    }
+
+    public Routing routing() {
+        return routing;
+    }
+
+    public double loadFactor() {
+        return loadFactor;
+    }
+
+    public Duration callTimeout() {
+        return callTimeout;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public Duration initialBackoff() {
+        return initialBackoff;
+    }
+
+    public double backoffMultiplier() {
+        return backoffMultiplier;
+    }
+
+    public double jitter() {
+        return jitter;
+    }
+
+    public Duration maxBackoff() {
+        return maxBackoff;
+    }
+
+    public ConcurrencyLimit concurrencyLimit() {
+        return limit;
+    }
+
+    public int initialConcurrency() {
+        return initialConcurrency;
+    }
+
+    public int minConcurrency() {
+        return minConcurrency;
+    }
+
+    public int maxConcurrency() {
+        return maxConcurrency;
+    }
+
+    public long requestsPerMinute() {
+        return requestsPerMinute;
+    }
+
+    public long tokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    public Duration ejectFor() {
+        return ejectFor;
+    }
+
+    public int httpThreads() {
+        return httpThreads;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof OpenAiCompatibleBinding other && fields().equals(other.fields());
+    }
+
+    @Override
+    public int hashCode() {
+        return fields().hashCode();
+    }
+
+    private List<Object> fields() {
+        return List.of(
+                baseUrls,
+                Objects.toString(model),
+                apiKey,
+                routing,
+                loadFactor,
+                callTimeout,
+                connectTimeout,
+                maxAttempts,
+                initialBackoff,
+                backoffMultiplier,
+                jitter,
+                maxBackoff,
+                limit,
+                initialConcurrency,
+                minConcurrency,
+                maxConcurrency,
+                requestsPerMinute,
+                tokensPerMinute,
+                ejectFor,
+                httpThreads);
+    }
+
+    /**
+     * Builds an {@link OpenAiCompatibleBinding}. Not thread-safe; {@link #build()} checks every
+     * setting and may be called more than once.
+     */
+    @PublicEvolving
+    public static final class Builder {
+        private List<String> baseUrls = List.of();
+        private String model;
+        private ApiKeySource apiKey = ApiKeySource.defaultEnv();
+        private Routing routing = DEFAULT_ROUTING;
+        private double loadFactor = DEFAULT_LOAD_FACTOR;
+        private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
+        private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private double backoffMultiplier = DEFAULT_BACKOFF_MULTIPLIER;
+        private double jitter = DEFAULT_JITTER;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private ConcurrencyLimit limit = DEFAULT_LIMIT;
+        private int initialConcurrency = DEFAULT_INITIAL_CONCURRENCY;
+        private int minConcurrency = DEFAULT_MIN_CONCURRENCY;
+        private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+        private long requestsPerMinute;
+        private long tokensPerMinute;
+        private Duration ejectFor = DEFAULT_EJECT_FOR;
+        private int httpThreads = DEFAULT_HTTP_THREADS;
+
+        Builder() {}
+
+        /**
+         * The replicas' base URLs, each ending in {@code /v1}, e.g. {@code http://host:8000/v1}.
+         */
+        public Builder baseUrls(List<String> urls) {
+            this.baseUrls = urls == null ? List.of() : new ArrayList<>(urls);
+            return this;
+        }
+
+        public Builder baseUrls(String... urls) {
+            return baseUrls(List.of(urls));
+        }
+
+        public Builder baseUrls(Iterable<URI> urls) {
+            List<String> list = new ArrayList<>();
+            urls.forEach(u -> list.add(u.toString()));
+            return baseUrls(list);
+        }
+
+        /** The served model name; without one each replica's first listed model is used. */
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder apiKey(ApiKeySource source) {
+            this.apiKey = Objects.requireNonNull(source, "apiKey");
+            return this;
+        }
+
+        public Builder routing(Routing routing) {
+            this.routing = Objects.requireNonNull(routing, "routing");
+            return this;
+        }
+
+        /** Bounded load for affinity routing: a replica takes at most this × the mean load. */
+        public Builder loadFactor(double factor) {
+            this.loadFactor = factor;
+            return this;
+        }
+
+        /** The longest one attempt may take on the wire. */
+        public Builder callTimeout(Duration timeout) {
+            this.callTimeout = timeout;
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Tries per call for retriable errors, the first included. */
+        public Builder maxAttempts(int attempts) {
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Exponential backoff between tries: {@code initial × multiplier^(n−1)}, spread by ± {@code
+         * jitter} (a fraction), at most {@code max}.
+         */
+        public Builder backoff(Duration initial, double multiplier, double jitter, Duration max) {
+            this.initialBackoff = initial;
+            this.backoffMultiplier = multiplier;
+            this.jitter = jitter;
+            this.maxBackoff = max;
+            return this;
+        }
+
+        public Builder concurrencyLimit(ConcurrencyLimit limit) {
+            this.limit = Objects.requireNonNull(limit, "limit");
+            return this;
+        }
+
+        /** Calls in flight per replica at the start (the adaptive limit moves from there). */
+        public Builder initialConcurrency(int calls) {
+            this.initialConcurrency = calls;
+            return this;
+        }
+
+        public Builder minConcurrency(int calls) {
+            this.minConcurrency = calls;
+            return this;
+        }
+
+        /** The most calls in flight per replica, whatever the adaptive limit says. */
+        public Builder maxConcurrency(int calls) {
+            this.maxConcurrency = calls;
+            return this;
+        }
+
+        /** Requests per minute per replica; 0 for no limit. */
+        public Builder requestsPerMinute(long rpm) {
+            this.requestsPerMinute = rpm;
+            return this;
+        }
+
+        /** Tokens (prompt + completion) per minute per replica; 0 for no limit. */
+        public Builder tokensPerMinute(long tpm) {
+            this.tokensPerMinute = tpm;
+            return this;
+        }
+
+        /** How long a replica that refused a connection is skipped. */
+        public Builder ejectFor(Duration duration) {
+            this.ejectFor = duration;
+            return this;
+        }
+
+        /** Threads that finish HTTP exchanges and complete futures (never blocked). */
+        public Builder httpThreads(int threads) {
+            this.httpThreads = threads;
+            return this;
+        }
+
+        /**
+         * Checks every setting and returns the binding.
+         *
+         * @throws IllegalArgumentException naming the first setting that breaks its rule and the
+         *     fix
+         */
+        public OpenAiCompatibleBinding build() {
+            if (baseUrls.isEmpty() || (baseUrls.size() == 1 && baseUrls.get(0).isBlank())) {
+                throw new IllegalArgumentException(
+                        "an openai: binding needs at least one base URL, e.g."
+                                + " openai:http://127.0.0.1:8000/v1");
+            }
+            List<String> normalized = new ArrayList<>(baseUrls.size());
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < baseUrls.size(); i++) {
+                String url = normalize(i, baseUrls.get(i));
+                if (!seen.add(url)) {
+                    throw new IllegalArgumentException(
+                            "base URL " + url + " is listed twice; list each replica once");
+                }
+                normalized.add(url);
+            }
+            baseUrls = normalized;
+            if (model != null && model.isBlank()) {
+                throw new IllegalArgumentException(
+                        "model must not be blank; leave it out to use the first listed model");
+            }
+            if (!(loadFactor > 1) || Double.isInfinite(loadFactor)) {
+                throw new IllegalArgumentException(
+                        "load-factor must be above 1 (1.25 lets a replica take 25 % more than the"
+                                + " mean before it spills over), was "
+                                + loadFactor);
+            }
+            requirePositive("timeout", callTimeout);
+            requirePositive("connect timeout", connectTimeout);
+            requirePositive("initial backoff", initialBackoff);
+            requirePositive("max backoff", maxBackoff);
+            requirePositive("eject-for", ejectFor);
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException(
+                        "attempts must be at least 1 (the first try included), was " + maxAttempts);
+            }
+            if (!(backoffMultiplier >= 1) || Double.isInfinite(backoffMultiplier)) {
+                throw new IllegalArgumentException(
+                        "backoff multiplier must be at least 1, was " + backoffMultiplier);
+            }
+            if (!(jitter >= 0 && jitter < 1)) {
+                throw new IllegalArgumentException(
+                        "backoff jitter must be in [0, 1), was " + jitter);
+            }
+            if (minConcurrency < 1) {
+                throw new IllegalArgumentException(
+                        "min concurrency must be at least 1, was " + minConcurrency);
+            }
+            if (maxConcurrency < minConcurrency) {
+                throw new IllegalArgumentException(
+                        "max-concurrency must be at least "
+                                + minConcurrency
+                                + ", was "
+                                + maxConcurrency);
+            }
+            if (initialConcurrency < minConcurrency || initialConcurrency > maxConcurrency) {
+                throw new IllegalArgumentException(
+                        "concurrency (the initial limit) must be between "
+                                + minConcurrency
+                                + " and max-concurrency "
+                                + maxConcurrency
+                                + ", was "
+                                + initialConcurrency);
+            }
+            if (requestsPerMinute < 0) {
+                throw new IllegalArgumentException(
+                        "rpm must be 0 (no limit) or more, was " + requestsPerMinute);
+            }
+            if (tokensPerMinute < 0) {
+                throw new IllegalArgumentException(
+                        "tpm must be 0 (no limit) or more, was " + tokensPerMinute);
+            }
+            if (httpThreads < 1) {
+                throw new IllegalArgumentException(
+                        "http threads must be at least 1, was " + httpThreads);
+            }
+            return new OpenAiCompatibleBinding(this);
+        }
+
+        private static void requirePositive(String key, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(key + " must be a positive duration, was " + d);
+            }
+        }
+
+        /**
+         * The URL without a trailing slash; refuses user info (it would be a secret in plain text).
+         */
+        private static String normalize(int index, String raw) {
+            String text = raw == null ? "" : raw.trim();
+            String which = "base URL #" + (index + 1);
+            URI uri;
+            try {
+                uri = new URI(text);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException(
+                        which + " is not a URL; write e.g. http://127.0.0.1:8000/v1", e);
+            }
+            if (uri.getRawUserInfo() != null) {
+                // Not echoed: user info is usually a password or a key.
+                throw new IllegalArgumentException(
+                        which
+                                + " carries user info (user:secret@); put the key in an"
+                                + " environment variable and name it with ?key-env=NAME");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http") && !scheme.equals("https")) {
+                throw new IllegalArgumentException(
+                        which
+                                + " '"
+                                + text
+                                + "' must start with http:// or https://, e.g."
+                                + " http://127.0.0.1:8000/v1");
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException(
+                        which + " '" + text + "' has no host; write e.g. http://127.0.0.1:8000/v1");
+            }
+            if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException(
+                        which
+                                + " '"
+                                + text
+                                + "' has a query or fragment; a base URL is scheme, host, port"
+                                + " and path, e.g. http://127.0.0.1:8000/v1");
+            }
+            while (text.endsWith("/")) {
+                text = text.substring(0, text.length() - 1);
+            }
+            return text;
+        }
+    }
+}
