@@ -86,10 +86,14 @@ public final class ReasoningOptions {
     public static final ConfigOption<Integer> MAX_CALL_ATTEMPTS =
             ConfigOptions.key("max-call-attempts")
                     .intType()
-                    .defaultValue(3)
+                    .defaultValue(1)
                     .withDescription(
-                            "Attempts per model call for retriable model errors (first try"
-                                    + " included); then the question ends FAILED.");
+                            "Attempts the operator makes per model call when the model reports a"
+                                    + " retriable error (first try included), re-issuing at once;"
+                                    + " then the question ends FAILED. Model adapters that retry"
+                                    + " themselves with backoff and Retry-After (openai:) report"
+                                    + " their final error as not retriable, so keep this at 1"
+                                    + " for them."); then the question ends FAILED.");
 
     public static final ConfigOption<Integer> MAX_QUESTION_CHARS =
             ConfigOptions.key("max-question-chars")

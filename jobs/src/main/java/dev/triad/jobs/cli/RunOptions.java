@@ -153,8 +153,9 @@ public final class RunOptions {
             names = "--max-call-attempts",
             paramLabel = "N",
             description =
-                    "Attempts per model call for retriable model errors (first try included)."
-                            + " Default: 3.")
+                    "Operator-level attempts per model call for retriable model errors (first"
+                            + " try included), re-issued at once. The openai: client retries"
+                            + " itself with backoff and Retry-After. Default: 1.")
     Integer maxCallAttempts;
 
     @Option(
