@@ -93,7 +93,7 @@ public final class ReasoningOptions {
                                     + " then the question ends FAILED. Model adapters that retry"
                                     + " themselves with backoff and Retry-After (openai:) report"
                                     + " their final error as not retriable, so keep this at 1"
-                                    + " for them."); then the question ends FAILED.");
+                                    + " for them.");
 
     public static final ConfigOption<Integer> MAX_QUESTION_CHARS =
             ConfigOptions.key("max-question-chars")
