@@ -9,9 +9,11 @@ public enum Role {
     SOLVER,
     VERIFIER;
 
+    private final String key = name().toLowerCase(Locale.ROOT);
+
     /** The lowercase name used in options, results and metrics, e.g. {@code solver}. */
     public String key() {
-        return name().toLowerCase(Locale.ROOT);
+        return key;
     }
 
     /**

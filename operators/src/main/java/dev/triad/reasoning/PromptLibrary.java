@@ -26,7 +26,9 @@ public final class PromptLibrary {
     /** The template set in use; results of different versions are not comparable. */
     public static final String VERSION = "v1";
 
-    private static final Map<String, String> TEMPLATES = new ConcurrentHashMap<>();
+    /** (strategy, role, purpose) → template, without building the path on every call. */
+    private static final Map<String, Map<Role, Map<String, String>>> BY_CALL =
+            new ConcurrentHashMap<>();
 
     private PromptLibrary() {}
 
@@ -44,6 +46,12 @@ public final class PromptLibrary {
      * @throws IllegalArgumentException when the template set has none
      */
     public static String template(String strategy, Role role, String purpose) {
+        return BY_CALL.computeIfAbsent(strategy, s -> new ConcurrentHashMap<>())
+                .computeIfAbsent(role, r -> new ConcurrentHashMap<>())
+                .computeIfAbsent(purpose, p -> load(strategy, role, purpose));
+    }
+
+    private static String load(String strategy, Role role, String purpose) {
         String path =
                 "/dev/triad/prompts/"
                         + VERSION
@@ -54,10 +62,10 @@ public final class PromptLibrary {
                         + "-"
                         + purpose
                         + ".txt";
-        return TEMPLATES.computeIfAbsent(path, PromptLibrary::load);
+        return read(path);
     }
 
-    private static String load(String path) {
+    private static String read(String path) {
         try (InputStream in = PromptLibrary.class.getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalArgumentException(
