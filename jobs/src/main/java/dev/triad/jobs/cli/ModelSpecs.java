@@ -2,6 +2,8 @@ package dev.triad.jobs.cli;
 
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
+import dev.triad.model.langchain4j.LangChain4jBinding;
+import dev.triad.model.langchain4j.LangChain4jProviders;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
 import dev.triad.simulator.SimulatedModelBinding;
 import java.util.EnumMap;
@@ -16,8 +18,9 @@ import java.util.Map;
  * <p>ROLE is {@code decomposer}, {@code solver}, {@code verifier} or {@code all}. SPEC is {@code
  * sim[:profile][?seed=N]} (profiles {@code default}, {@code zero}, {@code perfect}) or {@code
  * openai:URL[,URL…][#model][?key-env=NAME&…]} (replicas of one OpenAI-compatible fleet, see {@link
- * OpenAiCompatibleBinding#parse}); {@code langchain4j:} and {@code djl:} are recognised and refused
- * with a message saying they are not available yet. Without any entry every role is {@value
+ * OpenAiCompatibleBinding#parse}) or {@code langchain4j:PROVIDER[?key=value&…]} (a langchain4j chat
+ * model provider, see {@link LangChain4jBinding#parse}); {@code djl:} is recognised and refused
+ * with a message saying it is not available yet. Without any entry every role is {@value
  * #DEFAULT_SPEC}.
  */
 public final class ModelSpecs {
@@ -32,8 +35,10 @@ public final class ModelSpecs {
     private static final String ROLES = "decomposer, solver, verifier or all";
     private static final String FORMS =
             "sim[:profile][?seed=N] (simulated models; profiles default, zero, perfect) or"
-                    + " openai:URL[,URL...][#model][?key-env=NAME] (OpenAI-compatible replicas)";
-    private static final List<String> LATER = List.of("langchain4j", "djl");
+                    + " openai:URL[,URL...][#model][?key-env=NAME] (OpenAI-compatible replicas) or"
+                    + " langchain4j:PROVIDER?model=NAME[&base-url=URL&key-env=NAME] (a langchain4j"
+                    + " provider)";
+    private static final List<String> LATER = List.of("djl");
 
     private ModelSpecs() {}
 
@@ -125,6 +130,9 @@ public final class ModelSpecs {
         if (scheme.equals(OpenAiCompatibleBinding.SCHEME)) {
             return openAi(where, spec.substring(Math.min(spec.length(), schemeEnd + 1)));
         }
+        if (scheme.equals(LangChain4jBinding.SCHEME)) {
+            return langChain4j(where, spec.substring(Math.min(spec.length(), schemeEnd + 1)));
+        }
         if (!scheme.equals("sim")) {
             throw new UsageException(
                     where
@@ -176,6 +184,26 @@ public final class ModelSpecs {
             return SimulatedModelBinding.forProfile(profile, seed);
         } catch (IllegalArgumentException e) {
             throw new UsageException(where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code langchain4j:PROVIDER[?key=value&…]}: the part after {@code langchain4j:}. */
+    private static ModelBinding langChain4j(String where, String rest) throws UsageException {
+        // User info in a URL is a password or a key: never echoed.
+        where = where.replaceAll("//[^/@,&]*@", "//***@");
+        try {
+            return LangChain4jBinding.parse(rest);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(
+                    where
+                            + ": "
+                            + e.getMessage()
+                            + ". Write e.g. --model solver=langchain4j:openai?base-url="
+                            + "http://127.0.0.1:8000/v1&model=my-model&key-env=OPENAI_API_KEY"
+                            + " (providers: "
+                            + String.join(", ", LangChain4jProviders.names())
+                            + ").",
+                    e);
         }
     }
 

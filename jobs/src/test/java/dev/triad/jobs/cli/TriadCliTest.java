@@ -107,17 +107,11 @@ class TriadCliTest {
 
     @Test
     void modelSchemesOfLaterVersionsExitWith2SayingSo() {
-        assertThat(
-                        triad(
-                                "run",
-                                "--input",
-                                input.toString(),
-                                "--model",
-                                "solver=langchain4j:openai"))
+        assertThat(triad("run", "--input", input.toString(), "--model", "solver=djl:/models/x"))
                 .isEqualTo(2);
 
         assertThat(err())
-                .contains("--model solver=langchain4j:openai")
+                .contains("--model solver=djl:/models/x")
                 .contains("not available in this version")
                 .contains("sim");
     }

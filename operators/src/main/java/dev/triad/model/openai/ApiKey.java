@@ -5,7 +5,7 @@ package dev.triad.model.openai;
  * Serializable}, and {@link #toString()} never shows it; {@link #redact} scrubs it from text that
  * came from elsewhere (a server's error message may echo the key it refused).
  */
-final class ApiKey {
+public final class ApiKey {
 
     /** No key: no {@code Authorization} header is sent. */
     static final ApiKey NONE = new ApiKey(null);
@@ -21,6 +21,14 @@ final class ApiKey {
 
     boolean present() {
         return value != null;
+    }
+
+    /**
+     * The key itself, or {@code null} for none: only for handing to a client library that takes the
+     * key as text (langchain4j providers). Never log it or put it in a message.
+     */
+    public String reveal() {
+        return value;
     }
 
     /** The {@code Authorization} header's value. */

@@ -1,0 +1,377 @@
+package dev.triad.model.langchain4j;
+
+import dev.triad.model.AsyncChatModel;
+import dev.triad.model.ModelBinding;
+import dev.triad.model.openai.ApiKeySource;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * A role bound to a langchain4j chat model provider: {@code langchain4j:PROVIDER[?key=value&…]},
+ * e.g. {@code
+ * langchain4j:openai?base-url=http://127.0.0.1:8000/v1&model=triad-sim&key-env=OPENAI_API_KEY&concurrency=16&timeout=60s}.
+ *
+ * <p>Parameters: {@code base-url} (the provider's default when absent), {@code model} (required),
+ * {@code key-env} / {@code key-file} (where the API key is; {@value ApiKeySource#DEFAULT_ENV} when
+ * set, else none), {@code concurrency} (calls in flight per subtask, default {@value
+ * #DEFAULT_CONCURRENCY}), {@code queue} (calls waiting per subtask, default {@value
+ * #DEFAULT_QUEUE}), {@code timeout} (per call, default 60s), {@code retries} (langchain4j's own, 0
+ * or 1, default 0: the operator decides what to try again).
+ *
+ * <p>Serialisable and immutable: holds where the key is, never the key; {@link #describe()} and
+ * {@link #toString()} never show it. The key is read in {@link #open}, on the TaskManager.
+ */
+public final class LangChain4jBinding implements ModelBinding {
+
+    private static final long serialVersionUID = 1L;
+
+    /** The spec scheme: {@code langchain4j:}. */
+    public static final String SCHEME = "langchain4j";
+
+    public static final int DEFAULT_CONCURRENCY = 16;
+    public static final int DEFAULT_QUEUE = 1024;
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
+    public static final int DEFAULT_RETRIES = 0;
+
+    private static final String PARAMETERS =
+            "base-url, model, key-env, key-file, concurrency, queue, timeout and retries";
+
+    private final String provider;
+    private final String baseUrl;
+    private final String model;
+    private final ApiKeySource apiKey;
+    private final int concurrency;
+    private final int queue;
+    private final Duration timeout;
+    private final int retries;
+
+    LangChain4jBinding(Builder b) {
+        this.provider = b.provider;
+        this.baseUrl = b.baseUrl;
+        this.model = b.model;
+        this.apiKey = b.apiKey;
+        this.concurrency = b.concurrency;
+        this.queue = b.queue;
+        this.timeout = b.timeout;
+        this.retries = b.retries;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Parses a spec, with or without the leading {@code langchain4j:}: {@code
+     * PROVIDER[?key=value&…]}.
+     *
+     * @throws IllegalArgumentException naming the part that is wrong and the accepted form
+     */
+    public static LangChain4jBinding parse(String spec) {
+        String text = spec == null ? "" : spec.trim();
+        if (text.toLowerCase(Locale.ROOT).startsWith(SCHEME + ":")) {
+            text = text.substring(SCHEME.length() + 1);
+        }
+        int q = text.indexOf('?');
+        String query = q < 0 ? "" : text.substring(q + 1);
+        Builder b = builder().provider(q < 0 ? text : text.substring(0, q));
+        for (String param : query.split("&")) {
+            if (param.isBlank()) {
+                continue;
+            }
+            int eq = param.indexOf('=');
+            String key = (eq < 0 ? param : param.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
+            String value = eq < 0 ? "" : param.substring(eq + 1).trim();
+            switch (key) {
+                case "base-url":
+                    b.baseUrl(value);
+                    break;
+                case "model":
+                    b.model(value);
+                    break;
+                case "key-env":
+                    b.apiKey(ApiKeySource.env(value));
+                    break;
+                case "key-file":
+                    b.apiKey(ApiKeySource.file(value));
+                    break;
+                case "concurrency":
+                    b.concurrency(whole(key, value));
+                    break;
+                case "queue":
+                    b.queue(whole(key, value));
+                    break;
+                case "timeout":
+                    b.timeout(duration(key, value));
+                    break;
+                case "retries":
+                    b.retries(whole(key, value));
+                    break;
+                default:
+                    throw new IllegalArgumentException(
+                            "unknown parameter '"
+                                    + key
+                                    + "'; langchain4j: bindings take "
+                                    + PARAMETERS);
+            }
+        }
+        return b.build();
+    }
+
+    private static int whole(String key, String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    key + " must be a whole number, was '" + value + "'", e);
+        }
+    }
+
+    private static Duration duration(String key, String value) {
+        try {
+            return TimeUtils.parseDuration(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    key + " must be a duration such as 30s, 500ms or 2min, was '" + value + "'", e);
+        }
+    }
+
+    @Override
+    public AsyncChatModel open(int subtaskIndex) {
+        return open(subtaskIndex, System::getenv);
+    }
+
+    /** Opens the model with the key read through {@code environment} (tests pass a map). */
+    public LangChain4jChatModel open(int subtaskIndex, UnaryOperator<String> environment) {
+        String key = apiKey.resolve(environment).reveal();
+        LangChain4jProvider p = LangChain4jProviders.get(provider);
+        return new LangChain4jChatModel(
+                describe(),
+                SCHEME + ":" + provider + "@" + maskUserInfo(baseUrl),
+                p.create(this, key),
+                concurrency,
+                queue,
+                timeout,
+                key,
+                apiKey,
+                subtaskIndex);
+    }
+
+    /**
+     * The binding as a spec: the provider and the parameters that differ from the defaults, e.g.
+     * {@code langchain4j:openai?base-url=http://127.0.0.1:8000/v1&model=triad-sim}. Never the key.
+     */
+    @Override
+    public String describe() {
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (!baseUrl.equals(LangChain4jProviders.get(provider).defaultBaseUrl())) {
+            params.put("base-url", maskUserInfo(baseUrl));
+        }
+        params.put("model", model);
+        if (!apiKey.isDefault()) {
+            String where = apiKey.where();
+            int eq = where.indexOf('=');
+            if (eq > 0) {
+                params.put(where.substring(0, eq), where.substring(eq + 1));
+            }
+        }
+        if (concurrency != DEFAULT_CONCURRENCY) {
+            params.put("concurrency", concurrency);
+        }
+        if (queue != DEFAULT_QUEUE) {
+            params.put("queue", queue);
+        }
+        if (!timeout.equals(DEFAULT_TIMEOUT)) {
+            params.put("timeout", format(timeout));
+        }
+        if (retries != DEFAULT_RETRIES) {
+            params.put("retries", retries);
+        }
+        return SCHEME
+                + ":"
+                + provider
+                + "?"
+                + params.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("&"));
+    }
+
+    /** A duration as {@code timeout=} reads it back: {@code 2min}, {@code 30s} or {@code 500ms}. */
+    private static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "min";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    /** User info in a URL is a password or a key: never shown. */
+    private static String maskUserInfo(String url) {
+        return url.replaceAll("//[^/@]*@", "//***@");
+    }
+
+    @Override
+    public String toString() {
+        return "LangChain4jBinding[" + describe() + "]";
+    }
+
+    public String provider() {
+        return provider;
+    }
+
+    public String baseUrl() {
+        return baseUrl;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    public ApiKeySource apiKey() {
+        return apiKey;
+    }
+
+    public int concurrency() {
+        return concurrency;
+    }
+
+    public int queue() {
+        return queue;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public int retries() {
+        return retries;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LangChain4jBinding other
+                && provider.equals(other.provider)
+                && baseUrl.equals(other.baseUrl)
+                && model.equals(other.model)
+                && apiKey.equals(other.apiKey)
+                && concurrency == other.concurrency
+                && queue == other.queue
+                && timeout.equals(other.timeout)
+                && retries == other.retries;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(provider, baseUrl, model, apiKey, concurrency, queue, timeout, retries);
+    }
+
+    /** Builds a {@link LangChain4jBinding}; {@link #build()} checks every setting. */
+    public static final class Builder {
+
+        private String provider;
+        private String baseUrl;
+        private String model;
+        private ApiKeySource apiKey = ApiKeySource.defaultEnv();
+        private int concurrency = DEFAULT_CONCURRENCY;
+        private int queue = DEFAULT_QUEUE;
+        private Duration timeout = DEFAULT_TIMEOUT;
+        private int retries = DEFAULT_RETRIES;
+
+        Builder() {}
+
+        /** The provider's name, e.g. {@code openai}; see {@link LangChain4jProviders#names()}. */
+        public Builder provider(String provider) {
+            this.provider = provider;
+            return this;
+        }
+
+        public Builder baseUrl(String baseUrl) {
+            this.baseUrl = baseUrl;
+            return this;
+        }
+
+        public Builder model(String model) {
+            this.model = model;
+            return this;
+        }
+
+        public Builder apiKey(ApiKeySource apiKey) {
+            this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
+            return this;
+        }
+
+        /** Calls in flight per subtask: the size of the model's thread pool. */
+        public Builder concurrency(int concurrency) {
+            this.concurrency = concurrency;
+            return this;
+        }
+
+        /** Calls waiting per subtask once {@code concurrency} are in flight. */
+        public Builder queue(int queue) {
+            this.queue = queue;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        /** langchain4j's own retries: 0 (the default) or 1. */
+        public Builder retries(int retries) {
+            this.retries = retries;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException naming the setting and the rule
+         */
+        public LangChain4jBinding build() {
+            LangChain4jProvider p = LangChain4jProviders.get(provider);
+            provider = p.name();
+            if (baseUrl == null || baseUrl.isBlank()) {
+                baseUrl = p.defaultBaseUrl();
+            }
+            baseUrl = baseUrl.trim();
+            if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
+                throw new IllegalArgumentException(
+                        "base-url must be an http:// or https:// URL, was '"
+                                + maskUserInfo(baseUrl)
+                                + "'; e.g. base-url=http://127.0.0.1:8000/v1");
+            }
+            if (model == null || model.isBlank()) {
+                throw new IllegalArgumentException(
+                        "model is required; name the model the server serves, e.g."
+                                + " langchain4j:"
+                                + provider
+                                + "?model=gpt-4o-mini");
+            }
+            model = model.trim();
+            if (concurrency < 1 || concurrency > 1024) {
+                throw new IllegalArgumentException(
+                        "concurrency must be between 1 and 1024 calls in flight per subtask, was "
+                                + concurrency);
+            }
+            if (queue < 0) {
+                throw new IllegalArgumentException(
+                        "queue must be 0 or more calls waiting per subtask, was " + queue);
+            }
+            if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException(
+                        "timeout must be positive, e.g. timeout=60s, was " + timeout);
+            }
+            if (retries < 0 || retries > 1) {
+                throw new IllegalArgumentException(
+                        "retries must be 0 or 1 (langchain4j's own retries; the operator retries"
+                                + " retriable failures itself), was "
+                                + retries);
+            }
+            return new LangChain4jBinding(this);
+        }
+    }
+}
