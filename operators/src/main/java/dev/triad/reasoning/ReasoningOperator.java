@@ -524,7 +524,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                                 List.copyOf(state.trace),
                                 new LinkedHashMap<>(state.usage),
                                 Math.max(0, now - state.startedAt),
-                                state.question.metadata())));
+                                state.question.metadata(),
+                                now)));
         states.clear();
         questionsInFlight--;
         metrics.questionFinished(state.strategy, status);

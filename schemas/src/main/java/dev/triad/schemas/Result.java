@@ -23,6 +23,8 @@ import java.util.Map;
  * @param usage role to usage
  * @param latencyMs wall time from the question's start to its end, in milliseconds
  * @param metadata fields kept from the input
+ * @param finishedAt when the question ended, in epoch milliseconds (the operator's processing
+ *     time), or {@code null} when unknown; throughput over a run is drawn from it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Result(
@@ -40,4 +42,5 @@ public record Result(
         List<Step> steps,
         Map<String, RoleUsage> usage,
         long latencyMs,
-        Map<String, String> metadata) {}
+        Map<String, String> metadata,
+        Long finishedAt) {}

@@ -274,7 +274,8 @@ class SchemaContractTest {
                         "solver", new RoleUsage(3, 410, 90, 200, 520),
                         "verifier", new RoleUsage(3, 700, 60, 350, 210)),
                 1234,
-                Map.of("subject", "Prealgebra", "level", "2"));
+                Map.of("subject", "Prealgebra", "level", "2"),
+                1_764_000_000_000L);
     }
 
     private static Result failed() {
@@ -301,6 +302,7 @@ class SchemaContractTest {
                                 "I think the answer is... <truncated>")),
                 Map.of("solver", new RoleUsage(2, 300, 50, 0, 900)),
                 950,
+                null,
                 null);
     }
 
@@ -320,6 +322,7 @@ class SchemaContractTest {
                 steps,
                 Map.of(),
                 1,
+                null,
                 null);
     }
 

@@ -95,6 +95,26 @@ final class Charts {
         return spec;
     }
 
+    /**
+     * Questions finished per second of the run ({@code second}, {@code questions}), per strategy.
+     */
+    static Map<String, Object> throughput(List<Map<String, Object>> values) {
+        Map<String, Object> spec = base(values);
+        spec.put("mark", Map.of("type", "line", "point", true));
+        Map<String, Object> enc = new LinkedHashMap<>();
+        enc.put("x", axis("second", "quantitative", "seconds since the first question ended"));
+        enc.put("y", axis("questions", "quantitative", "questions finished"));
+        enc.put("color", axis("strategy", "nominal", "strategy"));
+        enc.put(
+                "tooltip",
+                List.of(
+                        axis("strategy", "nominal", "strategy"),
+                        axis("second", "quantitative", "second"),
+                        axis("questions", "quantitative", "questions")));
+        spec.put("encoding", enc);
+        return spec;
+    }
+
     /** Question latency as a histogram binned in Java ({@code from}, {@code to}, count). */
     static Map<String, Object> latency(List<Map<String, Object>> values) {
         Map<String, Object> spec = base(values);

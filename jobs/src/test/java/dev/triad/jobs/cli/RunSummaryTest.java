@@ -38,7 +38,8 @@ class RunSummaryTest {
                 List.of(),
                 Map.of("solver", new RoleUsage(2, 100, 20, 0, 50)),
                 ms,
-                Map.of());
+                Map.of(),
+                null);
     }
 
     @Test

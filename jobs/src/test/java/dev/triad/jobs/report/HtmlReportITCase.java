@@ -102,6 +102,7 @@ class HtmlReportITCase {
                         "chart-verifier-classes",
                         "chart-calls",
                         "chart-tokens",
+                        "chart-throughput",
                         "chart-latency");
         WebElement banner = driver.findElement(By.id("simulated-banner"));
         assertThat(banner.isDisplayed()).isTrue();

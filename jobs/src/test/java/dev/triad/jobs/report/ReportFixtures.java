@@ -156,8 +156,12 @@ final class ReportFixtures {
                 steps,
                 usage,
                 latencyMs,
-                metadata);
+                metadata,
+                FIRST_FINISH + latencyMs);
     }
+
+    /** When the fixtures' questions end: one run, a second or so long. */
+    private static final long FIRST_FINISH = 1_764_000_000_000L;
 
     private static Path write(Path file, List<Result> results) throws IOException {
         Files.createDirectories(file.getParent());
