@@ -2,6 +2,7 @@ package dev.triad.model.langchain4j;
 
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.ModelBinding;
+import dev.triad.model.SpecParameters;
 import dev.triad.model.openai.ApiKeySource;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -10,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * A role bound to a langchain4j chat model provider: {@code langchain4j:PROVIDER[?key=value&…]},
@@ -80,65 +80,43 @@ public final class LangChain4jBinding implements ModelBinding {
         int q = text.indexOf('?');
         String query = q < 0 ? "" : text.substring(q + 1);
         Builder b = builder().provider(q < 0 ? text : text.substring(0, q));
-        for (String param : query.split("&")) {
-            if (param.isBlank()) {
-                continue;
-            }
-            int eq = param.indexOf('=');
-            String key = (eq < 0 ? param : param.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-            String value = eq < 0 ? "" : param.substring(eq + 1).trim();
-            switch (key) {
-                case "base-url":
-                    b.baseUrl(value);
-                    break;
-                case "model":
-                    b.model(value);
-                    break;
-                case "key-env":
-                    b.apiKey(ApiKeySource.env(value));
-                    break;
-                case "key-file":
-                    b.apiKey(ApiKeySource.file(value));
-                    break;
-                case "concurrency":
-                    b.concurrency(whole(key, value));
-                    break;
-                case "queue":
-                    b.queue(whole(key, value));
-                    break;
-                case "timeout":
-                    b.timeout(duration(key, value));
-                    break;
-                case "retries":
-                    b.retries(whole(key, value));
-                    break;
-                default:
-                    throw new IllegalArgumentException(
-                            "unknown parameter '"
-                                    + key
-                                    + "'; langchain4j: bindings take "
-                                    + PARAMETERS);
-            }
-        }
+        SpecParameters.forEach(
+                query,
+                (key, value) -> {
+                    switch (key) {
+                        case "base-url":
+                            b.baseUrl(value);
+                            break;
+                        case "model":
+                            b.model(value);
+                            break;
+                        case "key-env":
+                            b.apiKey(ApiKeySource.env(value));
+                            break;
+                        case "key-file":
+                            b.apiKey(ApiKeySource.file(value));
+                            break;
+                        case "concurrency":
+                            b.concurrency(SpecParameters.integer(key, value));
+                            break;
+                        case "queue":
+                            b.queue(SpecParameters.integer(key, value));
+                            break;
+                        case "timeout":
+                            b.timeout(SpecParameters.duration(key, value));
+                            break;
+                        case "retries":
+                            b.retries(SpecParameters.integer(key, value));
+                            break;
+                        default:
+                            throw new IllegalArgumentException(
+                                    "unknown parameter '"
+                                            + key
+                                            + "'; langchain4j: bindings take "
+                                            + PARAMETERS);
+                    }
+                });
         return b.build();
-    }
-
-    private static int whole(String key, String value) {
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    key + " must be a whole number, was '" + value + "'", e);
-        }
-    }
-
-    private static Duration duration(String key, String value) {
-        try {
-            return TimeUtils.parseDuration(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    key + " must be a duration such as 30s, 500ms or 2min, was '" + value + "'", e);
-        }
     }
 
     @Override
@@ -152,7 +130,7 @@ public final class LangChain4jBinding implements ModelBinding {
         LangChain4jProvider p = LangChain4jProviders.get(provider);
         return new LangChain4jChatModel(
                 describe(),
-                SCHEME + ":" + provider + "@" + maskUserInfo(baseUrl),
+                SCHEME + ":" + provider + "@" + SpecParameters.maskUserInfo(baseUrl),
                 p.create(this, key),
                 concurrency,
                 queue,
@@ -170,7 +148,7 @@ public final class LangChain4jBinding implements ModelBinding {
     public String describe() {
         Map<String, Object> params = new LinkedHashMap<>();
         if (!baseUrl.equals(LangChain4jProviders.get(provider).defaultBaseUrl())) {
-            params.put("base-url", maskUserInfo(baseUrl));
+            params.put("base-url", SpecParameters.maskUserInfo(baseUrl));
         }
         params.put("model", model);
         if (!apiKey.isDefault()) {
@@ -208,11 +186,6 @@ public final class LangChain4jBinding implements ModelBinding {
             return ms / 60_000 + "min";
         }
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
-    }
-
-    /** User info in a URL is a password or a key: never shown. */
-    private static String maskUserInfo(String url) {
-        return url.replaceAll("//[^/@]*@", "//***@");
     }
 
     @Override
@@ -341,7 +314,7 @@ public final class LangChain4jBinding implements ModelBinding {
             if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
                 throw new IllegalArgumentException(
                         "base-url must be an http:// or https:// URL, was '"
-                                + maskUserInfo(baseUrl)
+                                + SpecParameters.maskUserInfo(baseUrl)
                                 + "'; e.g. base-url=http://127.0.0.1:8000/v1");
             }
             if (model == null || model.isBlank()) {

@@ -2,6 +2,7 @@ package dev.triad.model.openai;
 
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.ModelBinding;
+import dev.triad.model.SpecParameters;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -15,7 +16,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.apache.flink.annotation.PublicEvolving;
-import org.apache.flink.util.TimeUtils;
 
 /**
  * A role's model on one fleet of OpenAI-compatible replicas (vLLM, SGLang, TGI, Ollama, llama.cpp,
@@ -184,18 +184,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
             urls.add(url.trim());
         }
         b.baseUrls(urls);
-        if (query != null && !query.isBlank()) {
-            for (String param : query.split("&")) {
-                if (param.isBlank()) {
-                    continue;
-                }
-                int eq = param.indexOf('=');
-                String key =
-                        (eq < 0 ? param : param.substring(0, eq)).trim().toLowerCase(Locale.ROOT);
-                String value = eq < 0 ? "" : param.substring(eq + 1).trim();
-                applyParameter(b, key, value);
-            }
-        }
+        SpecParameters.forEach(query, (key, value) -> applyParameter(b, key, value));
         return b.build();
     }
 
@@ -211,28 +200,28 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 b.routing(Routing.parse(value));
                 break;
             case "load-factor":
-                b.loadFactor(number(key, value));
+                b.loadFactor(SpecParameters.number(key, value));
                 break;
             case "timeout":
-                b.callTimeout(duration(key, value));
+                b.callTimeout(SpecParameters.duration(key, value));
                 break;
             case "attempts":
-                b.maxAttempts((int) whole(key, value));
+                b.maxAttempts(SpecParameters.integer(key, value));
                 break;
             case "limit":
                 b.concurrencyLimit(ConcurrencyLimit.parse(value));
                 break;
             case "concurrency":
-                b.initialConcurrency((int) whole(key, value));
+                b.initialConcurrency(SpecParameters.integer(key, value));
                 break;
             case "max-concurrency":
-                b.maxConcurrency((int) whole(key, value));
+                b.maxConcurrency(SpecParameters.integer(key, value));
                 break;
             case "rpm":
-                b.requestsPerMinute(whole(key, value));
+                b.requestsPerMinute(SpecParameters.whole(key, value));
                 break;
             case "tpm":
-                b.tokensPerMinute(whole(key, value));
+                b.tokensPerMinute(SpecParameters.whole(key, value));
                 break;
             default:
                 throw new IllegalArgumentException(
@@ -241,32 +230,6 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                                 + "'; openai: bindings take key-env, key-file, routing,"
                                 + " load-factor, timeout, attempts, limit, concurrency,"
                                 + " max-concurrency, rpm and tpm");
-        }
-    }
-
-    private static long whole(String key, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    key + " must be a whole number, was '" + value + "'", e);
-        }
-    }
-
-    private static double number(String key, String value) {
-        try {
-            return Double.parseDouble(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, was '" + value + "'", e);
-        }
-    }
-
-    private static Duration duration(String key, String value) {
-        try {
-            return TimeUtils.parseDuration(value);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    key + " must be a duration such as 30s, 500ms or 2min, was '" + value + "'", e);
         }
     }
 
