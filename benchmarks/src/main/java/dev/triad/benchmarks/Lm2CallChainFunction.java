@@ -1,5 +1,6 @@
 package dev.triad.benchmarks;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
 import dev.triad.model.CallPurpose;
@@ -12,7 +13,9 @@ import dev.triad.reasoning.ReplyFormatException;
 import dev.triad.reasoning.ReplyParser;
 import dev.triad.schemas.GoldStep;
 import dev.triad.schemas.Question;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,19 +26,19 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 /**
  * The bare-Flink baseline of the {@code overhead} benchmark: for each question, the model calls lm2
  * makes with a perfect oracle, one after the other, then one output (the number of calls). No state
- * is kept and no prompt is rendered (the in-process model reads the call's context, and Triad
- * renders lazily, only for models that send text): this is the engine's own cost of the same calls
- * through {@code AsyncDataStream.unorderedWait}.
+ * is kept; each call carries the same inputs as Triad's (question, concepts, verified pairs,
+ * subquestion, answer, in Triad's order), so the prompt is the same text when the model renders it
+ * (Triad renders lazily, only when a model reads the messages; the simulated model does, to count
+ * prompt tokens). {@code Lm2CallChainFunctionTest} checks that both send the same prompts.
  *
  * <p>The sequence for a question with {@code S} gold steps is {@link #callsFor(int)} {@code = 2 +
  * 3S} calls: {@code concepts}, then per step {@code answer}, {@code verify}, {@code subquestion}
- * (the last one answers "done"), then {@code final}. Each request carries the inputs the simulated
- * oracle reads (question, verified pairs, subquestion, answer), so the model does the same work as
- * for Triad's calls.
+ * (the last one answers "done"), then {@code final}.
  *
  * <p>With {@code parseReplies}, each reply is parsed with Triad's {@link ReplyParser#parseObject},
- * as any job that acts on a model's answer must: that is the baseline the {@code overhead} ratio is
- * measured against.
+ * as any job that acts on a model's answer must, and the concepts are read from the first: that is
+ * the baseline the {@code overhead} ratio is measured against. Without it (a diagnostic floor) the
+ * replies are ignored, so the prompts carry no concepts.
  *
  * <p>Threading: calls are chained on whatever thread completes the previous future (with a
  * zero-latency model, the task thread, inline).
@@ -89,20 +92,28 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
                                     + " problems (ProblemGenerator) to know lm2's calls"));
             return;
         }
-        call(question, steps, 0, resultFuture);
+        call(question, steps, List.of(), 0, resultFuture);
     }
 
     private void call(
-            Question question, List<GoldStep> steps, int index, ResultFuture<Integer> out) {
+            Question question,
+            List<GoldStep> steps,
+            List<String> concepts,
+            int index,
+            ResultFuture<Integer> out) {
         int total = callsFor(steps.size());
-        ModelRequest request = request(question, steps, index);
+        ModelRequest request = request(question, steps, concepts, index);
         model.complete(request)
                 .whenComplete(
                         (completion, error) -> {
                             Throwable failure = error;
+                            List<String> known = concepts;
                             if (failure == null && parseReplies) {
                                 try {
-                                    ReplyParser.parseObject(completion.text());
+                                    ObjectNode reply = ReplyParser.parseObject(completion.text());
+                                    if (index == 0) {
+                                        known = concepts(reply);
+                                    }
                                 } catch (ReplyFormatException e) {
                                     failure = e;
                                 }
@@ -110,71 +121,54 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
                             if (failure != null) {
                                 out.completeExceptionally(failure);
                             } else if (index + 1 < total) {
-                                call(question, steps, index + 1, out);
+                                call(question, steps, known, index + 1, out);
                             } else {
                                 out.complete(Collections.singletonList(total));
                             }
                         });
     }
 
-    /** Call number {@code index} (from 0) of lm2's sequence for {@code question}. */
-    static ModelRequest request(Question question, List<GoldStep> steps, int index) {
+    /** The concepts of lm2's first reply, as Triad reads them. */
+    private static List<String> concepts(ObjectNode reply) {
+        List<String> concepts = new ArrayList<>();
+        reply.path("concepts").forEach(c -> concepts.add(c.asText()));
+        return List.copyOf(concepts);
+    }
+
+    /**
+     * Call number {@code index} (from 0) of lm2's sequence for {@code question}, with the inputs
+     * Triad's lm2 sends, in its order ({@code concepts} from the first reply).
+     */
+    static ModelRequest request(
+            Question question, List<GoldStep> steps, List<String> concepts, int index) {
         int count = steps.size();
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("question", question.text());
         if (index == 0) {
-            return request(
-                    Role.DECOMPOSER,
-                    question,
-                    CallPurpose.CONCEPTS,
-                    1,
-                    Map.of("question", question.text()));
+            return request(Role.DECOMPOSER, question, CallPurpose.CONCEPTS, 1, inputs);
         }
         if (index == callsFor(count) - 1) {
-            return request(
-                    Role.SOLVER,
-                    question,
-                    CallPurpose.FINAL,
-                    0,
-                    Map.of("question", question.text(), "verified", steps));
+            inputs.put("concepts", concepts);
+            inputs.put("verified", steps);
+            return request(Role.SOLVER, question, CallPurpose.FINAL, 0, inputs);
         }
         int k = (index - 1) / 3; // the step, from 0
         GoldStep step = steps.get(k);
-        List<GoldStep> verified = steps.subList(0, k);
         switch ((index - 1) % 3) {
             case 0:
-                return request(
-                        Role.SOLVER,
-                        question,
-                        CallPurpose.ANSWER,
-                        k + 1,
-                        Map.of(
-                                "question",
-                                question.text(),
-                                "verified",
-                                verified,
-                                "subquestion",
-                                step.subquestion()));
+                inputs.put("concepts", concepts);
+                inputs.put("verified", steps.subList(0, k));
+                inputs.put("subquestion", step.subquestion());
+                return request(Role.SOLVER, question, CallPurpose.ANSWER, k + 1, inputs);
             case 1:
-                return request(
-                        Role.VERIFIER,
-                        question,
-                        CallPurpose.VERIFY,
-                        k + 1,
-                        Map.of(
-                                "question",
-                                question.text(),
-                                "verified",
-                                verified,
-                                "subquestion",
-                                step.subquestion(),
-                                "answer",
-                                step.answer()));
+                inputs.put("verified", steps.subList(0, k));
+                inputs.put("subquestion", step.subquestion());
+                inputs.put("answer", step.answer());
+                return request(Role.VERIFIER, question, CallPurpose.VERIFY, k + 1, inputs);
             default:
-                return request(
-                        Role.DECOMPOSER,
-                        question,
-                        CallPurpose.SUBQUESTION,
-                        k + 2,
-                        Map.of("question", question.text(), "verified", steps.subList(0, k + 1)));
+                inputs.put("concepts", concepts);
+                inputs.put("verified", steps.subList(0, k + 1));
+                return request(Role.DECOMPOSER, question, CallPurpose.SUBQUESTION, k + 2, inputs);
         }
     }
 

@@ -47,7 +47,6 @@ import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.api.operators.StreamOperatorParameters;
 import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.util.FlinkRuntimeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -225,7 +224,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             setCurrentKey(key);
             QuestionState state = states.value();
             if (state != null && state.pending != null) {
-                issueOrQueue(key, state, state.pending);
+                advance(key, state, true, null);
             }
         }
     }
@@ -272,6 +271,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         finish(
                 timer.getKey(),
                 state,
+                true,
                 Status.FAILED,
                 "deadline: not finished within question-timeout of "
                         + config.questionTimeoutMs()
@@ -298,40 +298,91 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private void start(String key, ReasoningTask task) throws Exception {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         QuestionState state = new QuestionState(task, now, now + config.questionTimeoutMs());
-        deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, state.deadline);
         metrics.questionsStarted.inc();
-        act(key, state, strategies.get(task.strategy()).start(state));
+        advance(key, state, false, strategies.get(task.strategy()).start(state));
     }
 
-    private void act(String key, QuestionState state, Decision decision) throws Exception {
-        if (decision instanceof Decision.Finish end) {
-            finish(key, state, end.status(), end.reason(), end.answer());
-            return;
+    /**
+     * Runs a question forward from {@code decision} on the task thread, with {@code key} current:
+     * makes the call, and as long as replies are there at once (an in-process or cached model)
+     * applies them and makes the next call, until the question ends or waits for a reply.
+     *
+     * <p>Keyed state and the deadline timer are only touched when the question has to wait: a
+     * question that runs to its end in one go never needs them (nothing can snapshot or observe it
+     * in between), so an instant model pays no state or timer cost per call.
+     *
+     * @param stored whether the question is already in keyed state (it waited before)
+     * @param decision the next step, or {@code null} to make {@code state.pending} (a retry)
+     */
+    private void advance(String key, QuestionState state, boolean stored, Decision decision)
+            throws Exception {
+        while (true) {
+            if (decision instanceof Decision.Finish end) {
+                finish(key, state, stored, end.status(), end.reason(), end.answer());
+                return;
+            }
+            if (decision != null) {
+                Decision.Call call = (Decision.Call) decision;
+                state.pending =
+                        new PendingCall(
+                                ++nextSeq,
+                                call.role(),
+                                call.purpose(),
+                                call.step(),
+                                call.attempt(),
+                                0,
+                                call.inputs());
+                state.callSeq = nextSeq;
+            }
+            PendingCall call = state.pending;
+            if (callsInFlight >= config.maxCallsInFlight()) {
+                waitingForSlot.add(new WaitingCall(key, call.seq()));
+                store(state, stored);
+                return;
+            }
+            CompletableFuture<ModelCompletion> future = issue(state, call);
+            if (!future.isDone()) {
+                store(state, stored);
+                long seq = call.seq();
+                Role role = call.role();
+                future.whenComplete(
+                        (completion, error) -> {
+                            try {
+                                mailbox.execute(
+                                        () -> onReply(key, seq, role, completion, error),
+                                        "triad model reply");
+                            } catch (RejectedExecutionException closing) {
+                                // The task is shutting down; a restore makes the call again.
+                            }
+                        });
+                return;
+            }
+            // Answered already: apply it here, under this key, instead of paying for a mail.
+            ModelCompletion completion = null;
+            Throwable error = null;
+            try {
+                completion = future.join();
+            } catch (CompletionException | CancellationException e) {
+                error = e;
+            }
+            callEnded(call.role(), completion, error);
+            decision = apply(state, call, completion, error);
         }
-        Decision.Call call = (Decision.Call) decision;
-        state.pending =
-                new PendingCall(
-                        ++nextSeq,
-                        call.role(),
-                        call.purpose(),
-                        call.step(),
-                        call.attempt(),
-                        0,
-                        call.inputs());
-        state.callSeq = nextSeq;
+    }
+
+    /**
+     * Puts a question that is about to wait into keyed state, and on its first wait registers its
+     * deadline timer.
+     */
+    private void store(QuestionState state, boolean stored) throws Exception {
         states.update(state);
-        issueOrQueue(key, state, state.pending);
-    }
-
-    private void issueOrQueue(String key, QuestionState state, PendingCall call) {
-        if (callsInFlight >= config.maxCallsInFlight()) {
-            waitingForSlot.add(new WaitingCall(key, call.seq()));
-            return;
+        if (!stored) {
+            deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, state.deadline);
         }
-        issue(key, state, call);
     }
 
-    private void issue(String key, QuestionState state, PendingCall call) {
+    /** Starts the model call; counts it in flight until {@link #callEnded}. */
+    private CompletableFuture<ModelCompletion> issue(QuestionState state, PendingCall call) {
         callsInFlight++;
         metrics.callStarted(call.role());
         String strategy = state.strategy;
@@ -351,76 +402,52 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                                 call.attempt(),
                                 call.retry(),
                                 call.inputs()));
-        CompletableFuture<ModelCompletion> future;
         try {
-            future = models.get(call.role()).complete(request);
+            return models.get(call.role()).complete(request);
         } catch (RuntimeException e) {
-            future = CompletableFuture.failedFuture(e);
+            return CompletableFuture.failedFuture(e);
         }
-        long seq = call.seq();
-        if (future.isDone()) {
-            // Answered already (an in-process or cached model): apply it now, on the task thread
-            // and under this key, instead of paying for a mail.
-            ModelCompletion completion = null;
-            Throwable error = null;
-            try {
-                completion = future.join();
-            } catch (CompletionException | CancellationException e) {
-                error = e;
-            }
-            try {
-                onReply(key, seq, call.role(), completion, error);
-            } catch (Exception e) {
-                throw new FlinkRuntimeException("Applying the reply for " + key + " failed", e);
-            }
-            return;
-        }
-        future.whenComplete(
-                (completion, error) -> {
-                    try {
-                        mailbox.execute(
-                                () -> onReply(key, seq, call.role(), completion, error),
-                                "triad model reply");
-                    } catch (RejectedExecutionException closing) {
-                        // The task is shutting down; a restore makes the call again.
-                    }
-                });
     }
 
-    /** Runs on the task thread: as a mail, or inline when the reply was there at once. */
-    private void onReply(
-            String key, long seq, Role role, ModelCompletion completion, Throwable error)
-            throws Exception {
+    private void callEnded(Role role, ModelCompletion completion, Throwable error) {
         callsInFlight--;
         if (error == null) {
             metrics.callSucceeded(role, completion);
         } else {
             metrics.callFailed(role);
         }
+    }
+
+    /** Runs on the task thread as a mail: a reply that was not there when the call was made. */
+    private void onReply(
+            String key, long seq, Role role, ModelCompletion completion, Throwable error)
+            throws Exception {
+        callEnded(role, completion, error);
         setCurrentKey(key);
         QuestionState state = states.value();
         if (state != null && state.pending != null && state.pending.seq() == seq) {
-            apply(key, state, completion, error);
+            advance(key, state, true, apply(state, state.pending, completion, error));
         } // else stale: the question ended (deadline) or moved on
         issueWaitingCalls();
     }
 
-    private void apply(String key, QuestionState state, ModelCompletion completion, Throwable error)
+    /**
+     * Applies a reply (or a failed call) to the question: usage, then the strategy's next decision,
+     * a {@link Decision.Finish} FAILED, or {@code null} when {@code state.pending} was replaced by
+     * the same call asked again.
+     */
+    private Decision apply(
+            QuestionState state, PendingCall call, ModelCompletion completion, Throwable error)
             throws Exception {
-        PendingCall call = state.pending;
         String role = call.role().key();
         if (error != null) {
             Throwable cause = unwrap(error);
             state.usage.merge(role, RoleUsage.ZERO.plus(0, 0, 0, 0), ReasoningOperator::sum);
             boolean retriable = isRetriable(cause);
             if (retriable && call.retry() + 1 < config.maxCallAttempts()) {
-                retry(key, state, call);
-                return;
+                return retry(state, call);
             }
-            finish(
-                    key,
-                    state,
-                    Status.FAILED,
+            return failed(
                     "the "
                             + role
                             + " model call ('"
@@ -430,9 +457,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                             + ") failed"
                             + (retriable ? " " + (call.retry() + 1) + " times" : "")
                             + ": "
-                            + cause.getMessage(),
-                    null);
-            return;
+                            + cause.getMessage());
         }
         state.usage.merge(
                 role,
@@ -448,8 +473,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             next = strategies.get(state.strategy).onReply(state, call, reply);
         } catch (ReplyFormatException e) {
             if (call.retry() < config.maxParseRetries()) {
-                retry(key, state, call);
-                return;
+                return retry(state, call);
             }
             // Calls outside steps (cot, plan, final) are recorded at the step they stopped at.
             state.trace.add(
@@ -461,10 +485,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                             null,
                             false,
                             completion.text()));
-            finish(
-                    key,
-                    state,
-                    Status.FAILED,
+            return failed(
                     "the "
                             + role
                             + "'s reply to '"
@@ -473,19 +494,23 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                             + (call.retry() + 1)
                             + " tries ("
                             + e.getMessage()
-                            + "); the last raw reply is in the trace",
-                    null);
-            return;
+                            + "); the last raw reply is in the trace");
         }
         state.pending = null;
-        act(key, state, next);
+        return next;
     }
 
-    private void retry(String key, QuestionState state, PendingCall call) throws Exception {
+    /**
+     * Replaces the pending call by the same call asked again; {@code null} for {@link #advance}.
+     */
+    private Decision retry(QuestionState state, PendingCall call) {
         state.pending = call.retried(++nextSeq);
         state.callSeq = nextSeq;
-        states.update(state);
-        issueOrQueue(key, state, state.pending);
+        return null;
+    }
+
+    private static Decision.Finish failed(String reason) {
+        return new Decision.Finish(Status.FAILED, reason, null);
     }
 
     private void issueWaitingCalls() throws Exception {
@@ -494,15 +519,19 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             setCurrentKey(waiting.key());
             QuestionState state = states.value();
             if (state != null && state.pending != null && state.pending.seq() == waiting.seq()) {
-                issue(waiting.key(), state, state.pending);
+                advance(waiting.key(), state, true, null);
             }
         }
     }
 
     private void finish(
-            String key, QuestionState state, Status status, String reason, String answer)
+            String key,
+            QuestionState state,
+            boolean stored,
+            Status status,
+            String reason,
+            String answer)
             throws Exception {
-        deadlines.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, state.deadline);
         long now = getProcessingTimeService().getCurrentProcessingTime();
         String gold = state.question.gold();
         String normalized = AnswerScorer.normalize(answer);
@@ -526,29 +555,38 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                                 Math.max(0, now - state.startedAt),
                                 state.question.metadata(),
                                 now)));
-        states.clear();
         questionsInFlight--;
         metrics.questionFinished(state.strategy, status);
-        startNextOfSameKey(key);
+        if (stored) {
+            // Only a question that waited is in keyed state, has a deadline timer, and can have
+            // elements of the same key queued behind it.
+            deadlines.deleteProcessingTimeTimer(VoidNamespace.INSTANCE, state.deadline);
+            states.clear();
+            startNextOfSameKey(key);
+        }
     }
 
+    /**
+     * Starts the elements of {@code key} that waited behind the question that just ended, in order:
+     * each that runs to its end at once is followed by the next, until one has to wait.
+     */
     private void startNextOfSameKey(String key) throws Exception {
         Iterable<ReasoningTask> queued = sameKeyQueue.get();
         if (queued == null) {
             return;
         }
-        List<ReasoningTask> rest = new ArrayList<>();
+        ArrayDeque<ReasoningTask> rest = new ArrayDeque<>();
         queued.forEach(rest::add);
-        if (rest.isEmpty()) {
-            return;
+        sameKeyQueue.clear();
+        while (!rest.isEmpty()) {
+            start(key, rest.poll());
+            if (states.value() != null) { // it waits: the rest wait behind it
+                if (!rest.isEmpty()) {
+                    sameKeyQueue.update(new ArrayList<>(rest));
+                }
+                return;
+            }
         }
-        ReasoningTask next = rest.remove(0);
-        if (rest.isEmpty()) {
-            sameKeyQueue.clear();
-        } else {
-            sameKeyQueue.update(rest);
-        }
-        start(key, next);
     }
 
     private static RoleUsage sum(RoleUsage a, RoleUsage b) {

@@ -412,6 +412,85 @@ class ReasoningOperatorTest {
     }
 
     @Test
+    void repliesThatAreThereAtOnceRunTheQuestionOnAndAWaitLaterIsCheckpointedWithItsDeadline()
+            throws Exception {
+        // Concepts and the first answer come back at once (an in-process or cached model); the
+        // verifier's reply does not.
+        model.answering(
+                request ->
+                        switch (request.context().purpose()) {
+                            case CONCEPTS -> concepts("How many apples at first?");
+                            case ANSWER -> answer("3");
+                            default -> null;
+                        });
+        Reasoning reasoning =
+                OperatorFixture.builder(model, "lm2")
+                        .option(ReasoningOptions.QUESTION_TIMEOUT, Duration.ofSeconds(5))
+                        .build();
+        OperatorSubtaskState snapshot;
+        try (OperatorFixture fixture = OperatorFixture.open(reasoning)) {
+            fixture.harness.setProcessingTime(1_000);
+            fixture.add(Q1, "lm2");
+            assertThat(model.calls())
+                    .extracting(ScriptedModel.Call::purpose)
+                    .containsExactly(CONCEPTS, ANSWER, VERIFY);
+            assertThat(fixture.keyedStateEntries()).as("the waiting question").isOne();
+            assertThat(fixture.timers()).as("its deadline").isOne();
+            snapshot = fixture.harness.snapshot(1L, 1_000L);
+        }
+
+        ScriptedModel restoredModel = new ScriptedModel();
+        Reasoning restored =
+                OperatorFixture.builder(restoredModel, "lm2")
+                        .option(ReasoningOptions.QUESTION_TIMEOUT, Duration.ofSeconds(5))
+                        .build();
+        try (OperatorFixture fixture = OperatorFixture.restore(restored, snapshot, 1, 0)) {
+            fixture.drainMailbox();
+            assertThat(restoredModel.calls())
+                    .extracting(ScriptedModel.Call::purpose)
+                    .containsExactly(VERIFY);
+            // The deadline counts from the question's start (1 s), not from its first wait.
+            fixture.harness.setProcessingTime(5_999);
+            assertThat(fixture.results()).isEmpty();
+            fixture.harness.setProcessingTime(6_000);
+            Result result = single(fixture);
+            assertThat(result.status()).isEqualTo(Status.FAILED);
+            assertThat(result.reason()).contains("waiting for the verifier's 'verify' reply");
+            assertThat(result.usage().get("solver").calls()).isOne();
+            assertStateCleared(fixture);
+        }
+    }
+
+    @Test
+    void elementsQueuedBehindAWaitingQuestionOfTheSameKeyAllRunWhenTheyAnswerAtOnce()
+            throws Exception {
+        try (OperatorFixture fixture =
+                OperatorFixture.open(OperatorFixture.builder(model, "cot").build())) {
+            fixture.add(new Question("x", "first text", null, null, Map.of()), "cot");
+            fixture.add(new Question("x", "second text", null, null, Map.of()), "cot");
+            fixture.add(new Question("x", "third text", null, null, Map.of()), "cot");
+            assertThat(model.calls()).hasSize(1);
+
+            model.answering(
+                    request ->
+                            answer(
+                                    request.context().question().text().startsWith("s")
+                                            ? "2"
+                                            : "3"));
+            model.calls().get(0).reply(answer("1"));
+            fixture.drainMailbox();
+
+            assertThat(fixture.results())
+                    .extracting(Result::id, Result::answer)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("x", "1"),
+                            org.assertj.core.groups.Tuple.tuple("x", "2"),
+                            org.assertj.core.groups.Tuple.tuple("x", "3"));
+            assertStateCleared(fixture);
+        }
+    }
+
+    @Test
     void sameKeyElementsRunInOrderWhileOtherKeysRunConcurrently() throws Exception {
         try (OperatorFixture fixture =
                 OperatorFixture.open(OperatorFixture.builder(model, "cot").build())) {

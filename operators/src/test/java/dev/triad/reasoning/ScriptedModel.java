@@ -48,8 +48,9 @@ final class ScriptedModel implements AsyncChatModel {
         CompletableFuture<ModelCompletion> future = new CompletableFuture<>();
         calls.add(new Call(request, future));
         Function<ModelRequest, String> auto = responder;
-        if (auto != null) {
-            future.complete(completion(auto.apply(request)));
+        String text = auto == null ? null : auto.apply(request);
+        if (text != null) {
+            future.complete(completion(text));
         }
         return future;
     }
@@ -81,7 +82,10 @@ final class ScriptedModel implements AsyncChatModel {
         return open;
     }
 
-    /** Answers every later request (and none made before) with {@code responder}. */
+    /**
+     * Answers every later request (and none made before) with {@code responder}, at once, on the
+     * calling thread; a request it returns {@code null} for stays open for the test.
+     */
     ScriptedModel answering(Function<ModelRequest, String> responder) {
         this.responder = responder;
         return this;
