@@ -165,6 +165,11 @@ public final class OverheadBenchmark implements Benchmark {
         diagnostics.put("bareIgnoringRepliesFigures", bareFigures);
         diagnostics.put("triadOverBareIgnoringReplies", triadRate.median() / bareRate.median());
         diagnostics.put("parsingOverIgnoring", textRate.median() / bareRate.median());
+        // On a shared machine the CPU each side burns per question is steadier than its rate.
+        diagnostics.put(
+                "baselineCpuOverTriadCpu",
+                ((Figure) textFigures.get("cpuMicrosPerQuestion")).median()
+                        / ((Figure) triadFigures.get("cpuMicrosPerQuestion")).median());
         settings.put("diagnostics", diagnostics);
 
         List<String> notes =
@@ -255,7 +260,9 @@ public final class OverheadBenchmark implements Benchmark {
                 BenchJobs.bare(source, counted, side == Side.BARE_TEXT, IN_FLIGHT, counters.id());
             }
             long start = System.nanoTime();
+            long cpuStart = processCpuNanos();
             JobExecutionResult result = env.execute("triad bench " + NAME + " " + side);
+            double cpu = (processCpuNanos() - cpuStart) / 1e9;
             double wall = (System.nanoTime() - start) / 1e9;
             return new Sample(
                     side,
@@ -264,10 +271,18 @@ public final class OverheadBenchmark implements Benchmark {
                     counters.records.sum(),
                     counters.notSolved.sum(),
                     BenchJobs.seconds(result),
-                    wall);
+                    wall,
+                    cpu);
         } finally {
             counters.release();
         }
+    }
+
+    /** CPU time of this JVM (the MiniCluster runs in it): all threads, GC and JIT included. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     /** One run of one side. */
@@ -278,7 +293,8 @@ public final class OverheadBenchmark implements Benchmark {
             long records,
             long notSolved,
             double seconds,
-            double wallSeconds) {
+            double wallSeconds,
+            double cpuSeconds) {
 
         double questionsPerSecond() {
             return questions / seconds;
@@ -288,10 +304,14 @@ public final class OverheadBenchmark implements Benchmark {
             return calls / seconds;
         }
 
+        double cpuMicrosPerQuestion() {
+            return cpuSeconds * 1e6 / questions;
+        }
+
         static void log(PrintStream log, String label, Sample s) {
             log.printf(
                     "%s: %s %-9s %,d questions, %,d calls in %.2f s: %,.0f questions/s, %,.0f"
-                            + " calls/s%n",
+                            + " calls/s, %.1f µs CPU per question%n",
                     NAME,
                     label,
                     s.side().name().toLowerCase(),
@@ -299,7 +319,8 @@ public final class OverheadBenchmark implements Benchmark {
                     s.calls(),
                     s.seconds(),
                     s.questionsPerSecond(),
-                    s.callsPerSecond());
+                    s.callsPerSecond(),
+                    s.cpuMicrosPerQuestion());
         }
 
         static Map<String, Object> figures(List<Sample> samples) {
@@ -313,6 +334,9 @@ public final class OverheadBenchmark implements Benchmark {
                     Figure.of("calls/s", values(samples, Sample::callsPerSecond)));
             map.put("seconds", Figure.of("s", values(samples, Sample::seconds)));
             map.put("wallSeconds", Figure.of("s", values(samples, Sample::wallSeconds)));
+            map.put(
+                    "cpuMicrosPerQuestion",
+                    Figure.of("µs", values(samples, Sample::cpuMicrosPerQuestion)));
             map.put("calls", samples.stream().map(Sample::calls).toList());
             map.put(
                     "callsPerQuestion",

@@ -1,6 +1,5 @@
 package dev.triad.reasoning;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,17 +23,7 @@ final class Inputs {
     }
 
     Inputs verified(QuestionState state) {
-        List<Map<String, Object>> pairs = new ArrayList<>(state.context.size());
-        for (ContextStep step : state.context) {
-            Map<String, Object> pair = new LinkedHashMap<>();
-            pair.put("subquestion", step.subquestion());
-            pair.put("answer", step.answer());
-            if (!step.verified() && isLm2(state)) {
-                pair.put("verified", false);
-            }
-            pairs.add(pair);
-        }
-        values.put("verified", pairs);
+        values.put("verified", state.promptContext(isLm2(state)));
         return this;
     }
 

@@ -184,7 +184,7 @@ public final class Lm2Strategy implements ReasoningStrategy {
         } else if (node.isTextual()) {
             concepts.add(node.asText());
         }
-        return concepts;
+        return List.copyOf(concepts); // immutable: every later call's inputs share it
     }
 
     private static Verdict verdict(ObjectNode reply) throws ReplyFormatException {

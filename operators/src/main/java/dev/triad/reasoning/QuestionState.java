@@ -1,9 +1,12 @@
 package dev.triad.reasoning;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Step;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,6 +65,9 @@ public final class QuestionState {
     /** Sequence number of the last call made. */
     public long callSeq;
 
+    /** {@link #context} as the prompts show it; rebuilt only when the context grew. */
+    @JsonIgnore private transient List<Map<String, Object>> promptContext;
+
     public QuestionState() {}
 
     QuestionState(ReasoningTask task, long now, long deadline) {
@@ -69,5 +75,31 @@ public final class QuestionState {
         this.strategy = task.strategy();
         this.startedAt = now;
         this.deadline = deadline;
+    }
+
+    /**
+     * The context as the prompts' {@code "verified"} list of {@code {"subquestion", "answer"}}
+     * objects: immutable, shared by the calls made until the context grows again (it only ever
+     * grows).
+     *
+     * @param markUnverified whether a step kept unverified also says {@code "verified": false}
+     */
+    List<Map<String, Object>> promptContext(boolean markUnverified) {
+        List<Map<String, Object>> pairs = promptContext;
+        if (pairs == null || pairs.size() != context.size()) {
+            List<Map<String, Object>> built = new ArrayList<>(context.size());
+            for (ContextStep step : context) {
+                Map<String, Object> pair = new LinkedHashMap<>(4);
+                pair.put("subquestion", step.subquestion());
+                pair.put("answer", step.answer());
+                if (markUnverified && !step.verified()) {
+                    pair.put("verified", false);
+                }
+                built.add(Collections.unmodifiableMap(pair));
+            }
+            pairs = Collections.unmodifiableList(built);
+            promptContext = pairs;
+        }
+        return pairs;
     }
 }

@@ -34,7 +34,7 @@ final class ReasoningMetrics {
     final Counter callsCompleted;
 
     private final Map<Role, RoleMetrics> roles = new EnumMap<>(Role.class);
-    private final Map<String, Counter> outcomes = new HashMap<>();
+    private final Map<String, Map<Status, Counter>> outcomes = new HashMap<>();
     private final MetricGroup group;
 
     ReasoningMetrics(
@@ -79,8 +79,9 @@ final class ReasoningMetrics {
 
     void questionFinished(String strategy, Status status) {
         questionsFinished.inc();
-        outcomes.computeIfAbsent(
-                        strategy + '/' + status,
+        outcomes.computeIfAbsent(strategy, k -> new EnumMap<>(Status.class))
+                .computeIfAbsent(
+                        status,
                         k ->
                                 group.addGroup("strategy", strategy)
                                         .addGroup("status", status.name())

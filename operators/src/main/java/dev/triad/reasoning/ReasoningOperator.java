@@ -17,9 +17,9 @@ import dev.triad.serde.JsonTypeInfo;
 import dev.triad.serde.SerializerTypeInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -549,9 +549,12 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                                 simulator != null,
                                 simulator,
                                 modelsByStrategy.get(state.strategy),
-                                state.concepts.isEmpty() ? null : List.copyOf(state.concepts),
-                                List.copyOf(state.trace),
-                                new LinkedHashMap<>(state.usage),
+                                // Read-only views: the state is dropped once the question ends.
+                                state.concepts.isEmpty()
+                                        ? null
+                                        : Collections.unmodifiableList(state.concepts),
+                                Collections.unmodifiableList(state.trace),
+                                Collections.unmodifiableMap(state.usage),
                                 Math.max(0, now - state.startedAt),
                                 state.question.metadata(),
                                 now)));
