@@ -19,7 +19,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -442,6 +441,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                         completion.cachedTokens(),
                         completion.latencyMs()),
                 ReasoningOperator::sum);
+        state.countReplica(role, completion.endpoint());
         Decision next;
         try {
             ObjectNode reply = ReplyParser.parseObject(completion.text());
@@ -507,6 +507,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         String gold = state.question.gold();
         String normalized = AnswerScorer.normalize(answer);
         Map<String, Object> simulator = simulatorByStrategy.get(state.strategy);
+        Map<String, String> models = modelsByStrategy.get(state.strategy);
+        ResultUsage usage = ResultUsage.of(state.usage, state.replicas, models, config.prices());
         output.collect(
                 new StreamRecord<>(
                         new Result(
@@ -519,13 +521,14 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                                 gold == null ? null : AnswerScorer.equivalent(normalized, gold),
                                 simulator != null,
                                 simulator,
-                                modelsByStrategy.get(state.strategy),
+                                models,
                                 state.concepts.isEmpty() ? null : List.copyOf(state.concepts),
                                 List.copyOf(state.trace),
-                                new LinkedHashMap<>(state.usage),
+                                usage.roles(),
                                 Math.max(0, now - state.startedAt),
                                 state.question.metadata(),
-                                now)));
+                                now,
+                                usage.cost())));
         states.clear();
         questionsInFlight--;
         metrics.questionFinished(state.strategy, status);
