@@ -1,16 +1,23 @@
 package dev.triad.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.triad.jobs.cli.RunSummary;
+import dev.triad.jobs.eval.Formats;
 import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Json;
+import dev.triad.schemas.Result;
+import dev.triad.schemas.RoleUsage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,6 +72,83 @@ class TriadCliITCase {
         assertThat(stdout).contains("lm2", "cot", "plan-solve", "p50 latency", "dead letters: 1");
         assertThat(stderr).contains("done: 180 results");
         assertThat(output.resolve("parts")).doesNotExist();
+    }
+
+    @Test
+    void runWithPricesWritesTheEstimatedCostPerRoleAndQuestionAndTheSummaryShowsIt()
+            throws Exception {
+        Path input = dir.resolve("q.jsonl");
+        assertThat(triad("generate", "--count", "20", "--seed", "5", "--output", input.toString()))
+                .isZero();
+        Path prices = dir.resolve("prices.yaml");
+        Files.writeString(
+                prices,
+                "decomposer: {prompt: 1.0, completion: 2.0}\n"
+                        + "solver: {prompt: 3.0, completion: 6.0}\n"
+                        + "verifier: {prompt: 10.0, completion: 20.0}\n");
+        Map<String, double[]> perMillion =
+                Map.of(
+                        "decomposer", new double[] {1.0, 2.0},
+                        "solver", new double[] {3.0, 6.0},
+                        "verifier", new double[] {10.0, 20.0});
+        Path output = dir.resolve("out");
+
+        int code =
+                triad(
+                        "run",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--model",
+                        "all=sim:zero",
+                        "--strategies",
+                        "lm2,cot",
+                        "--prices",
+                        prices.toString());
+
+        String stderr = err.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(stderr).isZero();
+        List<String> lines = Files.readAllLines(output.resolve("results.jsonl"));
+        assertThat(lines).hasSize(40);
+        SchemaValidator schema = SchemaValidator.result();
+        Map<String, Double> totals = new TreeMap<>();
+        for (String line : lines) {
+            assertThat(schema.violations(line)).as(line).isEmpty();
+            Result result = Json.read(line, Result.class);
+            double sum = 0;
+            for (Map.Entry<String, RoleUsage> e : result.usage().entrySet()) {
+                RoleUsage u = e.getValue();
+                double[] price = perMillion.get(e.getKey());
+                double byHand =
+                        (u.promptTokens() * price[0] + u.completionTokens() * price[1]) / 1e6;
+                assertThat(u.promptTokens()).as(line).isPositive();
+                assertThat(u.cost()).as(line).isCloseTo(byHand, within(1e-12));
+                // Every call of the simulated fleet is answered by its one endpoint.
+                assertThat(u.replicas()).as(line).isEqualTo(Map.of("sim:zero", u.calls()));
+                sum += u.cost();
+            }
+            assertThat(result.cost()).as(line).isCloseTo(sum, within(1e-12));
+            totals.merge(result.strategy(), result.cost(), Double::sum);
+        }
+
+        List<String> summary = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(summary)
+                .anyMatch(l -> l.matches("strategy +role +calls .* +est\\. cost"))
+                .anyMatch(l -> l.matches("strategy +priced questions +est\\. cost +cost/question"));
+        for (String strategy : List.of("lm2", "cot")) {
+            double total = totals.get(strategy);
+            assertThat(summary)
+                    .as(strategy)
+                    .anyMatch(
+                            l ->
+                                    l.matches(
+                                            strategy
+                                                    + " +20 +"
+                                                    + Pattern.quote(Formats.money(total))
+                                                    + " +"
+                                                    + Pattern.quote(Formats.money(total / 20))));
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Step;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,6 +60,9 @@ public final class QuestionState {
     /** Role key to usage. */
     public Map<String, RoleUsage> usage = new TreeMap<>();
 
+    /** Role key to the endpoints that answered its calls, with how many; {@code null} until one. */
+    public Map<String, Map<String, Long>> replicas;
+
     /** The call this question waits for, or {@code null}. */
     public PendingCall pending;
 
@@ -101,5 +105,16 @@ public final class QuestionState {
             promptContext = pairs;
         }
         return pairs;
+    }
+
+    /** Counts one answered call; allocates only for a (role, endpoint) pair not seen before. */
+    void countReplica(String role, String endpoint) {
+        if (endpoint == null) {
+            return;
+        }
+        if (replicas == null) {
+            replicas = new HashMap<>(4);
+        }
+        replicas.computeIfAbsent(role, r -> new HashMap<>(4)).merge(endpoint, 1L, Long::sum);
     }
 }

@@ -1,5 +1,6 @@
 package dev.triad.reasoning;
 
+import dev.triad.cost.PriceTable;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.schemas.Question;
@@ -33,6 +34,11 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *                 .model(Role.SOLVER, solver)
  *                 .model(Role.VERIFIER, verifier)
  *                 .option(ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT, 512)
+ *                 .prices(PriceTable.builder()
+ *                         .role(Role.SOLVER, PriceTable.Price.perMillion(0.60, 2.40))
+ *                         .role(Role.DECOMPOSER, PriceTable.Price.perMillion(0.05, 0.10))
+ *                         .role(Role.VERIFIER, PriceTable.Price.perMillion(0.05, 0.10))
+ *                         .build())
  *                 .build()
  *                 .apply(questions);
  * }</pre>
@@ -94,6 +100,7 @@ public final class Reasoning implements Serializable {
         private final List<String> strategies = new ArrayList<>();
         private final Map<Role, ModelBinding> bindings = new EnumMap<>(Role.class);
         private final Configuration configuration = new Configuration();
+        private PriceTable prices;
 
         private Builder() {}
 
@@ -117,6 +124,16 @@ public final class Reasoning implements Serializable {
             for (ConfigOption<?> option : ReasoningOptions.ALL) {
                 copyOption(config, configuration, option);
             }
+            return this;
+        }
+
+        /**
+         * Prices per 1M tokens that turn each result's usage into an estimated cost per role
+         * ({@code usage.ROLE.cost}) and per question ({@code cost}); {@code null} (the default) for
+         * no cost. Every role the strategies use needs a price, by its binding or its role.
+         */
+        public Builder prices(PriceTable prices) {
+            this.prices = prices;
             return this;
         }
 
@@ -156,6 +173,7 @@ public final class Reasoning implements Serializable {
                                         + "=sim)");
                     }
                 }
+                checkPriced(name, strategy);
             }
             int maxQuestions = positive(ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT);
             int maxCalls = positive(ReasoningOptions.MAX_CALLS_IN_FLIGHT);
@@ -183,7 +201,34 @@ public final class Reasoning implements Serializable {
                             maxCalls,
                             timeoutMs,
                             parseRetries,
-                            maxAttempts));
+                            maxAttempts,
+                            prices));
+        }
+
+        private void checkPriced(String strategyName, ReasoningStrategy strategy) {
+            if (prices == null) {
+                return;
+            }
+            for (Role role : strategy.roles()) {
+                String binding = bindings.get(role).describe();
+                if (prices.priceFor(role.key(), binding) == null) {
+                    throw new IllegalArgumentException(
+                            "The price table has no price for the "
+                                    + role.key()
+                                    + " role ("
+                                    + binding
+                                    + "), which strategy "
+                                    + strategyName
+                                    + " calls; add an entry for '"
+                                    + role.key()
+                                    + "' or for '"
+                                    + binding
+                                    + "' (e.g. "
+                                    + role.key()
+                                    + ": {prompt: 0, completion: 0} for a model that costs"
+                                    + " nothing)");
+                }
+            }
         }
 
         private int positive(ConfigOption<Integer> option) {

@@ -1,5 +1,6 @@
 package dev.triad.reasoning;
 
+import dev.triad.cost.PriceTable;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import java.io.Serializable;
@@ -9,7 +10,8 @@ import java.util.Map;
 
 /**
  * Everything a {@link ReasoningOperator} needs, validated and serialisable: built by {@link
- * Reasoning.Builder}, shipped with the job graph.
+ * Reasoning.Builder}, shipped with the job graph. {@code prices} is {@code null} when results carry
+ * no estimated cost.
  */
 record ReasoningConfig(
         List<String> strategies,
@@ -19,7 +21,8 @@ record ReasoningConfig(
         int maxCallsInFlight,
         long questionTimeoutMs,
         int maxParseRetries,
-        int maxCallAttempts)
+        int maxCallAttempts,
+        PriceTable prices)
         implements Serializable {
 
     ReasoningConfig {

@@ -467,6 +467,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                         completion.cachedTokens(),
                         completion.latencyMs()),
                 ReasoningOperator::sum);
+        state.countReplica(role, completion.endpoint());
         Decision next;
         try {
             ObjectNode reply = ReplyParser.parseObject(completion.text());
@@ -536,6 +537,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         String gold = state.question.gold();
         String normalized = AnswerScorer.normalize(answer);
         Map<String, Object> simulator = simulatorByStrategy.get(state.strategy);
+        Map<String, String> models = modelsByStrategy.get(state.strategy);
+        ResultUsage usage = ResultUsage.of(state.usage, state.replicas, models, config.prices());
         output.collect(
                 new StreamRecord<>(
                         new Result(
@@ -548,16 +551,17 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                                 gold == null ? null : AnswerScorer.equivalent(normalized, gold),
                                 simulator != null,
                                 simulator,
-                                modelsByStrategy.get(state.strategy),
+                                models,
                                 // Read-only views: the state is dropped once the question ends.
                                 state.concepts.isEmpty()
                                         ? null
                                         : Collections.unmodifiableList(state.concepts),
                                 Collections.unmodifiableList(state.trace),
-                                Collections.unmodifiableMap(state.usage),
+                                usage.roles(),
                                 Math.max(0, now - state.startedAt),
                                 state.question.metadata(),
-                                now)));
+                                now,
+                                usage.cost())));
         questionsInFlight--;
         metrics.questionFinished(state.strategy, status);
         if (stored) {

@@ -7,13 +7,17 @@ import static dev.triad.model.CallPurpose.FINAL;
 import static dev.triad.model.CallPurpose.SUBQUESTION;
 import static dev.triad.model.CallPurpose.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.triad.cost.PriceTable;
 import dev.triad.model.CallPurpose;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.Role;
 import dev.triad.reasoning.ReasoningOptions.ExhaustedPolicy;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.Result;
+import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Status;
 import dev.triad.schemas.Step;
 import dev.triad.schemas.VerifierClass;
@@ -53,6 +57,23 @@ class ReasoningOperatorTest {
     }
 
     private static final String DONE = "{\"done\": true}";
+
+    /** Like {@link #reply} but from replica {@code endpoint}, with the usage it counted. */
+    private void replyFrom(
+            OperatorFixture fixture,
+            String purpose,
+            String endpoint,
+            int prompt,
+            int completion,
+            int cached,
+            String text)
+            throws Exception {
+        List<ScriptedModel.Call> open = model.open();
+        assertThat(open).as("open calls").hasSize(1);
+        assertThat(open.get(0).purpose()).isEqualTo(purpose);
+        open.get(0).replyFrom(endpoint, prompt, completion, cached, text);
+        fixture.drainMailbox();
+    }
 
     /** Replies to the one open call, after checking what it asks for, and runs the mail. */
     private void reply(OperatorFixture fixture, String purpose, String text) throws Exception {
@@ -127,10 +148,93 @@ class ReasoningOperatorTest {
             assertThat(result.usage().get("solver").calls()).isEqualTo(4);
             assertThat(result.usage().get("verifier").calls()).isEqualTo(3);
             assertThat(result.usage().get("solver").promptTokens()).isEqualTo(40);
+            assertThat(result.usage().get("verifier").replicas()).isEqualTo(Map.of("scripted", 3L));
+            assertThat(result.usage().get("solver").cost()).isNull();
+            assertThat(result.cost()).isNull();
             assertThat(result.models()).containsEntry("verifier", "scripted");
             assertThat(result.simulated()).isFalse();
             assertStateCleared(fixture);
         }
+    }
+
+    @Test
+    void usagePerRoleSumsTheCallsListsTheReplicasAndIsPricedOnceTheQuestionEnds() throws Exception {
+        PriceTable prices =
+                PriceTable.builder()
+                        .role(Role.DECOMPOSER, PriceTable.Price.perMillion(1.0, 2.0))
+                        .role(Role.SOLVER, PriceTable.Price.perMillion(3.0, 6.0).withCached(0.5))
+                        // The verifier's binding has its own entry, which wins over its role's.
+                        .role(Role.VERIFIER, PriceTable.Price.perMillion(99.0, 99.0))
+                        .binding("judge-model", PriceTable.Price.perMillion(10.0, 20.0))
+                        .build();
+        Reasoning reasoning =
+                OperatorFixture.builder(model, "lm2")
+                        .model(Role.VERIFIER, model.binding("judge-model"))
+                        .option(ReasoningOptions.MAX_CALL_ATTEMPTS, 2)
+                        .prices(prices)
+                        .build();
+        try (OperatorFixture fixture = OperatorFixture.open(reasoning)) {
+            fixture.add(Q1, "lm2");
+            replyFrom(fixture, CONCEPTS, "http://d-1", 100, 20, 0, concepts("How many?"));
+            // The solver's first try fails (no replica answered) and is made again.
+            model.open()
+                    .get(0)
+                    .future()
+                    .completeExceptionally(new ModelCallException("http://s-1: 503", true));
+            fixture.drainMailbox();
+            replyFrom(fixture, ANSWER, "http://s-1", 200, 40, 50, answer("6"));
+            replyFrom(fixture, VERIFY, "http://v-1", 80, 10, 0, verdict(VerifierClass.NO_MISTAKE));
+            replyFrom(fixture, SUBQUESTION, "http://d-1", 150, 5, 100, DONE);
+            replyFrom(fixture, FINAL, "http://s-2", 300, 60, 250, answer("6"));
+
+            Result result = single(fixture);
+            RoleUsage decomposer = result.usage().get("decomposer");
+            RoleUsage solver = result.usage().get("solver");
+            RoleUsage verifier = result.usage().get("verifier");
+            assertThat(decomposer)
+                    .extracting(
+                            RoleUsage::calls,
+                            RoleUsage::promptTokens,
+                            RoleUsage::completionTokens,
+                            RoleUsage::cachedTokens)
+                    .containsExactly(2L, 250L, 25L, 100L);
+            assertThat(decomposer.replicas()).isEqualTo(Map.of("http://d-1", 2L));
+            assertThat(solver)
+                    .extracting(
+                            RoleUsage::calls,
+                            RoleUsage::promptTokens,
+                            RoleUsage::completionTokens,
+                            RoleUsage::cachedTokens)
+                    .containsExactly(3L, 500L, 100L, 300L);
+            assertThat(solver.replicas()).isEqualTo(Map.of("http://s-1", 1L, "http://s-2", 1L));
+            assertThat(verifier.replicas()).isEqualTo(Map.of("http://v-1", 1L));
+
+            // By hand, per 1M tokens. Decomposer: no cached price, so cached tokens cost the
+            // prompt price: 250 x 1.0 + 25 x 2.0 = 300.
+            assertThat(decomposer.cost()).isCloseTo(300 / 1e6, within(1e-15));
+            // Solver: (500 - 300) x 3.0 + 300 x 0.5 + 100 x 6.0 = 1350.
+            assertThat(solver.cost()).isCloseTo(1350 / 1e6, within(1e-15));
+            // Verifier by its binding: 80 x 10.0 + 10 x 20.0 = 1000.
+            assertThat(verifier.cost()).isCloseTo(1000 / 1e6, within(1e-15));
+            assertThat(result.cost()).isCloseTo(2650 / 1e6, within(1e-15));
+            assertThat(result.models()).containsEntry("verifier", "judge-model");
+            assertStateCleared(fixture);
+        }
+    }
+
+    @Test
+    void aPriceTableWithoutAPriceForARoleTheStrategiesCallIsRefusedAtBuildTime() {
+        PriceTable solverOnly =
+                PriceTable.builder()
+                        .role(Role.SOLVER, PriceTable.Price.perMillion(1.0, 1.0))
+                        .build();
+
+        assertThat(OperatorFixture.builder(model, "cot").prices(solverOnly).build()).isNotNull();
+        assertThatThrownBy(() -> OperatorFixture.builder(model, "lm2").prices(solverOnly).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no price for the decomposer role (scripted)")
+                .hasMessageContaining("strategy lm2")
+                .hasMessageContaining("decomposer: {prompt: 0, completion: 0}");
     }
 
     @Test

@@ -33,6 +33,11 @@ final class ScriptedModel implements AsyncChatModel {
         void reply(String text) {
             future.complete(completion(text));
         }
+
+        /** Replies as replica {@code endpoint} would, with the usage it counted. */
+        void replyFrom(String endpoint, int prompt, int completion, int cached, String text) {
+            future.complete(new ModelCompletion(text, prompt, completion, cached, 7, endpoint));
+        }
     }
 
     private final List<Call> calls = new ArrayList<>();
@@ -93,12 +98,17 @@ final class ScriptedModel implements AsyncChatModel {
 
     /** A serialisable binding that hands out this model (looked up by id in this JVM). */
     ModelBinding binding() {
-        String id = UUID.randomUUID().toString();
-        REGISTRY.put(id, this);
-        return new Binding(id);
+        return binding("scripted");
     }
 
-    private record Binding(String id) implements ModelBinding {
+    /** A binding that hands out this model and that results name {@code name}. */
+    ModelBinding binding(String name) {
+        String id = UUID.randomUUID().toString();
+        REGISTRY.put(id, this);
+        return new Binding(id, name);
+    }
+
+    private record Binding(String id, String name) implements ModelBinding {
         @Override
         public AsyncChatModel open(int subtaskIndex) {
             return REGISTRY.get(id);
@@ -106,7 +116,7 @@ final class ScriptedModel implements AsyncChatModel {
 
         @Override
         public String describe() {
-            return "scripted";
+            return name;
         }
     }
 }

@@ -25,6 +25,8 @@ import java.util.Map;
  * @param metadata fields kept from the input
  * @param finishedAt when the question ended, in epoch milliseconds (the operator's processing
  *     time), or {@code null} when unknown; throughput over a run is drawn from it
+ * @param cost the estimated cost of the question, the sum of the roles' {@link RoleUsage#cost()}
+ *     (in the price table's currency), or {@code null} when the run had no price table
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Result(
@@ -43,4 +45,44 @@ public record Result(
         Map<String, RoleUsage> usage,
         long latencyMs,
         Map<String, String> metadata,
-        Long finishedAt) {}
+        Long finishedAt,
+        Double cost) {
+
+    /** A result without an estimated cost (no price table). */
+    public Result(
+            String id,
+            String strategy,
+            Status status,
+            String reason,
+            String answer,
+            String gold,
+            Boolean correct,
+            boolean simulated,
+            Map<String, Object> simulator,
+            Map<String, String> models,
+            List<String> concepts,
+            List<Step> steps,
+            Map<String, RoleUsage> usage,
+            long latencyMs,
+            Map<String, String> metadata,
+            Long finishedAt) {
+        this(
+                id,
+                strategy,
+                status,
+                reason,
+                answer,
+                gold,
+                correct,
+                simulated,
+                simulator,
+                models,
+                concepts,
+                steps,
+                usage,
+                latencyMs,
+                metadata,
+                finishedAt,
+                null);
+    }
+}

@@ -152,9 +152,84 @@ class SchemaContractTest {
 
     @Test
     void resultsSurviveARoundTrip() {
-        for (Result r : List.of(solved(), failed())) {
+        for (Result r : List.of(solved(), failed(), priced())) {
             assertThat(Json.read(Json.write(r), Result.class)).isEqualTo(r);
         }
+    }
+
+    @Test
+    void aPricedResultWithReplicasIsValidAndNamesEachReplica() {
+        String json = Json.write(priced());
+
+        assertThat(validate(Schemas.RESULT, json)).isEmpty();
+        assertThat(json)
+                .contains("\"replicas\":{\"http://gpu-1:8000/v1\":2,\"http://gpu-2:8000/v1\":1}")
+                .contains("\"cost\":0.00125}")
+                .contains("\"cost\":0.0025");
+    }
+
+    @Test
+    void usageWithoutReplicasOrCostLeavesBothFieldsOut() {
+        String json = Json.write(solved());
+
+        assertThat(json).doesNotContain("replicas").doesNotContain("cost");
+        assertThat(solved().usage().get("solver").replicas()).isEmpty();
+        assertThat(solved().usage().get("solver").cost()).isNull();
+    }
+
+    @Test
+    void aResultWrittenBeforeReplicasAndCostReadsBackWithTheirDefaults() {
+        // A line as Triad wrote it before usage carried replicas and cost.
+        String old =
+                "{\"id\":\"q1\",\"strategy\":\"cot\",\"status\":\"SOLVED\","
+                        + "\"answer\":\"6\",\"simulated\":false,\"steps\":[],"
+                        + "\"usage\":{\"solver\":{\"calls\":1,\"promptTokens\":10,"
+                        + "\"completionTokens\":5,\"cachedTokens\":0,\"latencyMs\":7}},"
+                        + "\"latencyMs\":9}";
+
+        assertThat(validate(Schemas.RESULT, old)).isEmpty();
+        Result read = Json.read(old, Result.class);
+        assertThat(read.cost()).isNull();
+        assertThat(read.usage().get("solver")).isEqualTo(new RoleUsage(1, 10, 5, 0, 7));
+        assertThat(read.usage().get("solver").replicas()).isEmpty();
+        assertThat(read.usage().get("solver").cost()).isNull();
+    }
+
+    @Test
+    void replicasAndCostThatBreakTheContractAreInvalid() {
+        assertInvalid(
+                Schemas.RESULT,
+                priced(),
+                j -> ((ObjectNode) j.at("/usage/solver/replicas")).put("http://gpu-3", 0),
+                "gpu-3");
+        assertInvalid(
+                Schemas.RESULT,
+                priced(),
+                j -> ((ObjectNode) j.at("/usage/solver")).put("cost", -1.0),
+                "cost");
+        assertInvalid(Schemas.RESULT, priced(), j -> j.put("cost", "0.1 USD"), "cost");
+    }
+
+    @Test
+    void addingUsagesSumsTheReplicasAndTheCostsWhenBothArePriced() {
+        RoleUsage a =
+                new RoleUsage(2, 100, 10, 40, 30)
+                        .withReplicas(Map.of("http://a", 2L))
+                        .withCost(0.5);
+        RoleUsage b =
+                new RoleUsage(3, 200, 20, 0, 60)
+                        .withReplicas(Map.of("http://a", 1L, "http://b", 2L))
+                        .withCost(0.25);
+
+        RoleUsage sum = a.add(b);
+
+        assertThat(sum)
+                .isEqualTo(
+                        new RoleUsage(5, 300, 30, 40, 90)
+                                .withReplicas(Map.of("http://a", 3L, "http://b", 2L))
+                                .withCost(0.75));
+        assertThat(a.add(new RoleUsage(1, 1, 1, 0, 1)).cost()).isNull();
+        assertThat(a.plus(1, 1, 0, 1).replicas()).isEqualTo(a.replicas());
     }
 
     // ---- Question --------------------------------------------------------------------------
@@ -276,6 +351,36 @@ class SchemaContractTest {
                 1234,
                 Map.of("subject", "Prealgebra", "level", "2"),
                 1_764_000_000_000L);
+    }
+
+    private static Result priced() {
+        RoleUsage solver =
+                new RoleUsage(3, 1000, 100, 500, 420)
+                        .withReplicas(
+                                Map.of("http://gpu-2:8000/v1", 1L, "http://gpu-1:8000/v1", 2L))
+                        .withCost(0.00125);
+        RoleUsage decomposer =
+                new RoleUsage(2, 500, 50, 0, 100)
+                        .withReplicas(Map.of("sim:default", 2L))
+                        .withCost(0.00125);
+        return new Result(
+                "test.jsonl:3",
+                "cot",
+                Status.SOLVED,
+                null,
+                "6",
+                null,
+                null,
+                false,
+                null,
+                Map.of("solver", "openai:http://gpu-1:8000/v1,http://gpu-2:8000/v1"),
+                null,
+                List.of(),
+                Map.of("solver", solver, "decomposer", decomposer),
+                500,
+                null,
+                1_764_000_000_000L,
+                0.0025);
     }
 
     private static Result failed() {

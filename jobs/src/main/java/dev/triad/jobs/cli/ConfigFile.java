@@ -1,6 +1,7 @@
 package dev.triad.jobs.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.Map;
  * A {@code --config} YAML file: a flat map of option names (the long names of {@code triad run}
  * without {@code --}) to values. Scalars become strings, lists are joined with commas; {@code
  * model} may be a map ({@code {solver: sim:zero}}), a list ({@code [solver=sim:zero]}) or one
- * {@code ROLE=SPEC} string.
+ * {@code ROLE=SPEC} string; {@code prices} may be a file name or the price table itself, as a map.
  */
 final class ConfigFile {
 
@@ -25,11 +26,14 @@ final class ConfigFile {
     private final Path path;
     private final Map<String, String> values;
     private final List<String> models;
+    private final JsonNode prices;
 
-    private ConfigFile(Path path, Map<String, String> values, List<String> models) {
+    private ConfigFile(
+            Path path, Map<String, String> values, List<String> models, JsonNode prices) {
         this.path = path;
         this.values = values;
         this.models = models;
+        this.prices = prices;
     }
 
     /**
@@ -67,7 +71,7 @@ final class ConfigFile {
                     "--config " + path + " cannot be read (" + e + "); check its permissions.", e);
         }
         if (tree == null) {
-            return new ConfigFile(path, Map.of(), List.of());
+            return new ConfigFile(path, Map.of(), List.of(), null);
         }
         if (!(tree instanceof Map<?, ?> map)) {
             throw new UsageException(
@@ -80,6 +84,7 @@ final class ConfigFile {
         }
         Map<String, String> values = new LinkedHashMap<>();
         List<String> models = new ArrayList<>();
+        JsonNode prices = null;
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (!knownKeys.contains(key)) {
@@ -101,6 +106,8 @@ final class ConfigFile {
             }
             if (key.equals(RunSettings.MODEL)) {
                 models.addAll(modelEntries(path, value));
+            } else if (key.equals(PricesOption.NAME) && value instanceof Map) {
+                prices = YAML.valueToTree(value);
             } else if (value instanceof Map) {
                 throw new UsageException(
                         "--config "
@@ -119,7 +126,7 @@ final class ConfigFile {
                 values.put(key, String.valueOf(value).trim());
             }
         }
-        return new ConfigFile(path, values, models);
+        return new ConfigFile(path, values, models, prices);
     }
 
     private static List<String> modelEntries(Path path, Object value) throws UsageException {
@@ -196,5 +203,10 @@ final class ConfigFile {
     /** {@code model} entries as ROLE=SPEC, in file order. */
     List<String> models() {
         return models;
+    }
+
+    /** The price table written inline under {@code prices}, or {@code null}. */
+    JsonNode prices() {
+        return prices;
     }
 }

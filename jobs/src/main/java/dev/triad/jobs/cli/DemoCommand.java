@@ -67,6 +67,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Where the sample and the results go. Default: ${DEFAULT-VALUE}.")
     Path output = Path.of("out", "demo");
 
+    @Option(
+            names = "--" + PricesOption.NAME,
+            paramLabel = "FILE",
+            description = PricesOption.DESCRIPTION)
+    Path prices;
+
     @Override
     public Integer call() throws Exception {
         if (count < 1) {
@@ -98,6 +104,7 @@ public final class DemoCommand implements Callable<Integer> {
         options.strategies = List.of("lm2", "cot");
         options.models = List.of("all=sim:default");
         options.parallelism = 2;
+        options.prices = prices == null ? null : prices.toString();
         RunSettings settings = RunSettings.resolve(options);
         int exit = new LocalRun(settings, parent.out(), parent.err()).execute();
         if (exit == ExitCodes.OK) {

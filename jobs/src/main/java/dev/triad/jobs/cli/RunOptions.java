@@ -66,6 +66,17 @@ public final class RunOptions {
     List<String> models;
 
     @Option(
+            names = "--" + PricesOption.NAME,
+            paramLabel = "FILE",
+            description =
+                    PricesOption.DESCRIPTION
+                            + " Each result then carries its estimated cost per role"
+                            + " (usage.ROLE.cost) and per question (cost), and the summary shows"
+                            + " them; every role the strategies call needs a price. In --config"
+                            + " the table may also be written inline under 'prices'.")
+    String prices;
+
+    @Option(
             names = "--parallelism",
             paramLabel = "N",
             description = "Parallel subtasks of the reasoning operator. Default: 2.")
@@ -192,6 +203,7 @@ public final class RunOptions {
                 RunSettings.STRATEGIES,
                 strategies == null ? null : String.join(",", strategies));
         put(given, RunSettings.LIMIT, limit);
+        put(given, PricesOption.NAME, prices);
         put(given, RunSettings.PARALLELISM, parallelism);
         put(given, RunSettings.WATCH, watch);
         put(given, RunSettings.WATCH_INTERVAL, watchInterval);

@@ -1,5 +1,7 @@
 package dev.triad.jobs.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.triad.cost.PriceTable;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.reasoning.Reasoning;
@@ -71,6 +73,7 @@ public final class RunSettings {
                                 STRATEGIES,
                                 LIMIT,
                                 MODEL,
+                                PricesOption.NAME,
                                 PARALLELISM,
                                 WATCH,
                                 WATCH_INTERVAL));
@@ -90,6 +93,7 @@ public final class RunSettings {
     private final Duration watchInterval;
     private final Map<Role, ModelBinding> models;
     private final Configuration reasoningConfig;
+    private final PriceTable prices;
     private final Reasoning reasoning;
 
     private RunSettings(
@@ -103,6 +107,7 @@ public final class RunSettings {
             Duration watchInterval,
             Map<Role, ModelBinding> models,
             Configuration reasoningConfig,
+            PriceTable prices,
             Reasoning reasoning) {
         this.input = input;
         this.mapping = mapping;
@@ -114,6 +119,7 @@ public final class RunSettings {
         this.watchInterval = watchInterval;
         this.models = models;
         this.reasoningConfig = reasoningConfig;
+        this.prices = prices;
         this.reasoning = reasoning;
     }
 
@@ -126,8 +132,12 @@ public final class RunSettings {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> origins = new HashMap<>();
         List<List<String>> modelLayers = new ArrayList<>();
+        JsonNode inlinePrices = null;
+        String inlinePricesOrigin = null;
         if (cli.config() != null) {
             ConfigFile file = ConfigFile.read(cli.config(), KEYS);
+            inlinePrices = file.prices();
+            inlinePricesOrigin = "'" + PricesOption.NAME + "' in " + file.path();
             file.values()
                     .forEach(
                             (key, value) -> {
@@ -160,7 +170,16 @@ public final class RunSettings {
         Duration watchInterval = v.duration(WATCH_INTERVAL, DEFAULT_WATCH_INTERVAL);
 
         Configuration reasoningConfig = reasoningConfig(v);
-        Reasoning reasoning = reasoning(strategies, models, reasoningConfig);
+        PriceTable prices;
+        if (v.get(PricesOption.NAME) != null) {
+            prices =
+                    PricesOption.read(v.path(PricesOption.NAME, null), v.origin(PricesOption.NAME));
+        } else if (inlinePrices != null) {
+            prices = PricesOption.fromTree(inlinePrices, inlinePricesOrigin);
+        } else {
+            prices = null;
+        }
+        Reasoning reasoning = reasoning(strategies, models, reasoningConfig, prices);
 
         Path output = v.path(OUTPUT, DEFAULT_OUTPUT);
         Path input = input(v, watch);
@@ -182,6 +201,7 @@ public final class RunSettings {
                 watchInterval,
                 models,
                 reasoningConfig,
+                prices,
                 reasoning);
     }
 
@@ -255,9 +275,13 @@ public final class RunSettings {
     }
 
     private static Reasoning reasoning(
-            List<String> strategies, Map<Role, ModelBinding> models, Configuration conf)
+            List<String> strategies,
+            Map<Role, ModelBinding> models,
+            Configuration conf,
+            PriceTable prices)
             throws UsageException {
-        Reasoning.Builder builder = Reasoning.builder().strategies(strategies).configuration(conf);
+        Reasoning.Builder builder =
+                Reasoning.builder().strategies(strategies).configuration(conf).prices(prices);
         models.forEach(builder::model);
         try {
             return builder.build();
@@ -354,6 +378,11 @@ public final class RunSettings {
     /** The {@link ReasoningOptions} values that were set (others are at their defaults). */
     public Configuration reasoningConfig() {
         return reasoningConfig;
+    }
+
+    /** The price table for estimated costs, or {@code null} for none. */
+    public PriceTable prices() {
+        return prices;
     }
 
     /** The reasoning pipeline these settings describe. */

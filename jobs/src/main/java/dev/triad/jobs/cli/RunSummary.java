@@ -1,6 +1,7 @@
 package dev.triad.jobs.cli;
 
 import dev.triad.jobs.eval.EvalStatistics;
+import dev.triad.jobs.eval.Formats;
 import dev.triad.jobs.eval.Interval;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +25,8 @@ import org.HdrHistogram.Histogram;
 /**
  * The end-of-run summary, computed by reading {@code results.jsonl} and {@code dead-letters.jsonl}
  * back: per strategy the questions, how they ended, accuracy where gold answers exist, model calls
- * and tokens per role, and p50/p95 question latency.
+ * and tokens per role, p50/p95 question latency and, when the run was given a price table, the
+ * estimated cost per role, in total and per question.
  */
 public final class RunSummary {
 
@@ -151,20 +154,50 @@ public final class RunSummary {
                             + " has more)");
         }
         out.println();
-        Table usage = new Table("strategy", "role", "calls", "prompt tokens", "completion tokens");
+        boolean priced = strategies.values().stream().anyMatch(s -> s.pricedQuestions > 0);
+        Table usage =
+                priced
+                        ? new Table(
+                                "strategy",
+                                "role",
+                                "calls",
+                                "prompt tokens",
+                                "completion tokens",
+                                "est. cost")
+                        : new Table(
+                                "strategy", "role", "calls", "prompt tokens", "completion tokens");
         for (Map.Entry<String, StrategyStats> e : strategies.entrySet()) {
             for (Map.Entry<String, RoleUsage> u : e.getValue().usageInRoleOrder().entrySet()) {
                 RoleUsage r = u.getValue();
-                usage.row(
-                        e.getKey(),
-                        u.getKey(),
-                        number(r.calls()),
-                        number(r.promptTokens()),
-                        number(r.completionTokens()));
+                String[] cells = {
+                    e.getKey(),
+                    u.getKey(),
+                    number(r.calls()),
+                    number(r.promptTokens()),
+                    number(r.completionTokens()),
+                    Formats.money(r.cost())
+                };
+                usage.row(priced ? cells : Arrays.copyOf(cells, 5));
             }
         }
         usage.print(out);
         out.println();
+        if (priced) {
+            Table cost = new Table("strategy", "priced questions", "est. cost", "cost/question");
+            for (Map.Entry<String, StrategyStats> e : strategies.entrySet()) {
+                StrategyStats s = e.getValue();
+                cost.row(
+                        e.getKey(),
+                        number(s.pricedQuestions),
+                        Formats.money(s.pricedQuestions == 0 ? null : s.cost),
+                        Formats.money(s.costPerQuestion()));
+            }
+            cost.print(out);
+            out.println(
+                    "est. cost: from the run's price table (per 1M tokens, in its currency);"
+                            + " cached prompt tokens at the cached price");
+            out.println();
+        }
         out.println(
                 "dead letters: "
                         + number(deadLetters)
@@ -199,6 +232,8 @@ public final class RunSummary {
         private long correct;
         private final Map<String, RoleUsage> usage = new TreeMap<>();
         private final Histogram latency = new Histogram(3);
+        private long pricedQuestions;
+        private double cost;
 
         void add(Result result) {
             questions++;
@@ -210,20 +245,11 @@ public final class RunSummary {
                 }
             }
             if (result.usage() != null) {
-                result.usage()
-                        .forEach(
-                                (role, u) ->
-                                        usage.merge(
-                                                role,
-                                                u,
-                                                (a, b) ->
-                                                        new RoleUsage(
-                                                                a.calls() + b.calls(),
-                                                                a.promptTokens() + b.promptTokens(),
-                                                                a.completionTokens()
-                                                                        + b.completionTokens(),
-                                                                a.cachedTokens() + b.cachedTokens(),
-                                                                a.latencyMs() + b.latencyMs())));
+                result.usage().forEach((role, u) -> usage.merge(role, u, RoleUsage::add));
+            }
+            if (result.cost() != null) {
+                pricedQuestions++;
+                cost += result.cost();
             }
             latency.recordValue(Math.max(0, result.latencyMs()));
         }
@@ -251,6 +277,21 @@ public final class RunSummary {
         /** Question latency at a percentile in milliseconds, or -1 without results. */
         public long latencyPercentile(double percentile) {
             return questions == 0 ? -1 : latency.getValueAtPercentile(percentile);
+        }
+
+        /** Results that carry an estimated cost (the run had a price table). */
+        public long pricedQuestions() {
+            return pricedQuestions;
+        }
+
+        /** The estimated cost summed over the priced results, or {@code null} without any. */
+        public Double cost() {
+            return pricedQuestions == 0 ? null : cost;
+        }
+
+        /** The estimated cost per priced result, or {@code null} without any. */
+        public Double costPerQuestion() {
+            return pricedQuestions == 0 ? null : cost / pricedQuestions;
         }
 
         /** Usage summed per role, decomposer, solver, verifier first. */

@@ -1,8 +1,10 @@
 package dev.triad.jobs.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.triad.cost.PriceTable;
 import dev.triad.jobs.TriadCli;
 import dev.triad.jobs.cli.ExitCodes;
+import dev.triad.jobs.cli.PricesOption;
 import dev.triad.jobs.cli.UsageException;
 import dev.triad.jobs.report.HtmlReport;
 import dev.triad.schemas.Json;
@@ -34,8 +36,8 @@ import picocli.CommandLine.ParentCommand;
                     + " paired bootstrap 95%% interval), verifier statistics (classes, acceptance"
                     + " rate, regenerations per step, accuracy with and without verifier"
                     + " feedback), cost (calls and tokens per role, per question and per correct"
-                    + " answer; estimated cost with --prices) and latency (p50/p95/p99 per"
-                    + " question, mean per call per role).%n",
+                    + " answer; estimated cost with --prices, else as the run recorded it) and"
+                    + " latency (p50/p95/p99 per question, mean per call per role).%n",
             "Without gold answers (a labeling run) the accuracy parts are left out. Results of"
                     + " simulated models are announced on the first line.%n",
             "Example: triad eval out/demo --slice steps --json > eval.json%n"
@@ -90,10 +92,8 @@ public final class EvalCommand implements Callable<Integer> {
             names = "--prices",
             paramLabel = "FILE",
             description =
-                    "YAML price table for an estimated cost: a role name or model binding ->"
-                            + " {prompt: P, completion: C[, cached: K]} per 1M tokens, e.g."
-                            + " 'solver: {prompt: 0.60, completion: 2.40}'. A binding's entry"
-                            + " wins over its role's.")
+                    PricesOption.DESCRIPTION
+                            + " Without it, the costs recorded by a run given prices are used.")
     Path prices;
 
     @Option(
@@ -138,7 +138,7 @@ public final class EvalCommand implements Callable<Integer> {
         for (String pair : pairs) {
             pairList.add(parsePair(pair));
         }
-        PriceTable priceTable = prices == null ? null : PriceTable.read(prices);
+        PriceTable priceTable = prices == null ? null : PricesOption.read(prices, "--prices");
         ResultFiles read = ResultFiles.read(results, "RESULTS");
         if (read.results() == 0) {
             throw new UsageException(

@@ -1,5 +1,6 @@
 package dev.triad.jobs.eval;
 
+import dev.triad.cost.PriceTable;
 import dev.triad.jobs.cli.UsageException;
 import dev.triad.jobs.eval.EvalReport.CostReport;
 import dev.triad.jobs.eval.EvalReport.LatencyReport;
@@ -303,6 +304,14 @@ public final class Evaluation {
     }
 
     private CostReport cost(Iterable<QuestionOutcome> outcomes, long questions, long correct) {
+        // With --prices every result is priced by the table; without it, by the costs the run
+        // recorded (a run given a price table), if any.
+        boolean priced = prices != null;
+        for (QuestionOutcome o : outcomes) {
+            for (RoleUsage u : o.usage().values()) {
+                priced |= u.cost() != null;
+            }
+        }
         Map<String, long[]> usage = new TreeMap<>();
         Map<String, Double> cost = new HashMap<>();
         Set<String> unpriced = new HashSet<>();
@@ -316,18 +325,18 @@ public final class Evaluation {
                 sums[1] += u.promptTokens();
                 sums[2] += u.completionTokens();
                 sums[3] += u.cachedTokens();
-                if (prices == null) {
+                if (!priced) {
                     continue;
                 }
                 String binding = o.models().get(role);
-                PriceTable.Price price = prices.priceFor(role, binding);
-                if (price == null) {
+                Double roleCost = roleCost(role, binding, u);
+                if (roleCost == null) {
                     if (u.calls() > 0 || u.promptTokens() > 0 || u.completionTokens() > 0) {
                         unpriced.add(role);
                         missing.add(binding == null ? role : role + " (" + binding + ")");
                     }
                 } else {
-                    cost.merge(role, price.cost(u), Double::sum);
+                    cost.merge(role, roleCost, Double::sum);
                 }
             }
         }
@@ -340,17 +349,26 @@ public final class Evaluation {
                 total[i] += sums[i];
             }
             Double roleCost =
-                    prices == null || unpriced.contains(role) ? null : cost.getOrDefault(role, 0.0);
+                    !priced || unpriced.contains(role) ? null : cost.getOrDefault(role, 0.0);
             if (roleCost != null) {
                 totalCost += roleCost;
             }
             roles.put(role, roleCost(sums, roleCost, questions, correct));
         }
-        Double allCost = prices == null || !unpriced.isEmpty() ? null : totalCost;
+        Double allCost = !priced || !unpriced.isEmpty() ? null : totalCost;
         return new CostReport(
                 roles,
                 roleCost(total, allCost, questions, correct),
                 missing.isEmpty() ? null : List.copyOf(missing));
+    }
+
+    /** The table's price for the usage, else the cost the run recorded, else {@code null}. */
+    private Double roleCost(String role, String binding, RoleUsage usage) {
+        if (prices == null) {
+            return usage.cost();
+        }
+        PriceTable.Price price = prices.priceFor(role, binding);
+        return price == null ? null : price.cost(usage);
     }
 
     private static RoleCost roleCost(long[] sums, Double cost, long questions, long correct) {

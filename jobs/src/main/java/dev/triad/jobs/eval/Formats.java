@@ -2,8 +2,11 @@ package dev.triad.jobs.eval;
 
 import java.util.Locale;
 
-/** How eval and compare write figures: one place, so both commands read the same. */
-final class Formats {
+/**
+ * How eval and compare (and the run summary, for costs) write figures: one place, so the commands
+ * read the same.
+ */
+public final class Formats {
 
     private Formats() {}
 
@@ -73,7 +76,7 @@ final class Formats {
     }
 
     /** An estimated cost: four significant places for small amounts, else two decimals. */
-    static String money(Double cost) {
+    public static String money(Double cost) {
         if (cost == null) {
             return "-";
         }

@@ -64,10 +64,23 @@ public record QuestionOutcome(
                 result.simulated(),
                 result.metadata() == null ? Map.of() : result.metadata(),
                 result.models() == null ? Map.of() : result.models(),
-                result.usage() == null ? Map.of() : result.usage(),
+                withoutReplicas(result.usage()),
                 Math.max(0, result.latencyMs()),
                 VerifierTrace.of(result.steps() == null ? List.of() : result.steps()),
                 source);
+    }
+
+    /** The usage without its replica counts, which eval does not use: less to keep per result. */
+    private static Map<String, RoleUsage> withoutReplicas(Map<String, RoleUsage> usage) {
+        if (usage == null) {
+            return Map.of();
+        }
+        if (usage.values().stream().allMatch(u -> u.replicas().isEmpty())) {
+            return usage;
+        }
+        Map<String, RoleUsage> kept = new TreeMap<>();
+        usage.forEach((role, u) -> kept.put(role, u.withReplicas(Map.of())));
+        return kept;
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.triad.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.triad.cost.PriceTable;
 import dev.triad.model.Role;
 import dev.triad.reasoning.ReasoningOptions;
 import java.io.IOException;
@@ -161,5 +162,71 @@ class RunSettingsTest {
         assertThatThrownBy(() -> resolve("--parallelism", "0"))
                 .isInstanceOf(UsageException.class)
                 .hasMessageContaining("--parallelism must be at least 1");
+    }
+
+    @Test
+    void withoutPricesThereIsNoPriceTable() throws UsageException {
+        assertThat(resolve().prices()).isNull();
+    }
+
+    @Test
+    void pricesComeFromTheOptionOrTheConfigFileInlineOrAsAFileAndTheOptionWins() throws Exception {
+        Path file = dir.resolve("prices.yaml");
+        Files.writeString(file, "all-roles: {prompt: 9, completion: 9}\n" + everyRole(1, 2));
+        PriceTable fromFile = PriceTable.read(file);
+
+        assertThat(resolve("--prices", file.toString()).prices()).isEqualTo(fromFile);
+        Path named = config("prices: " + file + "\n");
+        assertThat(resolve("--config", named.toString()).prices()).isEqualTo(fromFile);
+
+        Path inline =
+                config(
+                        "prices:\n"
+                                + "  decomposer: {prompt: 3, completion: 4}\n"
+                                + "  solver: {prompt: 3, completion: 4, cached: 1}\n"
+                                + "  sim:default: {prompt: 3, completion: 4}\n");
+        PriceTable written = resolve("--config", inline.toString()).prices();
+        assertThat(written.priceFor("solver", "openai:x"))
+                .isEqualTo(PriceTable.Price.perMillion(3, 4).withCached(1));
+        assertThat(written.priceFor("verifier", "sim:default"))
+                .isEqualTo(PriceTable.Price.perMillion(3, 4));
+        assertThat(resolve("--config", inline.toString(), "--prices", file.toString()).prices())
+                .isEqualTo(fromFile);
+    }
+
+    @Test
+    void unusablePricesNameWhereTheyWereGiven() throws Exception {
+        assertThatThrownBy(() -> resolve("--prices", dir.resolve("none.yaml").toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--prices " + dir.resolve("none.yaml"))
+                .hasMessageContaining("no such file");
+
+        Path inline = config("prices: {solver: {prompt: 1, completoin: 2}}\n");
+        assertThatThrownBy(() -> resolve("--config", inline.toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("'prices' in " + inline + ", entry 'solver'")
+                .hasMessageContaining("unknown field 'completoin'");
+
+        Path file = dir.resolve("solver-only.yaml");
+        Files.writeString(file, "solver: {prompt: 1, completion: 2}\n");
+        assertThatThrownBy(() -> resolve("--prices", file.toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("no price for the decomposer role (sim:default)")
+                .hasMessageContaining("strategy lm2");
+        assertThat(resolve("--prices", file.toString(), "--strategies", "cot").prices())
+                .isNotNull();
+    }
+
+    private static String everyRole(double prompt, double completion) {
+        StringBuilder yaml = new StringBuilder();
+        for (Role role : Role.values()) {
+            yaml.append(role.key())
+                    .append(": {prompt: ")
+                    .append(prompt)
+                    .append(", completion: ")
+                    .append(completion)
+                    .append("}\n");
+        }
+        return yaml.toString();
     }
 }

@@ -89,4 +89,84 @@ class RunSummaryTest {
 
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("n/a");
     }
+
+    @Test
+    void withCostsInTheResultsTheSummaryShowsTheEstimatedCostPerRoleInTotalAndPerQuestion()
+            throws IOException {
+        Path results = dir.resolve("results.jsonl");
+        Files.write(
+                results,
+                List.of(
+                        Json.write(priced("a", "lm2", 0.25, 0.5)),
+                        Json.write(priced("b", "lm2", 0.25, 1.0)),
+                        Json.write(priced("a", "cot", 0.0, 0.125))));
+
+        RunSummary summary =
+                RunSummary.read(results, dir.resolve("none.jsonl"), List.of("lm2", "cot"), false);
+        RunSummary.StrategyStats lm2 = summary.strategies().get("lm2");
+        assertThat(lm2.pricedQuestions()).isEqualTo(2);
+        assertThat(lm2.cost()).isEqualTo(2.0);
+        assertThat(lm2.costPerQuestion()).isEqualTo(1.0);
+        assertThat(lm2.usageInRoleOrder().get("solver").cost()).isEqualTo(1.5);
+        assertThat(lm2.usageInRoleOrder().get("solver").replicas())
+                .isEqualTo(Map.of("http://gpu-1", 4L));
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines).anyMatch(l -> l.matches("lm2 +solver +4 +200 +40 +1\\.50"));
+        assertThat(lines).anyMatch(l -> l.matches("lm2 +decomposer +4 +200 +40 +0\\.5000"));
+        assertThat(lines)
+                .anyMatch(l -> l.matches("strategy +priced questions +est\\. cost +cost/question"));
+        assertThat(lines).anyMatch(l -> l.matches("lm2 +2 +2\\.00 +1\\.00"));
+        assertThat(lines).anyMatch(l -> l.matches("cot +1 +0\\.1250 +0\\.1250"));
+    }
+
+    @Test
+    void withoutCostsTheSummaryHasNoCostColumns() throws IOException {
+        Path results = dir.resolve("results.jsonl");
+        Files.write(results, List.of(Json.write(result("a", "cot", Status.SOLVED, null, null, 5))));
+
+        RunSummary summary =
+                RunSummary.read(results, dir.resolve("none.jsonl"), List.of("cot"), false);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cost");
+        assertThat(summary.strategies().get("cot").cost()).isNull();
+    }
+
+    private static Result priced(String id, String strategy, double decomposer, double solver) {
+        Map<String, RoleUsage> usage = new java.util.TreeMap<>();
+        if (decomposer > 0) {
+            usage.put(
+                    "decomposer",
+                    new RoleUsage(2, 100, 20, 0, 50)
+                            .withReplicas(Map.of("http://gpu-2", 2L))
+                            .withCost(decomposer));
+        }
+        usage.put(
+                "solver",
+                new RoleUsage(2, 100, 20, 0, 50)
+                        .withReplicas(Map.of("http://gpu-1", 2L))
+                        .withCost(solver));
+        return new Result(
+                id,
+                strategy,
+                Status.SOLVED,
+                null,
+                "1",
+                null,
+                null,
+                false,
+                null,
+                Map.of("solver", "openai:http://gpu-1"),
+                List.of(),
+                List.of(),
+                usage,
+                10,
+                Map.of(),
+                null,
+                decomposer + solver);
+    }
 }

@@ -9,6 +9,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.triad.jobs.TriadCli;
 import dev.triad.schemas.Json;
+import dev.triad.schemas.Result;
+import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Schemas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -248,6 +250,59 @@ class EvalCommandTest {
         assertThat(out())
                 .contains("est. cost")
                 .contains("no price for lm2: verifier (sim:default)");
+    }
+
+    @Test
+    void withoutPricesTheCostsARunRecordedAreUsedAndPricesGivenToEvalWinOverThem()
+            throws IOException {
+        // The prepared results as a run given prices would have written them: every role costs
+        // 0.001 per question, and the question the sum of its roles.
+        Path recorded = dir.resolve("priced.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(resource("two-strategies.jsonl"))) {
+            Result r = Json.read(line, Result.class);
+            java.util.Map<String, RoleUsage> usage = new java.util.TreeMap<>();
+            r.usage().forEach((role, u) -> usage.put(role, u.withCost(0.001)));
+            lines.add(
+                    Json.write(
+                            new Result(
+                                    r.id(),
+                                    r.strategy(),
+                                    r.status(),
+                                    r.reason(),
+                                    r.answer(),
+                                    r.gold(),
+                                    r.correct(),
+                                    r.simulated(),
+                                    r.simulator(),
+                                    r.models(),
+                                    r.concepts(),
+                                    r.steps(),
+                                    usage,
+                                    r.latencyMs(),
+                                    r.metadata(),
+                                    r.finishedAt(),
+                                    0.001 * usage.size())));
+        }
+        Files.write(recorded, lines);
+
+        JsonNode lm2 = evalJson(recorded.toString()).get("strategies").get("lm2").get("cost");
+        assertThat(lm2.get("roles").get("verifier").get("estimatedCost").asDouble())
+                .isCloseTo(12 * 0.001, within(1e-12));
+        assertThat(lm2.get("total").get("estimatedCost").asDouble())
+                .isCloseTo(36 * 0.001, within(1e-12));
+        assertThat(lm2.has("missingPrices")).isFalse();
+
+        out.reset();
+        JsonNode repriced =
+                evalJson(recorded.toString(), "--prices", resource("prices.yaml").toString())
+                        .get("strategies")
+                        .get("lm2")
+                        .get("cost");
+        // The table's prices, as in estimatesCostFromThePriceTableAndNamesRolesWithoutAPrice.
+        assertThat(repriced.get("roles").get("decomposer").get("estimatedCost").asDouble())
+                .isCloseTo(12 * 360 / 1e6, within(1e-12));
+        assertThat(repriced.get("roles").get("verifier").has("estimatedCost")).isFalse();
     }
 
     @Test

@@ -1,0 +1,63 @@
+package dev.triad.jobs.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.triad.cost.PriceTable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The {@code --prices} option of {@code run}, {@code demo} and {@code eval}, and the {@code prices}
+ * key of a {@code --config} file: a {@link PriceTable} read from YAML, with problems reported as
+ * {@link UsageException}s that say where the prices were given.
+ */
+public final class PricesOption {
+
+    /** The option's long name without {@code --}, which is also the config file's key. */
+    public static final String NAME = "prices";
+
+    /** The option's help text, the same in every command. */
+    public static final String DESCRIPTION =
+            "YAML price table for an estimated cost: a role name or model binding ->"
+                    + " {prompt: P, completion: C[, cached: K]} per 1M tokens, e.g."
+                    + " 'solver: {prompt: 0.60, completion: 2.40}'. A binding's entry wins over"
+                    + " its role's; cached prompt tokens cost K, else P. Prices only, no keys.";
+
+    private PricesOption() {}
+
+    /**
+     * Reads a price file.
+     *
+     * @param origin where the file was named, e.g. {@code --prices} or {@code 'prices' in run.yaml}
+     * @throws UsageException naming the origin, the file, the entry and the rule
+     */
+    public static PriceTable read(Path file, String origin) throws UsageException {
+        if (!Files.isRegularFile(file)) {
+            throw new UsageException(
+                    origin
+                            + " "
+                            + file
+                            + ": no such file. Give a YAML file such as 'solver: {prompt: 0.60,"
+                            + " completion: 2.40}' (prices per 1M tokens), or leave the prices"
+                            + " out.");
+        }
+        try {
+            return PriceTable.read(file);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(origin + " " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a price table written inline, as a map under the {@code prices} key of a config file.
+     *
+     * @param origin where it was given, e.g. {@code 'prices' in run.yaml}
+     * @throws UsageException naming the origin, the entry and the rule
+     */
+    static PriceTable fromTree(JsonNode tree, String origin) throws UsageException {
+        try {
+            return PriceTable.fromTree(tree, origin);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+    }
+}

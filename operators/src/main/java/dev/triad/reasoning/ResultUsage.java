@@ -1,0 +1,56 @@
+package dev.triad.reasoning;
+
+import dev.triad.cost.PriceTable;
+import dev.triad.schemas.RoleUsage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The usage a finished question's {@link dev.triad.schemas.Result} carries, built once when it ends
+ * (never per call): the per-role sums kept in its state, with the replicas that answered and, given
+ * a price table, the estimated cost per role and for the question.
+ *
+ * @param roles role key to usage, in the state's role order
+ * @param cost the question's estimated cost, or {@code null} without a price table or when a role
+ *     has no price
+ */
+record ResultUsage(Map<String, RoleUsage> roles, Double cost) {
+
+    /**
+     * @param usage role key to the summed usage
+     * @param replicas role key to endpoint to calls it answered, or {@code null} when none was
+     *     answered
+     * @param models role key to model binding, as results name them
+     * @param prices the price table, or {@code null}
+     */
+    static ResultUsage of(
+            Map<String, RoleUsage> usage,
+            Map<String, Map<String, Long>> replicas,
+            Map<String, String> models,
+            PriceTable prices) {
+        Map<String, RoleUsage> roles = new LinkedHashMap<>();
+        double total = 0;
+        boolean priced = prices != null;
+        for (Map.Entry<String, RoleUsage> e : usage.entrySet()) {
+            String role = e.getKey();
+            RoleUsage u = e.getValue();
+            Map<String, Long> answered = replicas == null ? null : replicas.get(role);
+            if (answered != null) {
+                u = u.withReplicas(answered);
+            }
+            if (prices != null) {
+                PriceTable.Price price =
+                        prices.priceFor(role, models == null ? null : models.get(role));
+                if (price == null) {
+                    priced = false;
+                } else {
+                    double cost = price.cost(u);
+                    u = u.withCost(cost);
+                    total += cost;
+                }
+            }
+            roles.put(role, u);
+        }
+        return new ResultUsage(roles, priced ? total : null);
+    }
+}
