@@ -91,20 +91,29 @@ public final class QuestionState {
     List<Map<String, Object>> promptContext(boolean markUnverified) {
         List<Map<String, Object>> pairs = promptContext;
         if (pairs == null || pairs.size() != context.size()) {
-            List<Map<String, Object>> built = new ArrayList<>(context.size());
-            for (ContextStep step : context) {
-                Map<String, Object> pair = new LinkedHashMap<>(4);
-                pair.put("subquestion", step.subquestion());
-                pair.put("answer", step.answer());
-                if (markUnverified && !step.verified()) {
-                    pair.put("verified", false);
-                }
-                built.add(Collections.unmodifiableMap(pair));
+            // Earlier pairs are reused: the context only ever grows at its end.
+            int reused = pairs == null || pairs.size() > context.size() ? 0 : pairs.size();
+            Object[] built = new Object[context.size()];
+            for (int i = 0; i < built.length; i++) {
+                built[i] = i < reused ? pairs.get(i) : pair(context.get(i), markUnverified);
             }
-            pairs = Collections.unmodifiableList(built);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> snapshot =
+                    (List<Map<String, Object>>) (List<?>) List.of(built);
+            pairs = snapshot;
             promptContext = pairs;
         }
         return pairs;
+    }
+
+    private static Map<String, Object> pair(ContextStep step, boolean markUnverified) {
+        Map<String, Object> pair = new LinkedHashMap<>(4);
+        pair.put("subquestion", step.subquestion());
+        pair.put("answer", step.answer());
+        if (markUnverified && !step.verified()) {
+            pair.put("verified", false);
+        }
+        return Collections.unmodifiableMap(pair);
     }
 
     /** Counts one answered call; allocates only for a (role, endpoint) pair not seen before. */
