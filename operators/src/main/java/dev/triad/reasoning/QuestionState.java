@@ -2,11 +2,9 @@ package dev.triad.reasoning;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.triad.schemas.Question;
-import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Step;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,11 +55,8 @@ public final class QuestionState {
     /** Every attempt at every step, in order. */
     public List<Step> trace = new ArrayList<>();
 
-    /** Role key to usage. */
-    public Map<String, RoleUsage> usage = new TreeMap<>();
-
-    /** Role key to the endpoints that answered its calls, with how many; {@code null} until one. */
-    public Map<String, Map<String, Long>> replicas;
+    /** Role key to its usage so far (calls, tokens, latency, the endpoints that answered). */
+    public Map<String, RoleTally> usage = new TreeMap<>();
 
     /** The call this question waits for, or {@code null}. */
     public PendingCall pending;
@@ -116,14 +111,13 @@ public final class QuestionState {
         return Collections.unmodifiableMap(pair);
     }
 
-    /** Counts one answered call; allocates only for a (role, endpoint) pair not seen before. */
-    void countReplica(String role, String endpoint) {
-        if (endpoint == null) {
-            return;
+    /** The usage of {@code role}, started at zero on its first call. */
+    RoleTally tally(String role) {
+        RoleTally tally = usage.get(role);
+        if (tally == null) {
+            tally = new RoleTally();
+            usage.put(role, tally);
         }
-        if (replicas == null) {
-            replicas = new HashMap<>(4);
-        }
-        replicas.computeIfAbsent(role, r -> new HashMap<>(4)).merge(endpoint, 1L, Long::sum);
+        return tally;
     }
 }

@@ -9,7 +9,6 @@ import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
 import dev.triad.schemas.Result;
-import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Status;
 import dev.triad.schemas.Step;
 import dev.triad.scoring.AnswerScorer;
@@ -442,7 +441,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         String role = call.role().key();
         if (error != null) {
             Throwable cause = unwrap(error);
-            state.usage.merge(role, RoleUsage.ZERO.plus(0, 0, 0, 0), ReasoningOperator::sum);
+            state.tally(role).failed();
             boolean retriable = isRetriable(cause);
             if (retriable && call.retry() + 1 < config.maxCallAttempts()) {
                 return retry(state, call);
@@ -459,15 +458,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                             + ": "
                             + cause.getMessage());
         }
-        state.usage.merge(
-                role,
-                RoleUsage.ZERO.plus(
-                        completion.promptTokens(),
-                        completion.completionTokens(),
-                        completion.cachedTokens(),
-                        completion.latencyMs()),
-                ReasoningOperator::sum);
-        state.countReplica(role, completion.endpoint());
+        state.tally(role).answered(completion);
         Decision next;
         try {
             ObjectNode reply = ReplyParser.parseObject(completion.text());
@@ -538,7 +529,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         String normalized = AnswerScorer.normalize(answer);
         Map<String, Object> simulator = simulatorByStrategy.get(state.strategy);
         Map<String, String> models = modelsByStrategy.get(state.strategy);
-        ResultUsage usage = ResultUsage.of(state.usage, state.replicas, models, config.prices());
+        ResultUsage usage = ResultUsage.of(state.usage, models, config.prices());
         output.collect(
                 new StreamRecord<>(
                         new Result(
@@ -594,15 +585,6 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 return;
             }
         }
-    }
-
-    private static RoleUsage sum(RoleUsage a, RoleUsage b) {
-        return new RoleUsage(
-                a.calls() + b.calls(),
-                a.promptTokens() + b.promptTokens(),
-                a.completionTokens() + b.completionTokens(),
-                a.cachedTokens() + b.cachedTokens(),
-                a.latencyMs() + b.latencyMs());
     }
 
     private static Throwable unwrap(Throwable error) {

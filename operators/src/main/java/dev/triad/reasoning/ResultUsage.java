@@ -17,27 +17,18 @@ import java.util.Map;
 record ResultUsage(Map<String, RoleUsage> roles, Double cost) {
 
     /**
-     * @param usage role key to the summed usage
-     * @param replicas role key to endpoint to calls it answered, or {@code null} when none was
-     *     answered
+     * @param usage role key to the usage summed while the question ran
      * @param models role key to model binding, as results name them
      * @param prices the price table, or {@code null}
      */
     static ResultUsage of(
-            Map<String, RoleUsage> usage,
-            Map<String, Map<String, Long>> replicas,
-            Map<String, String> models,
-            PriceTable prices) {
+            Map<String, RoleTally> usage, Map<String, String> models, PriceTable prices) {
         Map<String, RoleUsage> roles = new LinkedHashMap<>();
         double total = 0;
         boolean priced = prices != null;
-        for (Map.Entry<String, RoleUsage> e : usage.entrySet()) {
+        for (Map.Entry<String, RoleTally> e : usage.entrySet()) {
             String role = e.getKey();
-            RoleUsage u = e.getValue();
-            Map<String, Long> answered = replicas == null ? null : replicas.get(role);
-            if (answered != null) {
-                u = u.withReplicas(answered);
-            }
+            RoleUsage u = e.getValue().toUsage();
             if (prices != null) {
                 PriceTable.Price price =
                         prices.priceFor(role, models == null ? null : models.get(role));
