@@ -187,9 +187,14 @@ public final class OverheadBenchmark implements Benchmark {
                                 + " strategy's state machine, keyed state, deadline timers, the"
                                 + " keyed shuffle and a mail per call that does not complete at"
                                 + " once",
-                        "both sides send the same prompts (PromptLibrary), rendered lazily when"
-                                + " the model reads the messages (the simulated model does, to"
-                                + " count prompt tokens)");
+                        "both sides send the same prompts (PromptLibrary; the concepts of the"
+                                + " first reply included), rendered lazily when the model reads"
+                                + " the messages (the simulated model does, to count prompt"
+                                + " tokens); Lm2CallChainFunctionTest checks they are identical",
+                        "cpuMicrosPerQuestion: this JVM's CPU time over the job (all threads,"
+                                + " GC and JIT included) per question; on a shared machine it is"
+                                + " steadier than the rates, and"
+                                + " settings.diagnostics.baselineCpuOverTriadCpu compares it");
 
         BenchmarkResult result =
                 new BenchmarkResult(
