@@ -279,7 +279,8 @@ public final class BenchCli implements Callable<Integer> {
                 List.of(
                         new OverheadBenchmark(),
                         new MemoryBenchmark(),
-                        new ConcurrencyBenchmark())) {
+                        new ConcurrencyBenchmark(),
+                        new HttpBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);
