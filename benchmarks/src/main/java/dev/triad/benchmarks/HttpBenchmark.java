@@ -38,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -229,6 +230,7 @@ public final class HttpBenchmark implements Benchmark {
                         + " no timeout, no retry");
         settings.put("temperature", TEMPERATURE);
         settings.put("maxTokens", MAX_TOKENS);
+        settings.put("commonPoolParallelism", ForkJoinPool.getCommonPoolParallelism());
         Map<String, Object> diagnostics = new LinkedHashMap<>();
         diagnostics.put(
                 "rawDefaultExecutor",
@@ -259,7 +261,15 @@ public final class HttpBenchmark implements Benchmark {
                                 + " timeout and no retry: the floor of the JDK client",
                         "langchain4j runs its blocking OpenAiChatModel (JDK HttpClient, send) on "
                                 + CONCURRENCY
-                                + " threads of Triad's binding, one call per thread");
+                                + " threads of Triad's binding, one call per thread",
+                        "the JDK's sendAsync (JDK 17) hands every completion on to"
+                                + " CompletableFuture's default executor: the common ForkJoinPool,"
+                                + " or a new thread per completion when that pool's parallelism"
+                                + " is 1 (machines with 2 cores or fewer; commonPoolParallelism"
+                                + " says which applied). The blocking send that langchain4j uses"
+                                + " skips that hand-off. Both async sides pay it alike;"
+                                + " -Djava.util.concurrent.ForkJoinPool.common.parallelism=2"
+                                + " (TRIAD_JAVA_OPTS) removes it");
 
         BenchmarkResult result =
                 new BenchmarkResult(
