@@ -70,7 +70,8 @@ public final class BenchCli implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "NAME",
-            description = "The benchmark: overhead, memory or concurrency (listed below).")
+            description =
+                    "The benchmark: overhead, memory, concurrency, http or peer (listed below).")
     private String name;
 
     @Option(
@@ -279,7 +280,9 @@ public final class BenchCli implements Callable<Integer> {
                 List.of(
                         new OverheadBenchmark(),
                         new MemoryBenchmark(),
-                        new ConcurrencyBenchmark())) {
+                        new ConcurrencyBenchmark(),
+                        new HttpBenchmark(),
+                        new PeerBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);
