@@ -70,7 +70,9 @@ public final class BenchCli implements Callable<Integer> {
     @Parameters(
             index = "0",
             paramLabel = "NAME",
-            description = "The benchmark: overhead, memory or concurrency (listed below).")
+            description =
+                    "The benchmark: overhead, memory, concurrency, saturation or prefix (listed"
+                            + " below).")
     private String name;
 
     @Option(
@@ -279,7 +281,9 @@ public final class BenchCli implements Callable<Integer> {
                 List.of(
                         new OverheadBenchmark(),
                         new MemoryBenchmark(),
-                        new ConcurrencyBenchmark())) {
+                        new ConcurrencyBenchmark(),
+                        new SaturationBenchmark(),
+                        new PrefixBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);
