@@ -71,7 +71,8 @@ public final class BenchCli implements Callable<Integer> {
             index = "0",
             paramLabel = "NAME",
             description =
-                    "The benchmark: overhead, memory, concurrency, http or peer (listed below).")
+                    "The benchmark: overhead, memory, concurrency, http, peer, saturation or"
+                            + " prefix (listed below).")
     private String name;
 
     @Option(
@@ -86,8 +87,8 @@ public final class BenchCli implements Callable<Integer> {
             names = "--rounds",
             paramLabel = "R",
             description =
-                    "Measured rounds per side; medians are reported. Default: 3 for"
-                            + " overhead and memory, 1 for concurrency.")
+                    "Measured rounds per side; medians are reported. Default: the"
+                            + " benchmark's own, listed below.")
     private Integer rounds;
 
     @Option(
@@ -247,7 +248,11 @@ public final class BenchCli implements Callable<Integer> {
         for (Benchmark b : BENCHMARKS.values()) {
             text.append("  ").append(b.name()).append(nl);
             wrap(text, b.summary(), nl);
-            wrap(text, String.format("default size %,d", b.defaultSize()), nl);
+            wrap(
+                    text,
+                    String.format(
+                            "default size %,d, %d round(s)", b.defaultSize(), b.defaultRounds()),
+                    nl);
             wrap(text, "target: " + b.target(), nl);
         }
         text.append(nl).append("Example: ./triad bench overhead --size 100000").append(nl);
@@ -282,7 +287,9 @@ public final class BenchCli implements Callable<Integer> {
                         new MemoryBenchmark(),
                         new ConcurrencyBenchmark(),
                         new HttpBenchmark(),
-                        new PeerBenchmark())) {
+                        new PeerBenchmark(),
+                        new SaturationBenchmark(),
+                        new PrefixBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);

@@ -68,6 +68,52 @@ class BenchCliTest {
     }
 
     @Test
+    void saturationReadsTheBusyFractionFromTheSimulatedFleet() throws Exception {
+        JsonNode result = run("saturation", "--size", "40");
+
+        assertCommon(result, "saturation", 40);
+        JsonNode triad = result.path("triad");
+        assertFigure(triad.path("busyFraction"), 1);
+        assertFigure(triad.path("busyFractionIntegrated"), 1);
+        assertThat(triad.path("busyFraction").path("median").asDouble()).isBetween(0.0, 1.0);
+        assertThat(result.path("ratio").asDouble())
+                .isEqualTo(triad.path("busyFraction").path("median").asDouble());
+        assertThat(triad.path("results").asLong()).isEqualTo(40);
+        // Every call went over HTTP to the fleet: the server counted what the clients sent.
+        assertThat(triad.path("serverRequests").asLong())
+                .isGreaterThanOrEqualTo(triad.path("calls").asLong());
+        assertThat(triad.path("callsPerQuestion").asDouble()).isBetween(4.0, 40.0);
+        assertThat(triad.path("clientsOpened").asInt()).isEqualTo(3);
+        assertThat(result.path("baseline").path("slots").asInt()).isEqualTo(64);
+        assertThat(result.path("notes").toString()).contains("SIMULATED", "steady phase");
+    }
+
+    @Test
+    void prefixComparesAffinityWithRoundRobinSideBySide() throws Exception {
+        JsonNode result = run("prefix", "--size", "40", "--rounds", "1");
+
+        assertCommon(result, "prefix", 40);
+        for (String side : new String[] {"triad", "baseline"}) {
+            JsonNode figures = result.path(side);
+            assertFigure(figures.path("steadyCallsPerSecond"), 1);
+            assertFigure(figures.path("timeToFirstTokenP50Ms"), 1);
+            assertFigure(figures.path("prefixCacheHitRate"), 1);
+            assertThat(figures.path("results").asLong()).isEqualTo(40);
+            // Streaming on both sides: every call recorded a time to first token.
+            assertThat(figures.path("streamedCalls").asLong())
+                    .isEqualTo(figures.path("calls").asLong());
+            assertThat(figures.path("timeToFirstTokenP50Ms").path("median").asDouble())
+                    .isPositive()
+                    .isLessThan(figures.path("latencyP50Ms").path("median").asDouble());
+        }
+        // Same questions, same seed: both sides made the same calls.
+        assertThat(result.path("triad").path("calls"))
+                .isEqualTo(result.path("baseline").path("calls"));
+        assertThat(result.path("checks").size()).isEqualTo(2);
+        assertThat(result.path("settings").path("profileBoundOnRatio").asDouble()).isPositive();
+    }
+
+    @Test
     void unknownNameIsAUsageError() {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code =
@@ -81,7 +127,7 @@ class BenchCliTest {
         assertThat(code).isEqualTo(BenchCli.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Unknown benchmark 'nope'")
-                .contains("overhead, memory, concurrency");
+                .contains("overhead, memory, concurrency, saturation, prefix");
     }
 
     @Test
@@ -96,6 +142,7 @@ class BenchCliTest {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("overhead", "memory", "concurrency", "target:", "Exit codes:")
+                .contains("saturation", "prefix")
                 .contains("missed a target");
     }
 

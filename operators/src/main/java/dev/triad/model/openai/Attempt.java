@@ -20,7 +20,11 @@ final class Attempt {
     int inFlightAtStart;
 
     volatile long startNanos;
-    volatile CompletableFuture<HttpResponse<byte[]>> exchange;
+    volatile CompletableFuture<? extends HttpResponse<?>> exchange;
+
+    /** The stream being read, when the answer is streamed; aborted on timeout and close. */
+    volatile ChatStream stream;
+
     volatile Future<?> timer;
 
     private final AtomicBoolean done = new AtomicBoolean();

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@link ModelRequest} on its way through the client: the rendered chat, the affinity key, the
- * token estimate for the rate limits, and the request body (written once per model name).
- * Thread-safe.
+ * token estimate for the rate limits, whether it is streamed, and the request body (written once
+ * per model name). Thread-safe.
  */
 final class Call {
 
@@ -20,12 +20,14 @@ final class Call {
     final List<ChatMessage> messages;
     final long estimatedTokens;
     final AtomicInteger attempts = new AtomicInteger();
+    final boolean stream;
 
     private volatile String bodyModel;
     private volatile byte[] body;
 
-    Call(ModelRequest request) {
+    Call(ModelRequest request, boolean stream) {
         this.request = request;
+        this.stream = stream;
         this.key = request.context() == null ? null : request.context().questionId();
         this.messages = request.messages();
         long chars = 0;
@@ -41,7 +43,9 @@ final class Call {
         if (written != null && model.equals(bodyModel)) {
             return written;
         }
-        written = ChatWire.requestBody(model, messages, request.temperature(), request.maxTokens());
+        written =
+                ChatWire.requestBody(
+                        model, messages, request.temperature(), request.maxTokens(), stream);
         synchronized (this) {
             bodyModel = model;
             body = written;

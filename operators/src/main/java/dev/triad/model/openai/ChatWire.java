@@ -12,9 +12,10 @@ import java.util.List;
 
 /**
  * The JSON of OpenAI's chat-completions API as the client writes and reads it: the request body
- * ({@code model}, {@code messages}, {@code temperature}, {@code max_tokens}, {@code stream:
- * false}), a completion's first choice and its {@code usage} (with {@code
- * prompt_tokens_details.cached_tokens}), and the model list of {@code GET /models}.
+ * ({@code model}, {@code messages}, {@code temperature}, {@code max_tokens}, {@code stream}, and
+ * with {@code stream: true} {@code stream_options.include_usage}), a completion's first choice and
+ * its {@code usage} (with {@code prompt_tokens_details.cached_tokens}), and the model list of
+ * {@code GET /models}. Streamed answers are read by {@link ChatStream}.
  *
  * <p>Stateless; thread-safe.
  */
@@ -27,7 +28,11 @@ final class ChatWire {
 
     /** The body of {@code POST /chat/completions}. */
     static byte[] requestBody(
-            String model, List<ChatMessage> messages, double temperature, int maxTokens) {
+            String model,
+            List<ChatMessage> messages,
+            double temperature,
+            int maxTokens,
+            boolean stream) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(bytes)) {
             g.writeStartObject();
@@ -44,7 +49,13 @@ final class ChatWire {
             if (maxTokens > 0) {
                 g.writeNumberField("max_tokens", maxTokens);
             }
-            g.writeBooleanField("stream", false);
+            g.writeBooleanField("stream", stream);
+            if (stream) {
+                // Without it an OpenAI-compatible server sends no usage in a stream.
+                g.writeObjectFieldStart("stream_options");
+                g.writeBooleanField("include_usage", true);
+                g.writeEndObject();
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -98,7 +109,11 @@ final class ChatWire {
         } else {
             throw OpenAiErrors.badResponse(endpoint, "choices[0].message.content is not text");
         }
-        JsonNode usage = root.path("usage");
+        return reply(text, root.path("usage"));
+    }
+
+    /** A reply with the token counts of an OpenAI {@code usage} object (0 where missing). */
+    static Reply reply(String text, JsonNode usage) {
         return new Reply(
                 text,
                 usage.path("prompt_tokens").asInt(0),

@@ -18,6 +18,10 @@ import java.util.Map;
  * @param cachedTokens prompt tokens served from its prefix cache
  * @param ejections times it was skipped after refusing a connection
  * @param down whether it is skipped now
+ * @param streamed requests answered as a stream ({@code stream=true}) with a usable completion
+ * @param latency time from sending a request to its last byte, of the requests that succeeded
+ * @param timeToFirstToken time from sending a streamed request to its first chunk with a choice
+ *     (the first token), of the streamed requests that succeeded; empty without {@code stream=true}
  */
 public record EndpointStats(
         String endpoint,
@@ -31,7 +35,10 @@ public record EndpointStats(
         long completionTokens,
         long cachedTokens,
         long ejections,
-        boolean down) {
+        boolean down,
+        long streamed,
+        LatencyHistogram latency,
+        LatencyHistogram timeToFirstToken) {
 
     /** Failed requests of one kind. */
     public long failures(OpenAiCallException.Kind kind) {

@@ -33,8 +33,12 @@ import org.apache.flink.annotation.PublicEvolving;
  * <ul>
  *   <li>{@code key-env=NAME} / {@code key-file=PATH}: the API key's source (default: {@value
  *       ApiKeySource#DEFAULT_ENV} when set, else no key)
- *   <li>{@code routing=affinity|least-outstanding} (default affinity), {@code load-factor=F}
- *       (bounded load, default {@value #DEFAULT_LOAD_FACTOR})
+ *   <li>{@code routing=affinity|least-outstanding|round-robin} (default affinity), {@code
+ *       load-factor=F} (bounded load, default {@value #DEFAULT_LOAD_FACTOR})
+ *   <li>{@code stream=true|false} (default false): ask for the answer as server-sent events ({@code
+ *       stream: true} with {@code stream_options.include_usage}); the completion is the same, and
+ *       the client records each call's time to first token ({@link
+ *       EndpointStats#timeToFirstToken()})
  *   <li>{@code timeout=DURATION}: one attempt on the wire (default 120 s); {@code attempts=N}:
  *       tries per call, the first included (default {@value #DEFAULT_MAX_ATTEMPTS})
  *   <li>{@code limit=aimd|gradient|fixed}, {@code concurrency=N} (initial, default {@value
@@ -67,6 +71,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     public static final int DEFAULT_MAX_CONCURRENCY = 512;
     public static final Duration DEFAULT_EJECT_FOR = Duration.ofSeconds(5);
     public static final int DEFAULT_HTTP_THREADS = 2;
+    public static final boolean DEFAULT_STREAM = false;
 
     /** The algorithm of each replica's adaptive concurrency limit (Netflix concurrency-limits). */
     public enum ConcurrencyLimit {
@@ -124,6 +129,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final long tokensPerMinute;
     private final Duration ejectFor;
     private final int httpThreads;
+    private final boolean stream;
 
     OpenAiCompatibleBinding(Builder b) {
         this.baseUrls = List.copyOf(b.baseUrls);
@@ -146,6 +152,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.tokensPerMinute = b.tokensPerMinute;
         this.ejectFor = b.ejectFor;
         this.httpThreads = b.httpThreads;
+        this.stream = b.stream;
     }
 
     public static Builder builder() {
@@ -223,14 +230,28 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
             case "tpm":
                 b.tokensPerMinute(SpecParameters.whole(key, value));
                 break;
+            case "stream":
+                b.stream(bool(key, value));
+                break;
             default:
                 throw new IllegalArgumentException(
                         "unknown parameter '"
                                 + key
                                 + "'; openai: bindings take key-env, key-file, routing,"
                                 + " load-factor, timeout, attempts, limit, concurrency,"
-                                + " max-concurrency, rpm and tpm");
+                                + " max-concurrency, rpm, tpm and stream");
         }
+    }
+
+    private static boolean bool(String key, String value) {
+        String v = value.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true")) {
+            return true;
+        }
+        if (v.equals("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
     }
 
     @Override
@@ -289,6 +310,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         }
         if (tokensPerMinute > 0) {
             params.put("tpm", tokensPerMinute);
+        }
+        if (stream != DEFAULT_STREAM) {
+            params.put("stream", stream);
         }
         char sep = '?';
         for (Map.Entry<String, Object> e : params.entrySet()) {
@@ -384,6 +408,11 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         return httpThreads;
     }
 
+    /** Whether answers are asked for as server-sent events ({@code stream: true}). */
+    public boolean stream() {
+        return stream;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OpenAiCompatibleBinding other && fields().equals(other.fields());
@@ -415,7 +444,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 requestsPerMinute,
                 tokensPerMinute,
                 ejectFor,
-                httpThreads);
+                httpThreads,
+                stream);
     }
 
     /**
@@ -444,6 +474,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private long tokensPerMinute;
         private Duration ejectFor = DEFAULT_EJECT_FOR;
         private int httpThreads = DEFAULT_HTTP_THREADS;
+        private boolean stream = DEFAULT_STREAM;
 
         Builder() {}
 
@@ -559,6 +590,16 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         /** Threads that finish HTTP exchanges and complete futures (never blocked). */
         public Builder httpThreads(int threads) {
             this.httpThreads = threads;
+            return this;
+        }
+
+        /**
+         * Whether to ask for answers as server-sent events ({@code stream: true}, {@code
+         * stream_options.include_usage}): the same completion, plus the time to first token of
+         * every call in {@link EndpointStats#timeToFirstToken()}.
+         */
+        public Builder stream(boolean stream) {
+            this.stream = stream;
             return this;
         }
 

@@ -44,6 +44,12 @@ import org.slf4j.LoggerFactory;
  * the call timeout; a replica that refuses connections is skipped for a while and its calls move to
  * the next replica on the ring.
  *
+ * <p>With {@code stream=true} the answer is asked for as server-sent events and read chunk by chunk
+ * as it arrives ({@link ChatStream}); the completion is the same, and each replica's {@link
+ * EndpointStats#timeToFirstToken()} holds the time from sending to the first chunk with a choice.
+ * Faults inside a stream (a chunk that is not JSON, a stream cut off, an error sent mid-stream) are
+ * retriable like their plain counterparts.
+ *
  * <p>Guarantees: {@link #complete} never blocks (it renders the request and queues it); no thread
  * waits for a slot, a token, a backoff or an answer: waits are timers on one scheduler thread, and
  * answers are handled on {@code http-threads} threads. A call's future fails with an {@link
@@ -85,13 +91,7 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
         for (int i = 0; i < replicas.length; i++) {
             replicas[i] = new ReplicaEndpoint(i, urls.get(i), binding, binding.model());
         }
-        this.router =
-                binding.routing() == Routing.AFFINITY
-                        ? new ConsistentHashRouter(
-                                urls,
-                                ConsistentHashRouter.DEFAULT_VIRTUAL_NODES,
-                                binding.loadFactor())
-                        : new LeastOutstandingRouter();
+        this.router = router(binding, urls);
         this.scheduler =
                 new ScheduledThreadPoolExecutor(1, threads(THREAD_PREFIX + "-timer-" + subtask));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -127,8 +127,8 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
                                 .build());
         LOG.info(
                 "OpenAI-compatible model (subtask {}): {} replica(s) {}, model {}, routing {},"
-                        + " concurrency {} {} (max {}), timeout {} ms, attempts {}, rpm {}, tpm {};"
-                        + " API key {}",
+                        + " concurrency {} {} (max {}), timeout {} ms, attempts {}, rpm {}, tpm {},"
+                        + " stream {}; API key {}",
                 subtask,
                 replicas.length,
                 urls,
@@ -141,7 +141,21 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
                 binding.maxAttempts(),
                 binding.requestsPerMinute() > 0 ? binding.requestsPerMinute() : "unlimited",
                 binding.tokensPerMinute() > 0 ? binding.tokensPerMinute() : "unlimited",
+                binding.stream(),
                 key.present() ? "from " + binding.apiKey().where() : "none sent");
+    }
+
+    private static ReplicaRouter router(OpenAiCompatibleBinding binding, List<String> urls) {
+        switch (binding.routing()) {
+            case LEAST_OUTSTANDING:
+                return new LeastOutstandingRouter();
+            case ROUND_ROBIN:
+                return new RoundRobinRouter();
+            case AFFINITY:
+            default:
+                return new ConsistentHashRouter(
+                        urls, ConsistentHashRouter.DEFAULT_VIRTUAL_NODES, binding.loadFactor());
+        }
     }
 
     private static ThreadFactory threads(String prefix) {
@@ -167,7 +181,7 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
         }
         Call call;
         try {
-            call = new Call(request);
+            call = new Call(request, binding.stream());
         } catch (RuntimeException e) {
             out.completeExceptionally(
                     new ModelCallException(
@@ -376,9 +390,9 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
             }
             return;
         }
-        CompletableFuture<HttpResponse<byte[]>> exchange;
+        CompletableFuture<HttpResponse<Answer>> exchange;
         try {
-            exchange = http.sendAsync(post.build(), HttpResponse.BodyHandlers.ofByteArray());
+            exchange = http.sendAsync(post.build(), answerHandler(replica, attempt));
         } catch (RuntimeException e) {
             if (attempt.finish()) {
                 cancelTimer(attempt);
@@ -395,23 +409,64 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
                 (response, error) -> onAnswer(replica, attempt, model, response, error));
     }
 
+    /**
+     * What the body of an answer is read as: a stream, for a 2xx answer of type {@code
+     * text/event-stream} to a streamed call; all bytes otherwise (an error, or a server that
+     * ignored {@code stream: true} and sent one JSON body, which is then read as such).
+     */
+    private HttpResponse.BodyHandler<Answer> answerHandler(
+            ReplicaEndpoint replica, Attempt attempt) {
+        if (!attempt.call.stream) {
+            return info ->
+                    HttpResponse.BodySubscribers.mapping(
+                            HttpResponse.BodySubscribers.ofByteArray(), Answer::ofBytes);
+        }
+        return info -> {
+            boolean eventStream =
+                    info.statusCode() / 100 == 2
+                            && info.headers()
+                                    .firstValue("content-type")
+                                    .orElse("")
+                                    .toLowerCase(java.util.Locale.ROOT)
+                                    .startsWith("text/event-stream");
+            if (!eventStream) {
+                return HttpResponse.BodySubscribers.mapping(
+                        HttpResponse.BodySubscribers.ofByteArray(), Answer::ofBytes);
+            }
+            ChatStream stream = new ChatStream(replica.baseUrl, key);
+            attempt.stream = stream;
+            if (attempt.finished()) {
+                stream.abort(); // timed out or closed while the headers came in
+            }
+            return HttpResponse.BodySubscribers.mapping(stream, Answer::ofStream);
+        };
+    }
+
     private void onTimeout(ReplicaEndpoint replica, Attempt attempt) {
         if (!attempt.finish()) {
             return;
         }
-        CompletableFuture<HttpResponse<byte[]>> exchange = attempt.exchange;
+        abortExchange(attempt);
+        done(replica, attempt, null, OpenAiErrors.timeout(replica.baseUrl, binding.callTimeout()));
+    }
+
+    /** Aborts the exchange and closes its connection (a hung server keeps nothing of ours). */
+    private static void abortExchange(Attempt attempt) {
+        ChatStream stream = attempt.stream;
+        if (stream != null) {
+            stream.abort();
+        }
+        CompletableFuture<? extends HttpResponse<?>> exchange = attempt.exchange;
         if (exchange != null) {
-            // Aborts the exchange and closes its connection (a hung server keeps nothing of ours).
             exchange.cancel(true);
         }
-        done(replica, attempt, null, OpenAiErrors.timeout(replica.baseUrl, binding.callTimeout()));
     }
 
     private void onAnswer(
             ReplicaEndpoint replica,
             Attempt attempt,
             String model,
-            HttpResponse<byte[]> response,
+            HttpResponse<Answer> response,
             Throwable error) {
         if (!attempt.finish()) {
             return;
@@ -436,19 +491,37 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
                             model,
                             status,
                             response.headers(),
-                            response.body(),
+                            response.body().bytes(),
                             key,
                             binding.apiKey()));
             return;
         }
+        ChatStream.Result streamed = response.body().streamed();
+        if (streamed != null) {
+            replica.streamed.increment();
+            replica.timeToFirstToken.recordNanos(streamed.firstTokenNanos() - attempt.startNanos);
+            done(replica, attempt, streamed.reply(), null);
+            return;
+        }
         ChatWire.Reply reply;
         try {
-            reply = ChatWire.parseCompletion(replica.baseUrl, response.body(), key);
+            reply = ChatWire.parseCompletion(replica.baseUrl, response.body().bytes(), key);
         } catch (OpenAiCallException e) {
             done(replica, attempt, null, e);
             return;
         }
         done(replica, attempt, reply, null);
+    }
+
+    /** An answer's body: all its bytes, or the stream read to its end. */
+    private record Answer(byte[] bytes, ChatStream.Result streamed) {
+        static Answer ofBytes(byte[] bytes) {
+            return new Answer(bytes, null);
+        }
+
+        static Answer ofStream(ChatStream.Result result) {
+            return new Answer(null, result);
+        }
     }
 
     private static void cancelTimer(Attempt attempt) {
@@ -474,6 +547,7 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
             replica.promptTokens.add(reply.promptTokens());
             replica.completionTokens.add(reply.completionTokens());
             replica.cachedTokens.add(reply.cachedTokens());
+            replica.latency.recordNanos(rtt);
             replica.limit.onSample(attempt.startNanos, rtt, attempt.inFlightAtStart, false);
         } else {
             replica.failures.get(error.kind()).increment();
@@ -565,7 +639,10 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
                             r.completionTokens.sum(),
                             r.cachedTokens.sum(),
                             r.ejections.sum(),
-                            r.down(now)));
+                            r.down(now),
+                            r.streamed.sum(),
+                            r.latency.snapshot(),
+                            r.timeToFirstToken.snapshot()));
         }
         return out;
     }
@@ -588,10 +665,7 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
         }
         for (Attempt attempt : List.copyOf(onTheWire)) {
             if (attempt.finish()) {
-                CompletableFuture<HttpResponse<byte[]>> exchange = attempt.exchange;
-                if (exchange != null) {
-                    exchange.cancel(true);
-                }
+                abortExchange(attempt);
                 attempt.result.completeExceptionally(OpenAiErrors.closed(endpoints()));
             }
         }

@@ -24,10 +24,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one place where what an OpenAI-compatible endpoint answered (a status code, a broken
  * connection, a body that does not parse) becomes an {@link OpenAiCallException}: retriable (429,
- * 408, 409, 5xx, timeouts, refused or reset connections, malformed or truncated bodies, empty
- * {@code choices}) or not (400, 401, 403, 404, 413, 422 and other 4xx), with a message that names
- * the endpoint, the status and what to do, e.g. {@code 401 from http://127.0.0.1:8001/v1: the API
- * key was refused; check the environment variable OPENAI_API_KEY}.
+ * 408, 409, 5xx, timeouts, refused or reset connections, malformed or truncated bodies and streams,
+ * errors sent mid-stream, empty {@code choices}) or not (400, 401, 403, 404, 413, 422 and other
+ * 4xx), with a message that names the endpoint, the status and what to do, e.g. {@code 401 from
+ * http://127.0.0.1:8001/v1: the API key was refused; check the environment variable
+ * OPENAI_API_KEY}.
  *
  * <p>Every text taken from a server passes through the key's {@link ApiKey#redact} and is cut to
  * {@value #MAX_SERVER_MESSAGE} characters. Stateless; thread-safe.
@@ -270,6 +271,35 @@ public final class OpenAiErrors {
                         + "); retried. If it persists, check that the server speaks OpenAI's"
                         + " chat-completions API",
                 null);
+    }
+
+    /**
+     * An error object sent in the middle of a stream ({@code data: {"error": {...}}}, as vLLM does
+     * when generation fails after the 200 was sent): the server failed this time; retriable.
+     */
+    static OpenAiCallException streamError(String endpoint, JsonNode error, ApiKey key) {
+        JsonNode message = error.path("message");
+        String text = message.isTextual() ? message.asText() : error.toString();
+        text = excerpt(key.redact(text).replaceAll("\\s+", " ").trim());
+        return new OpenAiCallException(
+                Kind.SERVER_ERROR,
+                endpoint,
+                200,
+                0,
+                true,
+                "the stream from "
+                        + endpoint
+                        + " ended with an error (the server said: "
+                        + text
+                        + "); retried. If it persists, check the server's logs and health",
+                null);
+    }
+
+    /** A server's text cut to {@value #MAX_SERVER_MESSAGE} characters. */
+    static String excerpt(String text) {
+        return text.length() <= MAX_SERVER_MESSAGE
+                ? text
+                : text.substring(0, MAX_SERVER_MESSAGE) + "...";
     }
 
     /** The call's attempts ran out: not retriable any more, whatever the last failure was. */

@@ -58,6 +58,9 @@ final class ReplicaEndpoint {
     final LongAdder completionTokens = new LongAdder();
     final LongAdder cachedTokens = new LongAdder();
     final LongAdder ejections = new LongAdder();
+    final LongAdder streamed = new LongAdder();
+    final LatencyHistogram.Recorder latency = new LatencyHistogram.Recorder();
+    final LatencyHistogram.Recorder timeToFirstToken = new LatencyHistogram.Recorder();
     final Map<Kind, LongAdder> failures = new EnumMap<>(Kind.class);
 
     ReplicaEndpoint(int index, String baseUrl, OpenAiCompatibleBinding b, String configuredModel) {

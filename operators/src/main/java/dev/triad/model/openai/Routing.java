@@ -15,7 +15,12 @@ public enum Routing {
      */
     AFFINITY("affinity"),
     /** Each call to the replica with the fewest calls outstanding; no affinity. */
-    LEAST_OUTSTANDING("least-outstanding");
+    LEAST_OUTSTANDING("least-outstanding"),
+    /**
+     * Each call to the next available replica in turn, whatever their load; no affinity. The plain
+     * baseline that affinity routing is measured against ({@code ./triad bench prefix}).
+     */
+    ROUND_ROBIN("round-robin");
 
     private final String key;
 

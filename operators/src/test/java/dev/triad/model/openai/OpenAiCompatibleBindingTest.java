@@ -36,6 +36,7 @@ class OpenAiCompatibleBindingTest {
         assertThat(b.maxConcurrency()).isEqualTo(512);
         assertThat(b.requestsPerMinute()).isZero();
         assertThat(b.tokensPerMinute()).isZero();
+        assertThat(b.stream()).isFalse();
         assertThat(b.describe()).isEqualTo("openai:http://127.0.0.1:8000/v1");
         assertThat(b.simulated()).isFalse();
     }
@@ -46,7 +47,7 @@ class OpenAiCompatibleBindingTest {
                 "http://a:8000/v1,http://b:8000/v1#meta-llama/Llama-3.1-8B-Instruct"
                         + "?key-env=VLLM_KEY&routing=least-outstanding&timeout=30s&attempts=3"
                         + "&limit=gradient&concurrency=8&max-concurrency=64&rpm=600&tpm=90000"
-                        + "&load-factor=1.5";
+                        + "&load-factor=1.5&stream=true";
         OpenAiCompatibleBinding b = OpenAiCompatibleBinding.parse(spec);
         assertThat(b.baseUrls()).containsExactly("http://a:8000/v1", "http://b:8000/v1");
         assertThat(b.model()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
@@ -61,11 +62,21 @@ class OpenAiCompatibleBindingTest {
         assertThat(b.requestsPerMinute()).isEqualTo(600);
         assertThat(b.tokensPerMinute()).isEqualTo(90_000);
         assertThat(b.loadFactor()).isEqualTo(1.5);
+        assertThat(b.stream()).isTrue();
 
         String described = b.describe();
         assertThat(described).startsWith("openai:http://a:8000/v1,http://b:8000/v1#meta-llama");
+        assertThat(described).contains("stream=true");
         assertThat(OpenAiCompatibleBinding.parse(described.substring("openai:".length())))
                 .isEqualTo(b);
+    }
+
+    @Test
+    void roundRobinRoutingIsNamedInSpecs() {
+        OpenAiCompatibleBinding b =
+                OpenAiCompatibleBinding.parse("http://a/v1,http://b/v1?routing=round-robin");
+        assertThat(b.routing()).isEqualTo(Routing.ROUND_ROBIN);
+        assertThat(b.describe()).endsWith("?routing=round-robin");
     }
 
     @Test
@@ -88,7 +99,10 @@ class OpenAiCompatibleBindingTest {
         assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a/v1?timeout=soon"))
                 .hasMessageContaining("timeout must be a duration such as 30s");
         assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a/v1?routing=random"))
-                .hasMessageContaining("routing must be one of [affinity, least-outstanding]");
+                .hasMessageContaining(
+                        "routing must be one of [affinity, least-outstanding, round-robin]");
+        assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a/v1?stream=yes"))
+                .hasMessageContaining("stream must be true or false, was 'yes'");
         assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a/v1?load-factor=1"))
                 .hasMessageContaining("load-factor must be above 1");
         assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a/v1?concurrency=600"))

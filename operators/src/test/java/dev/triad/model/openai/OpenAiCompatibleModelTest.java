@@ -473,7 +473,7 @@ class OpenAiCompatibleModelTest {
         }
     }
 
-    private static Set<String> violations(JsonNode body) {
+    static Set<String> violations(JsonNode body) {
         return REQUEST_SCHEMA.validate(body).stream()
                 .map(ValidationMessage::getMessage)
                 .collect(Collectors.toSet());
