@@ -127,7 +127,7 @@ class BenchCliTest {
         assertThat(code).isEqualTo(BenchCli.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Unknown benchmark 'nope'")
-                .contains("overhead, memory, concurrency, saturation, prefix");
+                .contains("overhead, memory, concurrency, http, peer, saturation, prefix");
     }
 
     @Test
