@@ -37,7 +37,12 @@ public final class CountingModelBinding implements ModelBinding {
 
     @Override
     public AsyncChatModel open(int subtaskIndex) {
-        AsyncChatModel model = delegate.open(subtaskIndex);
+        return open(subtaskIndex, 1);
+    }
+
+    @Override
+    public AsyncChatModel open(int subtaskIndex, int parallelism) {
+        AsyncChatModel model = delegate.open(subtaskIndex, parallelism);
         RunCounters counters = RunCounters.get(runId);
         return new AsyncChatModel() {
             @Override

@@ -38,7 +38,12 @@ final class FleetModelBinding implements dev.triad.model.ModelBinding {
 
     @Override
     public AsyncChatModel open(int subtaskIndex) {
-        AsyncChatModel model = delegate.open(subtaskIndex);
+        return open(subtaskIndex, 1);
+    }
+
+    @Override
+    public AsyncChatModel open(int subtaskIndex, int parallelism) {
+        AsyncChatModel model = delegate.open(subtaskIndex, parallelism);
         Queue<OpenAiCompatibleModel> opened = OPENED.get(runId);
         if (opened == null) {
             throw new IllegalStateException(

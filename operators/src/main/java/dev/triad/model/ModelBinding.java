@@ -12,6 +12,15 @@ public interface ModelBinding extends Serializable {
     /** Creates the model for one subtask; called from the operator's {@code open()}. */
     AsyncChatModel open(int subtaskIndex);
 
+    /**
+     * Creates the model for subtask {@code subtaskIndex} of {@code parallelism}; the operators call
+     * this one. Bindings with limits meant for the whole job (e.g. requests per minute at an
+     * endpoint) give each subtask its share; the default ignores {@code parallelism}.
+     */
+    default AsyncChatModel open(int subtaskIndex, int parallelism) {
+        return open(subtaskIndex);
+    }
+
     /** The binding as users write it, e.g. {@code sim:oracle}; never contains secrets. */
     String describe();
 

@@ -133,6 +133,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         simulatorByStrategy = new HashMap<>();
         models = new EnumMap<>(Role.class);
         int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         for (String name : config.strategies()) {
             ReasoningStrategy strategy = Strategies.create(name, config.settings());
             strategies.put(name, strategy);
@@ -145,7 +146,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                     simulator.put(role.key(), binding.settings());
                 }
                 if (!models.containsKey(role)) {
-                    models.put(role, binding.open(subtask));
+                    models.put(role, binding.open(subtask, parallelism));
                 }
             }
             modelsByStrategy.put(name, Map.copyOf(bindings));

@@ -27,8 +27,9 @@ import org.apache.flink.annotation.PublicEvolving;
  * #open} reads it (see {@link ApiKeySource}). {@link #describe()} and {@link #toString()} never
  * show it. Immutable and thread-safe.
  *
- * <p>Settings and their spec parameters (all optional; every limit is per replica and per parallel
- * subtask, since each subtask opens its own model):
+ * <p>Settings and their spec parameters (all optional). Each parallel subtask opens its own model:
+ * concurrency limits are per replica and subtask; {@code rpm} and {@code tpm} are per replica for
+ * the whole job, each subtask taking an equal share.
  *
  * <ul>
  *   <li>{@code key-env=NAME} / {@code key-file=PATH}: the API key's source (default: {@value
@@ -44,8 +45,8 @@ import org.apache.flink.annotation.PublicEvolving;
  *   <li>{@code limit=aimd|gradient|fixed}, {@code concurrency=N} (initial, default {@value
  *       #DEFAULT_INITIAL_CONCURRENCY}), {@code max-concurrency=N} (default {@value
  *       #DEFAULT_MAX_CONCURRENCY})
- *   <li>{@code rpm=N}, {@code tpm=N}: requests and tokens (prompt + completion) per minute, 0 for
- *       no limit (default)
+ *   <li>{@code rpm=N}, {@code tpm=N}: requests and tokens (prompt + completion) per minute at each
+ *       replica from the whole job (each of P subtasks allows N / P), 0 for no limit (default)
  * </ul>
  */
 @PublicEvolving
@@ -256,12 +257,38 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
 
     @Override
     public AsyncChatModel open(int subtaskIndex) {
-        return open(subtaskIndex, System::getenv);
+        return open(subtaskIndex, 1, System::getenv);
+    }
+
+    /**
+     * Opens subtask {@code subtaskIndex}'s model; {@code rpm} and {@code tpm} are limits of the
+     * whole job at each replica, so each of the {@code parallelism} subtasks gets its share.
+     */
+    @Override
+    public AsyncChatModel open(int subtaskIndex, int parallelism) {
+        return open(subtaskIndex, parallelism, System::getenv);
     }
 
     /** Opens the model with the key read through {@code environment} (tests pass a map). */
     OpenAiCompatibleModel open(int subtaskIndex, UnaryOperator<String> environment) {
-        return new OpenAiCompatibleModel(this, apiKey.resolve(environment), subtaskIndex);
+        return open(subtaskIndex, 1, environment);
+    }
+
+    OpenAiCompatibleModel open(
+            int subtaskIndex, int parallelism, UnaryOperator<String> environment) {
+        return new OpenAiCompatibleModel(
+                this, apiKey.resolve(environment), subtaskIndex, parallelism);
+    }
+
+    /**
+     * One subtask's share of a per-minute limit of the whole job: {@code 0} (no limit) stays 0, and
+     * every subtask may make at least one request or token per minute.
+     */
+    static long share(long perMinute, int parallelism) {
+        if (perMinute <= 0) {
+            return perMinute;
+        }
+        return Math.max(1, perMinute / Math.max(1, parallelism));
     }
 
     /**

@@ -82,14 +82,22 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
     private final Set<Attempt> onTheWire = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    OpenAiCompatibleModel(OpenAiCompatibleBinding binding, ApiKey key, int subtask) {
+    OpenAiCompatibleModel(
+            OpenAiCompatibleBinding binding, ApiKey key, int subtask, int parallelism) {
         this.binding = binding;
         this.key = key;
         this.subtask = subtask;
         List<String> urls = binding.baseUrls();
         this.replicas = new ReplicaEndpoint[urls.size()];
         for (int i = 0; i < replicas.length; i++) {
-            replicas[i] = new ReplicaEndpoint(i, urls.get(i), binding, binding.model());
+            replicas[i] =
+                    new ReplicaEndpoint(
+                            i,
+                            urls.get(i),
+                            binding,
+                            binding.model(),
+                            OpenAiCompatibleBinding.share(binding.requestsPerMinute(), parallelism),
+                            OpenAiCompatibleBinding.share(binding.tokensPerMinute(), parallelism));
         }
         this.router = router(binding, urls);
         this.scheduler =
@@ -139,10 +147,20 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
                 binding.maxConcurrency(),
                 binding.callTimeout().toMillis(),
                 binding.maxAttempts(),
-                binding.requestsPerMinute() > 0 ? binding.requestsPerMinute() : "unlimited",
-                binding.tokensPerMinute() > 0 ? binding.tokensPerMinute() : "unlimited",
+                perSubtask(binding.requestsPerMinute(), parallelism),
+                perSubtask(binding.tokensPerMinute(), parallelism),
                 binding.stream(),
                 key.present() ? "from " + binding.apiKey().where() : "none sent");
+    }
+
+    private static String perSubtask(long perMinute, int parallelism) {
+        if (perMinute <= 0) {
+            return "unlimited";
+        }
+        long share = OpenAiCompatibleBinding.share(perMinute, parallelism);
+        return parallelism > 1
+                ? share + " (" + perMinute + " shared by " + parallelism + " subtasks)"
+                : String.valueOf(perMinute);
     }
 
     private static ReplicaRouter router(OpenAiCompatibleBinding binding, List<String> urls) {

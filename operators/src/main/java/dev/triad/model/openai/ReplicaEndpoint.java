@@ -63,15 +63,21 @@ final class ReplicaEndpoint {
     final LatencyHistogram.Recorder timeToFirstToken = new LatencyHistogram.Recorder();
     final Map<Kind, LongAdder> failures = new EnumMap<>(Kind.class);
 
-    ReplicaEndpoint(int index, String baseUrl, OpenAiCompatibleBinding b, String configuredModel) {
+    ReplicaEndpoint(
+            int index,
+            String baseUrl,
+            OpenAiCompatibleBinding b,
+            String configuredModel,
+            long requestsPerMinute,
+            long tokensPerMinute) {
         this.index = index;
         this.baseUrl = baseUrl;
         this.chatUri = URI.create(baseUrl + "/chat/completions");
         this.modelsUri = URI.create(baseUrl + "/models");
         this.limit = limit(b);
-        this.requests = bucket(b.requestsPerMinute());
-        this.tokens = bucket(b.tokensPerMinute());
-        this.tokenBurst = burst(b.tokensPerMinute());
+        this.requests = bucket(requestsPerMinute);
+        this.tokens = bucket(tokensPerMinute);
+        this.tokenBurst = burst(tokensPerMinute);
         long now = System.nanoTime();
         this.blockedUntil = now;
         this.blockedUntilSeen = now;

@@ -90,6 +90,48 @@ class OpenAiClientLimitsTest {
     }
 
     @Test
+    void requestsPerMinuteAreForTheWholeJobWhateverItsParallelism() throws Exception {
+        long rpm = 600; // for the job: each of 3 subtasks may send 200 a minute, a burst of 4
+        int parallelism = 3;
+        int callsPerSubtask = 20;
+        OpenAiCompatibleBinding binding;
+        try (SimulatedServer server = SimulatedServer.start(zeroFleet(1, List.of()).build())) {
+            binding = binding(server).requestsPerMinute(rpm).build();
+            List<OpenAiCompatibleModel> subtasks = new ArrayList<>();
+            try {
+                for (int s = 0; s < parallelism; s++) {
+                    subtasks.add(binding.open(s, parallelism, name -> null));
+                }
+                long start = System.nanoTime();
+                List<CompletableFuture<ModelCompletion>> running = new ArrayList<>();
+                for (int i = 0; i < callsPerSubtask; i++) {
+                    for (OpenAiCompatibleModel model : subtasks) {
+                        running.add(model.complete(request(running.size())));
+                    }
+                }
+                awaitAll(running);
+                double seconds = (System.nanoTime() - start) / 1e9;
+
+                long requests = server.stats(0).requests();
+                assertThat(requests).isEqualTo((long) parallelism * callsPerSubtask);
+                long share = OpenAiCompatibleBinding.share(rpm, parallelism);
+                double allowed =
+                        parallelism * (ReplicaEndpoint.burst(share) + share / 60.0 * seconds);
+                assertThat((double) requests)
+                        .as("%s requests in %.2f s for rpm %s", requests, seconds, rpm)
+                        .isLessThanOrEqualTo(allowed);
+                // Not vacuous: 3 subtasks each holding the whole rpm would be done 3x sooner.
+                double wholeRate = (callsPerSubtask - ReplicaEndpoint.burst(rpm)) / (rpm / 60.0);
+                assertThat(seconds).isGreaterThan(wholeRate * 2);
+            } finally {
+                for (OpenAiCompatibleModel model : subtasks) {
+                    model.close();
+                }
+            }
+        }
+    }
+
+    @Test
     void tokensPerMinuteHoldCountingPromptAndCompletionTokens() throws Exception {
         long tpm = 60_000; // 1,000 per second, a burst of 1,000
         int calls = 40;
