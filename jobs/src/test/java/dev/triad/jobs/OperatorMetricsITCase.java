@@ -3,11 +3,16 @@ package dev.triad.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triad.model.Role;
+import dev.triad.model.openai.ApiKeySource;
+import dev.triad.model.openai.OpenAiCompatibleBinding;
 import dev.triad.reasoning.Reasoning;
 import dev.triad.schemas.Question;
 import dev.triad.serde.JsonTypeInfo;
 import dev.triad.simulator.ProblemGenerator;
 import dev.triad.simulator.SimulatedModelBinding;
+import dev.triad.simulator.SimulatorSettings;
+import dev.triad.simulator.server.ServerSettings;
+import dev.triad.simulator.server.SimulatedServer;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -97,6 +102,82 @@ class OperatorMetricsITCase {
         assertThat(sum(scraped, "triad_strategy_status_questions", "status=\"SOLVED\""))
                 .isPositive();
         assertThat(scraped).contains("triad_questionsInFlight").contains("triad_callsInFlight");
+    }
+
+    @Test
+    void perReplicaClientMetricsOfAnOpenAiBindingCanBeScraped() throws Exception {
+        ProblemGenerator generator = new ProblemGenerator(11);
+        List<Question> questions = generator.stream(300).collect(Collectors.toList());
+        try (SimulatedServer server =
+                SimulatedServer.start(
+                        ServerSettings.builder(ServerSettings.PROFILE_ZERO)
+                                .host("127.0.0.1")
+                                .port(0)
+                                .replicas(2)
+                                .prefillOverheadMs(40) // so the job runs while it is scraped
+                                .oracle(
+                                        SimulatorSettings.profile(
+                                                SimulatorSettings.PROFILE_PERFECT))
+                                .questions(questions)
+                                .build())) {
+            OpenAiCompatibleBinding fleet =
+                    OpenAiCompatibleBinding.builder()
+                            .baseUrls(server.baseUrls())
+                            .model(ServerSettings.DEFAULT_MODEL_NAME)
+                            .apiKey(ApiKeySource.none())
+                            .build();
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(2);
+            Reasoning.builder()
+                    .strategies(List.of("lm2"))
+                    .model(Role.DECOMPOSER, fleet)
+                    .model(Role.SOLVER, fleet)
+                    .model(Role.VERIFIER, fleet)
+                    .build()
+                    .apply(env.fromData(questions, JsonTypeInfo.QUESTION))
+                    .sinkTo(new DiscardingSink<>());
+            JobClient job = env.executeAsync("replica metrics");
+
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            // Flink's Prometheus reporter writes '.' and '/' in label values as '_'.
+            String replica =
+                    "replica=\""
+                            + server.baseUrls()
+                                    .get(1)
+                                    .toString()
+                                    .replace('.', '_')
+                                    .replace('/', '_')
+                            + "\"";
+            String scraped = "";
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                scraped = scrape(http);
+                if (sum(scraped, "triad_role_replica_succeeded", replica) > 0
+                        && sum(scraped, "triad_role_replica_succeeded", "role=\"verifier\"") > 0) {
+                    break;
+                }
+                Thread.sleep(200); // polling an outside server, not synchronising with our code
+            }
+            job.getJobExecutionResult().get();
+
+            assertThat(sum(scraped, "triad_role_replica_requests", replica))
+                    .as("requests to %s in%n%s", replica, scraped)
+                    .isPositive();
+            for (String role : List.of("decomposer", "solver", "verifier")) {
+                assertThat(sum(scraped, "triad_role_replica_succeeded", "role=\"" + role + "\""))
+                        .as("answers to the %s's calls", role)
+                        .isPositive();
+            }
+            assertThat(sum(scraped, "triad_role_replica_promptTokens", replica)).isPositive();
+            assertThat(scraped)
+                    .contains("triad_role_replica_concurrencyLimit")
+                    .contains("triad_role_replica_inFlight")
+                    .contains("triad_role_replica_latencyP50Ms")
+                    .contains("triad_role_replica_failure_requests");
+            // The client never counts more answers than the replicas gave.
+            assertThat(sum(scraped, "triad_role_replica_succeeded", replica))
+                    .isLessThanOrEqualTo(server.stats(1).requests());
+        }
     }
 
     /** The reporter's text from whichever port of the range it bound. */

@@ -1,6 +1,7 @@
 package dev.triad.model;
 
 import java.util.concurrent.CompletableFuture;
+import org.apache.flink.metrics.MetricGroup;
 
 /**
  * A chat model behind a non-blocking call: every adapter (simulated, OpenAI-compatible,
@@ -14,6 +15,13 @@ public interface AsyncChatModel extends AutoCloseable {
 
     /** Starts one call; never blocks. */
     CompletableFuture<ModelCompletion> complete(ModelRequest request);
+
+    /**
+     * Registers the model's own metrics (e.g. one group per replica) under {@code group}, its
+     * role's group of the operator's metrics ({@code triad.role.<role>}); the operator calls it
+     * once, after opening the model, on the task thread. The default registers none.
+     */
+    default void registerMetrics(MetricGroup group) {}
 
     /** Releases connections and timers. */
     @Override

@@ -53,6 +53,11 @@ final class ReasoningMetrics {
         }
     }
 
+    /** The group of one role's metrics, {@code triad.role.<role>}. */
+    MetricGroup roleGroup(Role role) {
+        return roles.get(role).group;
+    }
+
     void callStarted(Role role) {
         callsStarted.inc();
         RoleMetrics metrics = roles.get(role);
@@ -91,6 +96,7 @@ final class ReasoningMetrics {
 
     /** One role's figures. */
     private static final class RoleMetrics {
+        final MetricGroup group;
         final Counter calls;
         final Counter errors;
         final Counter promptTokens;
@@ -100,6 +106,7 @@ final class ReasoningMetrics {
         int inFlight;
 
         RoleMetrics(MetricGroup group) {
+            this.group = group;
             calls = group.counter("calls");
             errors = group.counter("errors");
             promptTokens = group.counter("promptTokens");

@@ -168,6 +168,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         metrics =
                 new ReasoningMetrics(
                         getMetricGroup(), () -> questionsInFlight, () -> callsInFlight);
+        models.forEach((role, model) -> model.registerMetrics(metrics.roleGroup(role)));
         if (restored) {
             resumeRestoredQuestions();
         }

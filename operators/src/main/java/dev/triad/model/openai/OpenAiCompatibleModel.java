@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.annotation.PublicEvolving;
+import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -629,6 +630,14 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
             if (queued.finish()) {
                 queued.result.completeExceptionally(OpenAiErrors.closed(replica.baseUrl));
             }
+        }
+    }
+
+    /** One group of client-side metrics per replica ({@link ReplicaMetrics}). */
+    @Override
+    public void registerMetrics(MetricGroup group) {
+        for (ReplicaEndpoint replica : replicas) {
+            ReplicaMetrics.register(group, replica);
         }
     }
 
