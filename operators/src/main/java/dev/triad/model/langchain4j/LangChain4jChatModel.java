@@ -7,6 +7,7 @@ import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.googleai.GoogleAiGeminiTokenUsage;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.triad.model.AsyncChatModel;
@@ -195,6 +196,9 @@ public final class LangChain4jChatModel implements AsyncChatModel {
         }
         if (usage instanceof AnthropicTokenUsage anthropic) {
             return orZero(anthropic.cacheReadInputTokens());
+        }
+        if (usage instanceof GoogleAiGeminiTokenUsage gemini) {
+            return orZero(gemini.cachedContentTokenCount());
         }
         return 0;
     }

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One HTTP/1.1 connection to a simulated replica: routes {@code POST /v1/chat/completions}, {@code
  * GET /v1/models}, {@code GET /health} and {@code GET /metrics}, and the same chat in Ollama's
- * ({@code POST /api/chat}, {@link OllamaWire}) and Anthropic's ({@code POST /v1/messages}, {@link
- * AnthropicWire}) formats, injects faults (each in the format's error shape), and plays one chat
+ * ({@code POST /api/chat}, {@link OllamaWire}), Anthropic's ({@code POST /v1/messages}, {@link
+ * AnthropicWire}) and Gemini's ({@code POST /v1beta/models/MODEL:generateContent}, {@link
+ * GeminiWire}) formats, injects faults (each in the format's error shape), and plays one chat
  * completion at a time through the replica's scheduler with timers on the connection's event loop
  * (no thread per request). Requests pipelined behind one in flight wait their turn.
  *
@@ -74,13 +75,17 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private enum Api {
         OPENAI,
         OLLAMA,
-        ANTHROPIC
+        ANTHROPIC,
+        GEMINI
     }
 
     private ChannelHandlerContext ctx;
 
     /** The format of the request being handled: its errors are written in it. */
     private Api api = Api.OPENAI;
+
+    /** The model a Gemini route names. */
+    private String geminiModel;
 
     private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
     private Exchange current;
@@ -205,6 +210,14 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
                 break;
             default:
+                geminiModel = GeminiWire.model(path);
+                if (geminiModel != null) {
+                    api = Api.GEMINI;
+                    if (requireMethod(method, HttpMethod.POST) && geminiKey(request)) {
+                        chat(request);
+                    }
+                    break;
+                }
                 error(
                         HttpResponseStatus.NOT_FOUND,
                         "No route "
@@ -215,6 +228,10 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                                 + OllamaWire.PATH
                                 + ", POST "
                                 + AnthropicWire.PATH
+                                + ", POST "
+                                + GeminiWire.PATH_PREFIX
+                                + "MODEL"
+                                + GeminiWire.METHOD
                                 + ", GET "
                                 + PATH_MODELS
                                 + ", GET "
@@ -274,6 +291,28 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         return true;
     }
 
+    /**
+     * Gemini's key header: 403 without {@code x-goog-api-key}, as Gemini refuses unregistered
+     * callers (any value passes: the simulated server holds no keys; fault 401 refuses one).
+     */
+    private boolean geminiKey(FullHttpRequest request) {
+        String key = request.headers().get(GeminiWire.HEADER_API_KEY);
+        if (key == null || key.isBlank()) {
+            replica.answered("403", 0);
+            error(
+                    HttpResponseStatus.FORBIDDEN,
+                    "Method doesn't allow unregistered callers (callers without established"
+                            + " identity). Please use API Key or other form of API consumer"
+                            + " identity to call this API.",
+                    "invalid_request_error",
+                    null,
+                    null,
+                    0);
+            return false;
+        }
+        return true;
+    }
+
     /** The answer in flight is written: handles the requests pipelined behind it. */
     private void next() {
         current = null;
@@ -310,6 +349,9 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     break;
                 case ANTHROPIC:
                     request = AnthropicWire.parse(body);
+                    break;
+                case GEMINI:
+                    request = GeminiWire.parse(body, geminiModel);
                     break;
                 default:
                     request = ChatRequest.parse(body);
@@ -477,6 +519,9 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             case ANTHROPIC:
                 body = AnthropicWire.error(status.code(), message);
                 break;
+            case GEMINI:
+                body = GeminiWire.error(status.code(), message);
+                break;
             default:
                 body = OpenAiWire.error(message, type, param, code);
         }
@@ -626,6 +671,9 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     break;
                 case ANTHROPIC:
                     body = AnthropicWire.message(head, content, finishReason, usage(), empty);
+                    break;
+                case GEMINI:
+                    body = GeminiWire.response(head, content, finishReason, usage(), empty);
                     break;
                 default:
                     body = OpenAiWire.completion(head, content, finishReason, usage(), empty);

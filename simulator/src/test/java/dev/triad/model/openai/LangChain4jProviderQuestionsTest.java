@@ -32,10 +32,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Whole lm2 questions through each langchain4j provider's real client (langchain4j's
- * OpenAiChatModel, OllamaChatModel, AnthropicChatModel) against the simulated server on loopback,
- * which answers each in its own wire format ({@code /v1/chat/completions}, {@code /api/chat},
- * {@code /v1/messages}) and checks the bodies the providers send. In this package to reuse {@link
- * QuestionRunner}, the operator's question loop without Flink.
+ * OpenAiChatModel, OllamaChatModel, AnthropicChatModel, GoogleAiGeminiChatModel) against the
+ * simulated server on loopback, which answers each in its own wire format ({@code
+ * /v1/chat/completions}, {@code /api/chat}, {@code /v1/messages}, {@code
+ * /v1beta/models/MODEL:generateContent}) and checks the bodies the providers send. In this package
+ * to reuse {@link QuestionRunner}, the operator's question loop without Flink.
  */
 class LangChain4jProviderQuestionsTest {
 
@@ -45,8 +46,14 @@ class LangChain4jProviderQuestionsTest {
     /** The spec binding {@code provider} to replica 0 of {@code server}. */
     private static String spec(String provider, SimulatedServer server, String key) {
         String v1 = server.baseUrls().get(0).toString();
-        // Ollama's API hangs off the server's root; OpenAI's and Anthropic's off /v1.
-        String baseUrl = provider.equals("ollama") ? v1.substring(0, v1.length() - 3) : v1;
+        // Ollama's API hangs off the server's root, Gemini's off /v1beta, the others' off /v1.
+        String root = v1.substring(0, v1.length() - "/v1".length());
+        String baseUrl =
+                switch (provider) {
+                    case "ollama" -> root;
+                    case "gemini" -> root + "/v1beta";
+                    default -> v1;
+                };
         return "langchain4j:"
                 + provider
                 + "?base-url="
@@ -98,7 +105,7 @@ class LangChain4jProviderQuestionsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"openai", "ollama", "anthropic"})
+    @ValueSource(strings = {"openai", "ollama", "anthropic", "gemini"})
     void lm2QuestionsAreSolvedWithTheServersUsage(String provider) throws Exception {
         List<Question> questions = questions(4);
         try (SimulatedServer server = SimulatedServer.start(zeroFleet(1, questions).build());
@@ -125,6 +132,7 @@ class LangChain4jProviderQuestionsTest {
         return Stream.of(
                 Arguments.of("openai", "&key-env=SIM_KEY", "Check key-env=SIM_KEY"),
                 Arguments.of("anthropic", "&key-env=SIM_KEY", "Check key-env=SIM_KEY"),
+                Arguments.of("gemini", "&key-env=SIM_KEY", "Check key-env=SIM_KEY"),
                 Arguments.of("ollama", "", "Give the key with ?key-env=NAME"));
     }
 
@@ -161,7 +169,7 @@ class LangChain4jProviderQuestionsTest {
 
     static Stream<Arguments> retriable() {
         List<Arguments> out = new ArrayList<>();
-        for (String provider : List.of("openai", "ollama", "anthropic")) {
+        for (String provider : List.of("openai", "ollama", "anthropic", "gemini")) {
             for (FaultType fault : List.of(FaultType.RATE_LIMITED, FaultType.SERVER_ERROR)) {
                 out.add(Arguments.of(provider, fault));
             }
