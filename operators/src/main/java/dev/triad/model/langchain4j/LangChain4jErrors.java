@@ -93,8 +93,10 @@ final class LangChain4jErrors {
                     head
                             + "rate limited"
                             + said
-                            + "; retried after a backoff. If it persists, lower concurrency or"
-                            + " use the openai: client, which honours Retry-After",
+                            + "; retried after a backoff. If it persists, lower concurrency="
+                            + (endpoint.startsWith("langchain4j:openai@")
+                                    ? " or use the openai: client, which honours Retry-After"
+                                    : " or raise the provider's rate limit"),
                     true);
         }
         if (status != null && OpenAiErrors.retriable(status)
