@@ -33,6 +33,14 @@ final class AnthropicProvider implements LangChain4jProvider {
 
     @Override
     public ChatModel create(LangChain4jBinding binding, String apiKey) {
+        if (apiKey == null) {
+            // langchain4j would refuse with "apiKey cannot be null or blank", naming no setting.
+            throw new IllegalStateException(
+                    "langchain4j:anthropic needs an API key and this binding sends none; give it"
+                            + " with ?key-env=NAME or ?key-file=PATH (default "
+                            + KEY_ENV
+                            + ")");
+        }
         return AnthropicChatModel.builder()
                 .httpClientBuilder(HttpClients.jdkHttp11())
                 .baseUrl(binding.baseUrl())

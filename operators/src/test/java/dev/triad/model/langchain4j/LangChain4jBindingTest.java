@@ -181,6 +181,16 @@ class LangChain4jBindingTest {
                 .hasMessageContaining("langchain4j:anthropic needs an API key")
                 .hasMessageContaining("key-env=ANTHROPIC_API_KEY")
                 .hasMessageContaining("?key-env=NAME or ?key-file=PATH");
+        LangChain4jBinding none =
+                LangChain4jBinding.builder()
+                        .provider("anthropic")
+                        .model("claude-haiku-4-5")
+                        .apiKey(ApiKeySource.none())
+                        .build();
+        assertThatThrownBy(() -> none.open(0, name -> null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("langchain4j:anthropic needs an API key")
+                .hasMessageContaining("?key-env=NAME or ?key-file=PATH");
         // Ollama needs none: it opens with an empty environment.
         LangChain4jBinding.parse("ollama?model=llama3.2").open(0, name -> null).close();
     }

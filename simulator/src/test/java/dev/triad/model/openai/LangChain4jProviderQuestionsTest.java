@@ -25,6 +25,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,21 +44,24 @@ class LangChain4jProviderQuestionsTest {
     private static final String SECRET = "sk-sim-5f3c2a1b0e9d8c7b";
     private static final Map<String, String> ENV = Map.of("SIM_KEY", SECRET);
 
-    /** The spec binding {@code provider} to replica 0 of {@code server}. */
-    private static String spec(String provider, SimulatedServer server, String key) {
+    /** The base URL of {@code provider}'s API on replica 0 of {@code server}. */
+    private static String baseUrl(String provider, SimulatedServer server) {
         String v1 = server.baseUrls().get(0).toString();
         // Ollama's API hangs off the server's root, Gemini's off /v1beta, the others' off /v1.
         String root = v1.substring(0, v1.length() - "/v1".length());
-        String baseUrl =
-                switch (provider) {
-                    case "ollama" -> root;
-                    case "gemini" -> root + "/v1beta";
-                    default -> v1;
-                };
+        return switch (provider) {
+            case "ollama" -> root;
+            case "gemini" -> root + "/v1beta";
+            default -> v1;
+        };
+    }
+
+    /** The spec binding {@code provider} to replica 0 of {@code server}. */
+    private static String spec(String provider, SimulatedServer server, String key) {
         return "langchain4j:"
                 + provider
                 + "?base-url="
-                + baseUrl
+                + baseUrl(provider, server)
                 + "&model="
                 + ServerSettings.DEFAULT_MODEL_NAME
                 + key
@@ -164,6 +168,30 @@ class LangChain4jProviderQuestionsTest {
             assertThat(totalRequests(server))
                     .as("one request per question: nothing retried, by langchain4j or Triad")
                     .isEqualTo(questions.size());
+        }
+    }
+
+    @Test
+    void geminiWithoutAKeyEndsTheQuestionFailedSayingHowToGiveOne() throws Exception {
+        List<Question> questions = questions(1);
+        try (SimulatedServer server = SimulatedServer.start(zeroFleet(1, questions).build());
+                LangChain4jChatModel model =
+                        LangChain4jBinding.builder()
+                                .provider("gemini")
+                                .baseUrl(baseUrl("gemini", server))
+                                .model(ServerSettings.DEFAULT_MODEL_NAME)
+                                .apiKey(ApiKeySource.none())
+                                .build()
+                                .open(0, name -> null)) {
+            Outcome o = runInTurn(model, questions).get(0);
+
+            // The server refuses a call without x-goog-api-key with 403, as Gemini does.
+            assertThat(o.status()).isEqualTo(Status.FAILED);
+            assertThat(o.reason())
+                    .contains("langchain4j:gemini@http://127.0.0.1:")
+                    .contains(": 403, the server wants an API key and none was sent")
+                    .contains("Give the key with ?key-env=NAME or ?key-file=PATH");
+            assertThat(server.stats(0).requests("403")).isEqualTo(1);
         }
     }
 
