@@ -17,10 +17,13 @@ import java.util.stream.Collectors;
  * e.g. {@code
  * langchain4j:openai?base-url=http://127.0.0.1:8000/v1&model=triad-sim&key-env=OPENAI_API_KEY&concurrency=16&timeout=60s}.
  *
- * <p>Parameters: {@code base-url} (the provider's default when absent), {@code model} (required),
- * {@code key-env} / {@code key-file} (where the API key is; {@value ApiKeySource#DEFAULT_ENV} when
- * set, else none), {@code concurrency} (calls in flight per subtask, default {@value
- * #DEFAULT_CONCURRENCY}), {@code queue} (calls waiting per subtask, default {@value
+ * <p>Providers: {@code openai} (and any OpenAI-compatible server), {@code ollama}, {@code
+ * anthropic} and {@code gemini}; see {@link LangChain4jProviders}. Parameters: {@code base-url}
+ * (the provider's default when absent), {@code model} (required), {@code key-env} / {@code
+ * key-file} (where the API key is; without them the provider's default: {@value
+ * ApiKeySource#DEFAULT_ENV} when set for openai, none for ollama, {@code ANTHROPIC_API_KEY} for
+ * anthropic, {@code GEMINI_API_KEY} for gemini), {@code concurrency} (calls in flight per subtask,
+ * default {@value #DEFAULT_CONCURRENCY}), {@code queue} (calls waiting per subtask, default {@value
  * #DEFAULT_QUEUE}), {@code timeout} (per call, default 60s), {@code retries} (langchain4j's own, 0
  * or 1, default 0: the operator decides what to try again).
  *
@@ -126,8 +129,27 @@ public final class LangChain4jBinding implements ModelBinding {
 
     /** Opens the model with the key read through {@code environment} (tests pass a map). */
     public LangChain4jChatModel open(int subtaskIndex, UnaryOperator<String> environment) {
-        String key = apiKey.resolve(environment).reveal();
         LangChain4jProvider p = LangChain4jProviders.get(provider);
+        String key;
+        try {
+            key = apiKey.resolve(environment).reveal();
+        } catch (IllegalStateException e) {
+            if (!apiKey.equals(p.defaultKey())) {
+                throw e;
+            }
+            // The provider's own default variable: the generic advice (drop key-env) would not
+            // help.
+            throw new IllegalStateException(
+                    SCHEME
+                            + ":"
+                            + provider
+                            + " needs an API key and "
+                            + apiKey.where()
+                            + " (the default for "
+                            + provider
+                            + ") is not set; set it, or say where the key is with ?key-env=NAME"
+                            + " or ?key-file=PATH");
+        }
         return new LangChain4jChatModel(
                 describe(),
                 SCHEME + ":" + provider + "@" + SpecParameters.maskUserInfo(baseUrl),
@@ -151,7 +173,7 @@ public final class LangChain4jBinding implements ModelBinding {
             params.put("base-url", SpecParameters.maskUserInfo(baseUrl));
         }
         params.put("model", model);
-        if (!apiKey.isDefault()) {
+        if (!apiKey.equals(LangChain4jProviders.get(provider).defaultKey())) {
             String where = apiKey.where();
             int eq = where.indexOf('=');
             if (eq > 0) {
@@ -249,7 +271,7 @@ public final class LangChain4jBinding implements ModelBinding {
         private String provider;
         private String baseUrl;
         private String model;
-        private ApiKeySource apiKey = ApiKeySource.defaultEnv();
+        private ApiKeySource apiKey;
         private int concurrency = DEFAULT_CONCURRENCY;
         private int queue = DEFAULT_QUEUE;
         private Duration timeout = DEFAULT_TIMEOUT;
@@ -273,6 +295,7 @@ public final class LangChain4jBinding implements ModelBinding {
             return this;
         }
 
+        /** Where the key is; the provider's {@link LangChain4jProvider#defaultKey()} when unset. */
         public Builder apiKey(ApiKeySource apiKey) {
             this.apiKey = Objects.requireNonNull(apiKey, "apiKey");
             return this;
@@ -307,6 +330,9 @@ public final class LangChain4jBinding implements ModelBinding {
         public LangChain4jBinding build() {
             LangChain4jProvider p = LangChain4jProviders.get(provider);
             provider = p.name();
+            if (apiKey == null) {
+                apiKey = p.defaultKey();
+            }
             if (baseUrl == null || baseUrl.isBlank()) {
                 baseUrl = p.defaultBaseUrl();
             }

@@ -3,9 +3,11 @@ package dev.triad.model.langchain4j;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.SystemMessage;
 import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.googleai.GoogleAiGeminiTokenUsage;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.triad.model.AsyncChatModel;
@@ -164,16 +166,39 @@ public final class LangChain4jChatModel implements AsyncChatModel {
         TokenUsage usage = response.tokenUsage();
         return new ModelCompletion(
                 text,
-                usage == null ? 0 : orZero(usage.inputTokenCount()),
+                promptTokens(usage),
                 usage == null ? 0 : orZero(usage.outputTokenCount()),
                 cachedTokens(usage),
                 latencyMs,
                 endpoint);
     }
 
+    /**
+     * All prompt tokens. Anthropic counts the ones read from or written to its prompt cache apart
+     * from {@code input_tokens}; OpenAI, Ollama and Gemini count them in.
+     */
+    private static int promptTokens(TokenUsage usage) {
+        if (usage == null) {
+            return 0;
+        }
+        int input = orZero(usage.inputTokenCount());
+        if (usage instanceof AnthropicTokenUsage anthropic) {
+            input +=
+                    orZero(anthropic.cacheReadInputTokens())
+                            + orZero(anthropic.cacheCreationInputTokens());
+        }
+        return input;
+    }
+
     private static int cachedTokens(TokenUsage usage) {
         if (usage instanceof OpenAiTokenUsage openAi && openAi.inputTokensDetails() != null) {
             return orZero(openAi.inputTokensDetails().cachedTokens());
+        }
+        if (usage instanceof AnthropicTokenUsage anthropic) {
+            return orZero(anthropic.cacheReadInputTokens());
+        }
+        if (usage instanceof GoogleAiGeminiTokenUsage gemini) {
+            return orZero(gemini.cachedContentTokenCount());
         }
         return 0;
     }

@@ -72,8 +72,10 @@ final class LangChain4jErrors {
                                     ? "the server wants an API key and none was sent"
                                     : "the API key was refused or may not use this model")
                             + said
-                            + "; not retried. Check "
-                            + keySource.where()
+                            + (key == null
+                                    ? "; not retried. Give the key with ?key-env=NAME or"
+                                            + " ?key-file=PATH"
+                                    : "; not retried. Check " + keySource.where())
                             + " and the model name",
                     false);
         }
@@ -82,7 +84,8 @@ final class LangChain4jErrors {
                     head
                             + "no such model or route"
                             + said
-                            + "; not retried. Check model= and that base-url ends in /v1",
+                            + "; not retried. Check model= and base-url (the API root: e.g."
+                            + " http://host:8000/v1 for openai, http://host:11434 for ollama)",
                     false);
         }
         if (t instanceof RateLimitException || (status != null && status == 429)) {
@@ -90,8 +93,10 @@ final class LangChain4jErrors {
                     head
                             + "rate limited"
                             + said
-                            + "; retried after a backoff. If it persists, lower concurrency or"
-                            + " use the openai: client, which honours Retry-After",
+                            + "; retried after a backoff. If it persists, lower concurrency="
+                            + (endpoint.startsWith("langchain4j:openai@")
+                                    ? " or use the openai: client, which honours Retry-After"
+                                    : " or raise the provider's rate limit"),
                     true);
         }
         if (status != null && OpenAiErrors.retriable(status)

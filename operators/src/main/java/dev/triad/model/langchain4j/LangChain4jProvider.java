@@ -1,6 +1,7 @@
 package dev.triad.model.langchain4j;
 
 import dev.langchain4j.model.chat.ChatModel;
+import dev.triad.model.openai.ApiKeySource;
 
 /**
  * Makes one langchain4j provider's {@link ChatModel} from a {@link LangChain4jBinding}'s settings.
@@ -16,6 +17,16 @@ public interface LangChain4jProvider {
 
     /** The base URL used when a binding names none, e.g. {@code https://api.openai.com/v1}. */
     String defaultBaseUrl();
+
+    /**
+     * Where the key comes from when a binding names neither {@code key-env} nor {@code key-file}:
+     * {@link ApiKeySource#defaultEnv()} ({@value ApiKeySource#DEFAULT_ENV} when set) unless the
+     * provider says otherwise, e.g. no key for a local Ollama, {@code ANTHROPIC_API_KEY} for
+     * Anthropic.
+     */
+    default ApiKeySource defaultKey() {
+        return ApiKeySource.defaultEnv();
+    }
 
     /**
      * Builds the provider's blocking chat model. langchain4j's own retries must be off (0): the

@@ -15,6 +15,9 @@ public final class LangChain4jProviders {
         Map<String, LangChain4jProvider> known = new LinkedHashMap<>();
         // One line per provider; each needs its langchain4j module in operators/pom.xml.
         add(known, new OpenAiProvider());
+        add(known, new OllamaProvider());
+        add(known, new AnthropicProvider());
+        add(known, new GeminiProvider());
         KNOWN = Collections.unmodifiableMap(known);
     }
 

@@ -65,7 +65,7 @@ class LangChain4jBindingTest {
         assertThatThrownBy(() -> LangChain4jBinding.parse("langchain4j:bedrock?model=x"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown langchain4j provider 'bedrock'")
-                .hasMessageContaining("known providers: openai");
+                .hasMessageContaining("known providers: openai, ollama, anthropic, gemini");
         assertThatThrownBy(() -> LangChain4jBinding.parse("langchain4j:?model=x"))
                 .hasMessageContaining("provider after 'langchain4j:' is missing");
     }
@@ -132,5 +132,66 @@ class LangChain4jBindingTest {
         assertThatThrownBy(() -> b.open(0, name -> null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("MISSING_KEY");
+    }
+
+    @Test
+    void eachProviderHasItsOwnDefaultBaseUrlAndKey() {
+        LangChain4jBinding ollama = LangChain4jBinding.parse("langchain4j:ollama?model=llama3.2");
+        assertThat(ollama.baseUrl()).isEqualTo("http://localhost:11434");
+        assertThat(ollama.apiKey()).isEqualTo(ApiKeySource.none());
+        assertThat(ollama.describe()).isEqualTo("langchain4j:ollama?model=llama3.2");
+
+        LangChain4jBinding anthropic =
+                LangChain4jBinding.parse("langchain4j:anthropic?model=claude-sonnet-4-5");
+        assertThat(anthropic.baseUrl()).isEqualTo("https://api.anthropic.com/v1");
+        assertThat(anthropic.apiKey()).isEqualTo(ApiKeySource.env("ANTHROPIC_API_KEY"));
+        assertThat(anthropic.describe()).isEqualTo("langchain4j:anthropic?model=claude-sonnet-4-5");
+
+        LangChain4jBinding gemini = LangChain4jBinding.parse("gemini?model=gemini-2.5-flash");
+        assertThat(gemini.baseUrl()).isEqualTo("https://generativelanguage.googleapis.com/v1beta");
+        assertThat(gemini.apiKey()).isEqualTo(ApiKeySource.env("GEMINI_API_KEY"));
+
+        // A key named on purpose is kept and shown (by where it is), for every provider.
+        String spec =
+                "langchain4j:ollama?base-url=http://10.0.0.7:11434&model=qwen3&key-env=PROXY_KEY";
+        assertThat(LangChain4jBinding.parse(spec).describe()).isEqualTo(spec);
+        assertThat(LangChain4jBinding.parse(spec)).isEqualTo(LangChain4jBinding.parse(spec));
+    }
+
+    @Test
+    void everyProviderOpensWithAKeyThatIsNeverShown() {
+        for (String provider : LangChain4jProviders.names()) {
+            LangChain4jBinding b =
+                    LangChain4jBinding.parse(
+                            provider + "?base-url=http://127.0.0.1:9/v1&model=m&key-env=MY_KEY");
+            try (LangChain4jChatModel model = b.open(0, Map.of("MY_KEY", SECRET)::get)) {
+                assertThat(model.toString())
+                        .doesNotContain(SECRET)
+                        .contains("langchain4j:" + provider + "?base-url=http://127.0.0.1:9/v1");
+            }
+        }
+    }
+
+    @Test
+    void aProviderDefaultKeyThatIsNotSetFailsAtOpenSayingWhatToSet() {
+        LangChain4jBinding b = LangChain4jBinding.parse("anthropic?model=claude-haiku-4-5");
+
+        assertThatThrownBy(() -> b.open(0, name -> null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("langchain4j:anthropic needs an API key")
+                .hasMessageContaining("key-env=ANTHROPIC_API_KEY")
+                .hasMessageContaining("?key-env=NAME or ?key-file=PATH");
+        LangChain4jBinding none =
+                LangChain4jBinding.builder()
+                        .provider("anthropic")
+                        .model("claude-haiku-4-5")
+                        .apiKey(ApiKeySource.none())
+                        .build();
+        assertThatThrownBy(() -> none.open(0, name -> null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("langchain4j:anthropic needs an API key")
+                .hasMessageContaining("?key-env=NAME or ?key-file=PATH");
+        // Ollama needs none: it opens with an empty environment.
+        LangChain4jBinding.parse("ollama?model=llama3.2").open(0, name -> null).close();
     }
 }

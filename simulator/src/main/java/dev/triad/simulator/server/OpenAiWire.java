@@ -34,12 +34,14 @@ final class OpenAiWire {
     /** The header of every completion and chunk of one request. */
     record Head(String id, long created, String model) {}
 
+    /** Writes one JSON body; shared with {@link OllamaWire} and {@link AnthropicWire}. */
     @FunctionalInterface
-    private interface Body {
+    interface Body {
         void write(JsonGenerator g) throws IOException;
     }
 
-    private static byte[] json(Body body, boolean event) {
+    /** The body as bytes; as one server-sent event ({@code data: ...}) when {@code event}. */
+    static byte[] json(Body body, boolean event) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(512);
         try {
             if (event) {

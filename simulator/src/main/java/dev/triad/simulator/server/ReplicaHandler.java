@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/1.1 connection to a simulated replica: routes {@code POST /v1/chat/completions}, {@code
- * GET /v1/models}, {@code GET /health} and {@code GET /metrics}, injects faults, and plays one chat
+ * GET /v1/models}, {@code GET /health} and {@code GET /metrics}, and the same chat in Ollama's
+ * ({@code POST /api/chat}, {@link OllamaWire}), Anthropic's ({@code POST /v1/messages}, {@link
+ * AnthropicWire}) and Gemini's ({@code POST /v1beta/models/MODEL:generateContent}, {@link
+ * GeminiWire}) formats, injects faults (each in the format's error shape), and plays one chat
  * completion at a time through the replica's scheduler with timers on the connection's event loop
  * (no thread per request). Requests pipelined behind one in flight wait their turn.
  *
@@ -68,7 +71,22 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Replica replica;
     private final String replicaName;
 
+    /** The wire formats a chat can come in. */
+    private enum Api {
+        OPENAI,
+        OLLAMA,
+        ANTHROPIC,
+        GEMINI
+    }
+
     private ChannelHandlerContext ctx;
+
+    /** The format of the request being handled: its errors are written in it. */
+    private Api api = Api.OPENAI;
+
+    /** The model a Gemini route names. */
+    private String geminiModel;
+
     private final ArrayDeque<FullHttpRequest> pipelined = new ArrayDeque<>();
     private Exchange current;
     private boolean hanging;
@@ -129,6 +147,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     private void handle(FullHttpRequest request) {
         keepAlive = HttpUtil.isKeepAlive(request);
+        api = Api.OPENAI;
         if (!request.decoderResult().isSuccess()) {
             keepAlive = false;
             error(
@@ -145,6 +164,18 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         switch (path) {
             case PATH_CHAT:
                 if (requireMethod(method, HttpMethod.POST)) {
+                    chat(request);
+                }
+                break;
+            case OllamaWire.PATH:
+                api = Api.OLLAMA;
+                if (requireMethod(method, HttpMethod.POST)) {
+                    chat(request);
+                }
+                break;
+            case AnthropicWire.PATH:
+                api = Api.ANTHROPIC;
+                if (requireMethod(method, HttpMethod.POST) && anthropicHeaders(request)) {
                     chat(request);
                 }
                 break;
@@ -179,12 +210,28 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 }
                 break;
             default:
+                geminiModel = GeminiWire.model(path);
+                if (geminiModel != null) {
+                    api = Api.GEMINI;
+                    if (requireMethod(method, HttpMethod.POST) && geminiKey(request)) {
+                        chat(request);
+                    }
+                    break;
+                }
                 error(
                         HttpResponseStatus.NOT_FOUND,
                         "No route "
                                 + path
                                 + "; this simulated server serves POST "
                                 + PATH_CHAT
+                                + ", POST "
+                                + OllamaWire.PATH
+                                + ", POST "
+                                + AnthropicWire.PATH
+                                + ", POST "
+                                + GeminiWire.PATH_PREFIX
+                                + "MODEL"
+                                + GeminiWire.METHOD
                                 + ", GET "
                                 + PATH_MODELS
                                 + ", GET "
@@ -211,6 +258,59 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 "method_not_allowed",
                 0);
         return false;
+    }
+
+    /**
+     * Anthropic's headers: 401 without {@code x-api-key} (any value passes: the simulated server
+     * holds no keys; fault 401 refuses one), 400 without {@code anthropic-version}.
+     */
+    private boolean anthropicHeaders(FullHttpRequest request) {
+        String key = request.headers().get(AnthropicWire.HEADER_API_KEY);
+        if (key == null || key.isBlank()) {
+            replica.answered("401", 0);
+            error(
+                    HttpResponseStatus.UNAUTHORIZED,
+                    "x-api-key header is required",
+                    "invalid_request_error",
+                    null,
+                    "invalid_api_key",
+                    0);
+            return false;
+        }
+        if (request.headers().get(AnthropicWire.HEADER_VERSION) == null) {
+            replica.answered("400", 0);
+            error(
+                    HttpResponseStatus.BAD_REQUEST,
+                    "anthropic-version: header is required",
+                    "invalid_request_error",
+                    null,
+                    null,
+                    0);
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * Gemini's key header: 403 without {@code x-goog-api-key}, as Gemini refuses unregistered
+     * callers (any value passes: the simulated server holds no keys; fault 401 refuses one).
+     */
+    private boolean geminiKey(FullHttpRequest request) {
+        String key = request.headers().get(GeminiWire.HEADER_API_KEY);
+        if (key == null || key.isBlank()) {
+            replica.answered("403", 0);
+            error(
+                    HttpResponseStatus.FORBIDDEN,
+                    "Method doesn't allow unregistered callers (callers without established"
+                            + " identity). Please use API Key or other form of API consumer"
+                            + " identity to call this API.",
+                    "invalid_request_error",
+                    null,
+                    null,
+                    0);
+            return false;
+        }
+        return true;
     }
 
     /** The answer in flight is written: handles the requests pipelined behind it. */
@@ -242,7 +342,20 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void chat(FullHttpRequest http) {
         ChatRequest request;
         try {
-            request = ChatRequest.parse(new ByteBufInputStream(http.content()));
+            ByteBufInputStream body = new ByteBufInputStream(http.content());
+            switch (api) {
+                case OLLAMA:
+                    request = OllamaWire.parse(body);
+                    break;
+                case ANTHROPIC:
+                    request = AnthropicWire.parse(body);
+                    break;
+                case GEMINI:
+                    request = GeminiWire.parse(body, geminiModel);
+                    break;
+                default:
+                    request = ChatRequest.parse(body);
+            }
         } catch (ChatRequest.Invalid e) {
             replica.answered("400", 0);
             error(
@@ -398,7 +511,21 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             String param,
             String code,
             int retryAfterSeconds) {
-        respond(status, JSON, OpenAiWire.error(message, type, param, code), retryAfterSeconds);
+        byte[] body;
+        switch (api) {
+            case OLLAMA:
+                body = OllamaWire.error(message);
+                break;
+            case ANTHROPIC:
+                body = AnthropicWire.error(status.code(), message);
+                break;
+            case GEMINI:
+                body = GeminiWire.error(status.code(), message);
+                break;
+            default:
+                body = OpenAiWire.error(message, type, param, code);
+        }
+        respond(status, JSON, body, retryAfterSeconds);
     }
 
     private void respond(
@@ -433,8 +560,10 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         private final long[] blocks;
         private final FaultType fault;
         private final OpenAiWire.Head head;
+        private final Api wire = api;
 
         private ScheduledFuture<?> timer;
+        private long totalNanos;
         private boolean answered;
         private int cachedTokens;
         private int completionTokens;
@@ -492,6 +621,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                             * slowdown;
             double decodeMs = Math.max(0, tokens - 1) * s.interTokenMs() * slowdown;
             ttftSeconds = ttftMs / 1000.0;
+            totalNanos = (long) ((ttftMs + decodeMs) * 1_000_000);
             if (request.stream()) {
                 pieces = server.tokens.pieces(text);
                 if (pieces.isEmpty()) {
@@ -531,9 +661,23 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         /** The whole body at once (not streaming). */
         private void complete() {
             timer = null;
-            byte[] body =
-                    OpenAiWire.completion(
-                            head, content, finishReason, usage(), fault == FaultType.EMPTY_CHOICES);
+            boolean empty = fault == FaultType.EMPTY_CHOICES;
+            byte[] body;
+            switch (wire) {
+                case OLLAMA:
+                    body =
+                            OllamaWire.completion(
+                                    head, content, finishReason, usage(), totalNanos, empty);
+                    break;
+                case ANTHROPIC:
+                    body = AnthropicWire.message(head, content, finishReason, usage(), empty);
+                    break;
+                case GEMINI:
+                    body = GeminiWire.response(head, content, finishReason, usage(), empty);
+                    break;
+                default:
+                    body = OpenAiWire.completion(head, content, finishReason, usage(), empty);
+            }
             done("200");
             if (fault == FaultType.MALFORMED) {
                 // Valid HTTP, but the JSON stops halfway: the client's parser must fail.

@@ -27,12 +27,14 @@ import org.slf4j.LoggerFactory;
 /**
  * A SIMULATED fleet of OpenAI-compatible inference replicas: replica i listens on {@code
  * host:port+i} and serves {@code POST /v1/chat/completions} (plain JSON and {@code stream: true}
- * server-sent events), {@code GET /v1/models}, {@code GET /health} and {@code GET /metrics}
- * (Prometheus text). Each replica has its own scheduler ({@code max-num-seqs} running, a bounded
- * waiting queue, 429 with {@code Retry-After} when it is full), its own prefix cache and latency
- * model after llm-d-inference-sim (see {@link ServerSettings}); replies come from the same oracle
- * as the in-process simulated model, so Triad's strategies run end to end against it. Nothing it
- * says comes from a real model: every response carries the header {@code x-triad-simulated: true}.
+ * server-sent events), the same chat in Ollama's, Anthropic's and Gemini's formats ({@code POST
+ * /api/chat}, {@code /v1/messages}, {@code /v1beta/models/MODEL:generateContent}, not streamed),
+ * {@code GET /v1/models}, {@code GET /health} and {@code GET /metrics} (Prometheus text). Each
+ * replica has its own scheduler ({@code max-num-seqs} running, a bounded waiting queue, 429 with
+ * {@code Retry-After} when it is full), its own prefix cache and latency model after
+ * llm-d-inference-sim (see {@link ServerSettings}); replies come from the same oracle as the
+ * in-process simulated model, so Triad's strategies run end to end against it. Nothing it says
+ * comes from a real model: every response carries the header {@code x-triad-simulated: true}.
  *
  * <p>Use in a test: {@code try (SimulatedServer server = SimulatedServer.start(settings)) {...}}
  * with port 0 for ephemeral ports ({@link #ports()}); or from the command line, {@code triad
