@@ -61,7 +61,10 @@ public final class RunOptions {
             description =
                     "The model for a role (repeatable). ROLE: decomposer, solver, verifier, all."
                             + " SPEC: sim[:profile][?seed=N] with profile default, zero or"
-                            + " perfect (openai:, langchain4j:, djl: come later)."
+                            + " perfect; openai:URL[,URL...][#model][?key-env=NAME&routing=..."
+                            + "&stream=true&rpm=N&tpm=N...]; or"
+                            + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
+                            + "&key-env=NAME...] (README: Real models)."
                             + " Default: all=sim:default.")
     List<String> models;
 

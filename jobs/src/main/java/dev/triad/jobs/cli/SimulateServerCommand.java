@@ -34,7 +34,10 @@ import picocli.CommandLine.ParentCommand;
         description = {
             "Starts a SIMULATED OpenAI-compatible inference fleet: replica i listens on"
                     + " http://HOST:(P+i)/v1 with POST /v1/chat/completions (plain and streaming),"
-                    + " GET /v1/models, GET /health and GET /metrics (Prometheus). Latency, max-num-seqs"
+                    + " GET /v1/models, GET /health and GET /metrics (Prometheus), and the same"
+                    + " answers in Ollama's (POST /api/chat), Anthropic's (POST /v1/messages) and"
+                    + " Gemini's (POST /v1beta/models/MODEL:generateContent) formats, not streamed."
+                    + " Latency, max-num-seqs"
                     + " with a waiting queue (429 + Retry-After when full), a per-replica prefix cache"
                     + " and injected faults follow llm-d-inference-sim; replies come from Triad's"
                     + " oracle, so Triad's strategies run end to end against it. No real model is"
@@ -236,8 +239,9 @@ public final class SimulateServerCommand implements Callable<Integer> {
             out.println("replica " + i + ": " + urls.get(i));
         }
         out.println(
-                "endpoints: POST /v1/chat/completions, GET /v1/models, GET /health, GET /metrics."
-                        + " Serving until Ctrl-C.");
+                "endpoints: POST /v1/chat/completions, GET /v1/models, GET /health, GET /metrics;"
+                        + " also POST /api/chat (Ollama), /v1/messages (Anthropic),"
+                        + " /v1beta/models/MODEL:generateContent (Gemini). Serving until Ctrl-C.");
         out.flush();
     }
 }
