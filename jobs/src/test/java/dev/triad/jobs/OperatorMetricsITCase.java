@@ -107,14 +107,16 @@ class OperatorMetricsITCase {
     @Test
     void perReplicaClientMetricsOfAnOpenAiBindingCanBeScraped() throws Exception {
         ProblemGenerator generator = new ProblemGenerator(11);
-        List<Question> questions = generator.stream(300).collect(Collectors.toList());
+        List<Question> questions = generator.stream(100).collect(Collectors.toList());
         try (SimulatedServer server =
                 SimulatedServer.start(
                         ServerSettings.builder(ServerSettings.PROFILE_ZERO)
                                 .host("127.0.0.1")
                                 .port(0)
                                 .replicas(2)
-                                .prefillOverheadMs(40) // so the job runs while it is scraped
+                                // ~14 calls of 300 ms per question: the job runs for seconds
+                                // on any machine, while it is scraped.
+                                .prefillOverheadMs(300)
                                 .oracle(
                                         SimulatorSettings.profile(
                                                 SimulatorSettings.PROFILE_PERFECT))
