@@ -2,6 +2,9 @@ package dev.triad.reasoning;
 
 import dev.triad.cost.PriceTable;
 import dev.triad.schemas.RoleUsage;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,13 +38,23 @@ record ResultUsage(Map<String, RoleUsage> roles, Double cost) {
                 if (price == null) {
                     priced = false;
                 } else {
-                    double cost = price.cost(u);
+                    double cost = rounded(price.cost(u));
                     u = u.withCost(cost);
                     total += cost;
                 }
             }
             roles.put(role, u);
         }
-        return new ResultUsage(roles, priced ? total : null);
+        return new ResultUsage(roles, priced ? rounded(total) : null);
     }
+
+    /**
+     * A cost to 12 significant digits: far below a cent at any scale, and written as {@code
+     * 1.554E-4} rather than the sum's binary noise {@code 1.5539999999999998E-4}.
+     */
+    static double rounded(double cost) {
+        return new BigDecimal(cost).round(COST_DIGITS).doubleValue();
+    }
+
+    private static final MathContext COST_DIGITS = new MathContext(12, RoundingMode.HALF_EVEN);
 }
