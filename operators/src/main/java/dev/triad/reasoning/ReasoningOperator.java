@@ -78,6 +78,12 @@ import org.slf4j.LoggerFactory;
  *       Result}; it never fails the job.
  * </ul>
  *
+ * <p>A reply that is there when its call returns (an in-process or cached model) is applied at
+ * once, without a mail; a question whose replies all come back that way runs to its end inside
+ * {@code processElement} and never touches keyed state or timers. Keyed state and the deadline
+ * timer are written when a question first has to wait (the deadline still counts from its start),
+ * which is also the only moment a checkpoint can see it.
+ *
  * <p>Threading: everything except the model futures runs on the task thread.
  */
 @Internal
