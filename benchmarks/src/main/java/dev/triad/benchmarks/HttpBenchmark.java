@@ -24,7 +24,6 @@ import dev.triad.simulator.server.SimulatedServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -334,7 +333,7 @@ public final class HttpBenchmark implements Benchmark {
     }
 
     private static Sample runOnce(Side side, Fixture fixture, long calls) throws Exception {
-        long cpuBefore = processCpuNanos();
+        long cpuBefore = Machine.processCpuNanos();
         ClosedLoop.Outcome outcome;
         switch (side) {
             case TRIAD:
@@ -352,18 +351,8 @@ public final class HttpBenchmark implements Benchmark {
             default:
                 throw new IllegalStateException("no such side " + side);
         }
-        double cpuMicros = (processCpuNanos() - cpuBefore) / 1e3 / calls;
+        double cpuMicros = (Machine.processCpuNanos() - cpuBefore) / 1e3 / calls;
         return new Sample(side, outcome, cpuMicros);
-    }
-
-    /** The JVM's CPU time so far, or 0 where the platform does not say. */
-    private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os =
-                ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
-            return Math.max(0, sun.getProcessCpuTime());
-        }
-        return 0;
     }
 
     private static ClosedLoop.Outcome runModel(ModelBinding binding, Fixture fixture, long calls)

@@ -56,6 +56,19 @@ public record Machine(
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
+    /**
+     * CPU time this JVM has used so far (all threads, GC and JIT included; the embedded MiniCluster
+     * runs in it), or 0 where the platform does not say.
+     */
+    public static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os =
+                ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return Math.max(0, sun.getProcessCpuTime());
+        }
+        return 0;
+    }
+
     private static String cpuModel() {
         try {
             List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"));

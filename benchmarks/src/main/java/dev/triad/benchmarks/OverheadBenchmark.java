@@ -265,9 +265,9 @@ public final class OverheadBenchmark implements Benchmark {
                 BenchJobs.bare(source, counted, side == Side.BARE_TEXT, IN_FLIGHT, counters.id());
             }
             long start = System.nanoTime();
-            long cpuStart = processCpuNanos();
+            long cpuStart = Machine.processCpuNanos();
             JobExecutionResult result = env.execute("triad bench " + NAME + " " + side);
-            double cpu = (processCpuNanos() - cpuStart) / 1e9;
+            double cpu = (Machine.processCpuNanos() - cpuStart) / 1e9;
             double wall = (System.nanoTime() - start) / 1e9;
             return new Sample(
                     side,
@@ -281,13 +281,6 @@ public final class OverheadBenchmark implements Benchmark {
         } finally {
             counters.release();
         }
-    }
-
-    /** CPU time of this JVM (the MiniCluster runs in it): all threads, GC and JIT included. */
-    private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean)
-                        java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
     }
 
     /** One run of one side. */
