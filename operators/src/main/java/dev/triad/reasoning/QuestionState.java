@@ -87,15 +87,14 @@ public final class QuestionState {
         List<Map<String, Object>> pairs = promptContext;
         if (pairs == null || pairs.size() != context.size()) {
             // Earlier pairs are reused: the context only ever grows at its end.
-            int reused = pairs == null || pairs.size() > context.size() ? 0 : pairs.size();
-            Object[] built = new Object[context.size()];
-            for (int i = 0; i < built.length; i++) {
-                built[i] = i < reused ? pairs.get(i) : pair(context.get(i), markUnverified);
+            List<Map<String, Object>> built = new ArrayList<>(context.size());
+            if (pairs != null && pairs.size() < context.size()) {
+                built.addAll(pairs);
             }
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> snapshot =
-                    (List<Map<String, Object>>) (List<?>) List.of(built);
-            pairs = snapshot;
+            for (int i = built.size(); i < context.size(); i++) {
+                built.add(pair(context.get(i), markUnverified));
+            }
+            pairs = List.copyOf(built);
             promptContext = pairs;
         }
         return pairs;

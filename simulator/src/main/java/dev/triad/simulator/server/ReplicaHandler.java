@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -71,12 +72,135 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Replica replica;
     private final String replicaName;
 
-    /** The wire formats a chat can come in. */
+    /** The wire formats a chat can come in: how each reads a request and writes answers. */
     private enum Api {
-        OPENAI,
-        OLLAMA,
-        ANTHROPIC,
-        GEMINI
+        OPENAI {
+            @Override
+            ChatRequest parse(InputStream body, String model) throws ChatRequest.Invalid {
+                return ChatRequest.parse(body);
+            }
+
+            @Override
+            byte[] completion(
+                    OpenAiWire.Head head,
+                    String content,
+                    String finishReason,
+                    OpenAiWire.Usage usage,
+                    long totalNanos,
+                    boolean empty) {
+                return OpenAiWire.completion(head, content, finishReason, usage, empty);
+            }
+
+            @Override
+            byte[] error(
+                    HttpResponseStatus status,
+                    String message,
+                    String type,
+                    String param,
+                    String code) {
+                return OpenAiWire.error(message, type, param, code);
+            }
+        },
+        OLLAMA {
+            @Override
+            ChatRequest parse(InputStream body, String model) throws ChatRequest.Invalid {
+                return OllamaWire.parse(body);
+            }
+
+            @Override
+            byte[] completion(
+                    OpenAiWire.Head head,
+                    String content,
+                    String finishReason,
+                    OpenAiWire.Usage usage,
+                    long totalNanos,
+                    boolean empty) {
+                return OllamaWire.completion(head, content, finishReason, usage, totalNanos, empty);
+            }
+
+            @Override
+            byte[] error(
+                    HttpResponseStatus status,
+                    String message,
+                    String type,
+                    String param,
+                    String code) {
+                return OllamaWire.error(message);
+            }
+        },
+        ANTHROPIC {
+            @Override
+            ChatRequest parse(InputStream body, String model) throws ChatRequest.Invalid {
+                return AnthropicWire.parse(body);
+            }
+
+            @Override
+            byte[] completion(
+                    OpenAiWire.Head head,
+                    String content,
+                    String finishReason,
+                    OpenAiWire.Usage usage,
+                    long totalNanos,
+                    boolean empty) {
+                return AnthropicWire.message(head, content, finishReason, usage, empty);
+            }
+
+            @Override
+            byte[] error(
+                    HttpResponseStatus status,
+                    String message,
+                    String type,
+                    String param,
+                    String code) {
+                return AnthropicWire.error(status.code(), message);
+            }
+        },
+        GEMINI {
+            @Override
+            ChatRequest parse(InputStream body, String model) throws ChatRequest.Invalid {
+                return GeminiWire.parse(body, model);
+            }
+
+            @Override
+            byte[] completion(
+                    OpenAiWire.Head head,
+                    String content,
+                    String finishReason,
+                    OpenAiWire.Usage usage,
+                    long totalNanos,
+                    boolean empty) {
+                return GeminiWire.response(head, content, finishReason, usage, empty);
+            }
+
+            @Override
+            byte[] error(
+                    HttpResponseStatus status,
+                    String message,
+                    String type,
+                    String param,
+                    String code) {
+                return GeminiWire.error(status.code(), message);
+            }
+        };
+
+        /** The request; {@code model} is the one a Gemini route names, else {@code null}. */
+        abstract ChatRequest parse(InputStream body, String model) throws ChatRequest.Invalid;
+
+        /** The whole answer at once (not streamed). */
+        abstract byte[] completion(
+                OpenAiWire.Head head,
+                String content,
+                String finishReason,
+                OpenAiWire.Usage usage,
+                long totalNanos,
+                boolean empty);
+
+        /**
+         * An error body in the format's shape ({@code type}, {@code param}, {@code code}:
+         * OpenAI's).
+         */
+        abstract byte[] error(
+                HttpResponseStatus status, String message, String type, String param, String code);
     }
 
     private ChannelHandlerContext ctx;
@@ -342,20 +466,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void chat(FullHttpRequest http) {
         ChatRequest request;
         try {
-            ByteBufInputStream body = new ByteBufInputStream(http.content());
-            switch (api) {
-                case OLLAMA:
-                    request = OllamaWire.parse(body);
-                    break;
-                case ANTHROPIC:
-                    request = AnthropicWire.parse(body);
-                    break;
-                case GEMINI:
-                    request = GeminiWire.parse(body, geminiModel);
-                    break;
-                default:
-                    request = ChatRequest.parse(body);
-            }
+            request = api.parse(new ByteBufInputStream(http.content()), geminiModel);
         } catch (ChatRequest.Invalid e) {
             replica.answered("400", 0);
             error(
@@ -511,21 +622,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             String param,
             String code,
             int retryAfterSeconds) {
-        byte[] body;
-        switch (api) {
-            case OLLAMA:
-                body = OllamaWire.error(message);
-                break;
-            case ANTHROPIC:
-                body = AnthropicWire.error(status.code(), message);
-                break;
-            case GEMINI:
-                body = GeminiWire.error(status.code(), message);
-                break;
-            default:
-                body = OpenAiWire.error(message, type, param, code);
-        }
-        respond(status, JSON, body, retryAfterSeconds);
+        respond(status, JSON, api.error(status, message, type, param, code), retryAfterSeconds);
     }
 
     private void respond(
@@ -661,23 +758,14 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         /** The whole body at once (not streaming). */
         private void complete() {
             timer = null;
-            boolean empty = fault == FaultType.EMPTY_CHOICES;
-            byte[] body;
-            switch (wire) {
-                case OLLAMA:
-                    body =
-                            OllamaWire.completion(
-                                    head, content, finishReason, usage(), totalNanos, empty);
-                    break;
-                case ANTHROPIC:
-                    body = AnthropicWire.message(head, content, finishReason, usage(), empty);
-                    break;
-                case GEMINI:
-                    body = GeminiWire.response(head, content, finishReason, usage(), empty);
-                    break;
-                default:
-                    body = OpenAiWire.completion(head, content, finishReason, usage(), empty);
-            }
+            byte[] body =
+                    wire.completion(
+                            head,
+                            content,
+                            finishReason,
+                            usage(),
+                            totalNanos,
+                            fault == FaultType.EMPTY_CHOICES);
             done("200");
             if (fault == FaultType.MALFORMED) {
                 // Valid HTTP, but the JSON stops halfway: the client's parser must fail.
