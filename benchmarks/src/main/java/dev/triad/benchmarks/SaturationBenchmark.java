@@ -35,7 +35,10 @@ public final class SaturationBenchmark implements Benchmark {
      */
     public static final long DEFAULT_SIZE = 5_000;
 
-    /** Fewest questions that leave a steady phase ({@value FleetRun#DRAIN_FACTOR} × 64 + some). */
+    /**
+     * Fewest questions accepted; a run too small for a steady phase reports the whole run and says
+     * so in its notes.
+     */
     public static final long MIN_SIZE = 10;
 
     @Override
