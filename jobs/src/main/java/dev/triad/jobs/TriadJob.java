@@ -29,10 +29,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *        ─→ Reasoning (fan out per strategy, keyBy(id, strategy), ReasoningOperator) ─→ results sink
  * </pre>
  *
- * <p>Source and sinks are arguments, so tests and other entry points wire their own; {@link #main}
- * runs the production wiring (JSONL files in, JSONL files out) through {@code triad run}. Every
- * operator is named and has a stable uid (the constants below), so savepoints stay compatible
- * across versions. A bad record never fails the job: it becomes a {@link DeadLetter}.
+ * <p>Source and sinks are arguments, so tests and other entry points wire their own; {@code triad
+ * run} wires the production ones (JSONL files in, JSONL files out). Every operator is named and has
+ * a stable uid (the constants below), so savepoints stay compatible across versions. A bad record
+ * never fails the job: it becomes a {@link DeadLetter}.
  */
 public final class TriadJob {
 
@@ -76,14 +76,6 @@ public final class TriadJob {
     /** A builder; source, parser, reasoning and both sinks are required. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** Runs {@code triad run} with these arguments: the production wiring. */
-    public static void main(String[] args) {
-        String[] run = new String[args.length + 1];
-        run[0] = "run";
-        System.arraycopy(args, 0, run, 1, args.length);
-        TriadCli.main(run);
     }
 
     /** Adds the job's operators to {@code env}; call {@code execute} on it afterwards. */

@@ -3,8 +3,9 @@ package dev.triad.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.triad.jobs.cli.RunSummary;
+import dev.triad.jobs.cli.TriadCli;
 import dev.triad.jobs.eval.Formats;
+import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
@@ -68,7 +69,7 @@ class TriadCliITCase {
         List<String> dead = Files.readAllLines(output.resolve("dead-letters.jsonl"));
         assertThat(dead).hasSize(1);
         assertThat(Json.read(dead.get(0), DeadLetter.class).raw()).isEqualTo("not json");
-        assertThat(stdout.lines().findFirst()).contains(RunSummary.SIMULATED_NOTICE);
+        assertThat(stdout.lines().findFirst()).contains(SimulatedNotice.TEXT);
         assertThat(stdout).contains("lm2", "cot", "plan-solve", "p50 latency", "dead letters: 1");
         assertThat(stderr).contains("done: 180 results");
         assertThat(output.resolve("parts")).doesNotExist();
@@ -164,7 +165,7 @@ class TriadCliITCase {
         assertThat(Files.readAllLines(output.resolve("results.jsonl"))).hasSize(60);
         assertThat(Files.readAllLines(output.resolve("dead-letters.jsonl"))).hasSize(2);
         assertThat(out.toString(StandardCharsets.UTF_8))
-                .startsWith(RunSummary.SIMULATED_NOTICE)
+                .startsWith(SimulatedNotice.TEXT)
                 .contains("accuracy");
     }
 }

@@ -1,6 +1,6 @@
 package dev.triad.jobs.cli;
 
-import dev.triad.jobs.TriadCli;
+import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.report.HtmlReport;
 import java.io.IOException;
@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code triad demo}: LM2 and chain-of-thought side by side on generated problems with simulated
@@ -53,7 +53,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** The HTML report the demo writes beside its results. */
     public static final String REPORT_FILE = "report.html";
 
-    @ParentCommand TriadCli parent;
+    @Mixin StdStreams streams;
 
     @Option(
             names = "--count",
@@ -85,7 +85,7 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UsageException("Cannot append to " + sample + " (" + e + ").", e);
         }
-        parent.err()
+        streams.err()
                 .println(
                         "demo: "
                                 + sample
@@ -106,11 +106,11 @@ public final class DemoCommand implements Callable<Integer> {
         options.parallelism = 2;
         options.prices = prices == null ? null : prices.toString();
         RunSettings settings = RunSettings.resolve(options);
-        int exit = new LocalRun(settings, parent.out(), parent.err()).execute();
+        int exit = new LocalRun(settings, streams.out(), streams.err()).execute();
         if (exit == ExitCodes.OK) {
             Path report = output.resolve(REPORT_FILE);
             HtmlReport.writeFor(OutputLayout.in(output).resultsFile(), report);
-            parent.err().println("demo: wrote the HTML report " + report);
+            streams.err().println("demo: wrote the HTML report " + report);
         }
         return exit;
     }

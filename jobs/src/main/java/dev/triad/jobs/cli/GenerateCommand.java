@@ -1,18 +1,16 @@
 package dev.triad.jobs.cli;
 
-import dev.triad.jobs.TriadCli;
+import dev.triad.jobs.UsageException;
 import dev.triad.simulator.ProblemGenerator;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code triad generate}: multi-step arithmetic word problems with gold steps and answers, as Triad
@@ -31,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
         exitCodeList = {"0:done", "2:unusable options or output path"})
 public final class GenerateCommand implements Callable<Integer> {
 
-    @ParentCommand TriadCli parent;
+    @Mixin StdStreams streams;
 
     @Option(
             names = "--count",
@@ -60,15 +58,13 @@ public final class GenerateCommand implements Callable<Integer> {
                             + ". Give how many problems to write.");
         }
         if (output == null) {
-            Writer writer =
-                    new BufferedWriter(
-                            new OutputStreamWriter(parent.out(), StandardCharsets.UTF_8));
+            Writer writer = streams.out();
             ProblemGenerator.writeJsonl(count, seed, writer);
             writer.flush();
             return ExitCodes.OK;
         }
         write(output, count, seed);
-        parent.err().println("wrote " + count + " problems (seed " + seed + ") to " + output);
+        streams.err().println("wrote " + count + " problems (seed " + seed + ") to " + output);
         return ExitCodes.OK;
     }
 

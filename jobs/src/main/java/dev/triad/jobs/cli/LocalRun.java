@@ -1,15 +1,17 @@
 package dev.triad.jobs.cli;
 
 import dev.triad.jobs.TriadJob;
+import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.JsonlFiles;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.io.SourceLine;
 import dev.triad.jobs.parse.QuestionParser;
 import dev.triad.jobs.progress.ProgressLine;
 import dev.triad.jobs.progress.ProgressMetrics;
+import dev.triad.jobs.report.RunSummary;
 import dev.triad.model.Role;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,15 +43,15 @@ public final class LocalRun {
     public static final long CHECKPOINT_INTERVAL_MS = 2_000;
 
     private final RunSettings settings;
-    private final PrintStream out;
-    private final PrintStream err;
+    private final PrintWriter out;
+    private final PrintWriter err;
 
     /**
      * @param settings resolved options
      * @param out where the summary goes
      * @param err where progress goes
      */
-    public LocalRun(RunSettings settings, PrintStream out, PrintStream err) {
+    public LocalRun(RunSettings settings, PrintWriter out, PrintWriter err) {
         this.settings = settings;
         this.out = out;
         this.err = err;
@@ -129,7 +131,7 @@ public final class LocalRun {
                             settings.strategies(),
                             settings.simulated())
                     .print(out);
-        } catch (IOException e) {
+        } catch (IOException | UsageException e) {
             throw new JobFailedException(
                     "The job finished, but its output in "
                             + layout.dir()

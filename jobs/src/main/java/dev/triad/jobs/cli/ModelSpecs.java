@@ -1,5 +1,6 @@
 package dev.triad.jobs.cli;
 
+import dev.triad.jobs.UsageException;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.model.langchain4j.LangChain4jBinding;

@@ -2,6 +2,7 @@ package dev.triad.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.cost.PriceTable;
+import dev.triad.jobs.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,6 +1,6 @@
 package dev.triad.jobs.cli;
 
-import dev.triad.jobs.TriadCli;
+import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.report.HtmlReport;
 import java.nio.file.Path;
@@ -8,7 +8,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code triad run}: a JSONL file or folder through the chosen strategies on an embedded Flink
@@ -39,7 +38,7 @@ import picocli.CommandLine.ParentCommand;
         })
 public final class RunCommand implements Callable<Integer> {
 
-    @ParentCommand TriadCli parent;
+    @Mixin StdStreams streams;
 
     @Mixin RunOptions options = new RunOptions();
 
@@ -59,10 +58,10 @@ public final class RunCommand implements Callable<Integer> {
                     "--report cannot be used with --watch: a watching run does not end. Run"
                             + " triad eval DIR --report FILE on its output instead.");
         }
-        int exit = new LocalRun(settings, parent.out(), parent.err()).execute();
+        int exit = new LocalRun(settings, streams.out(), streams.err()).execute();
         if (exit == ExitCodes.OK && report != null) {
             HtmlReport.writeFor(OutputLayout.in(settings.output()).resultsFile(), report);
-            parent.err().println("run: wrote the HTML report " + report);
+            streams.err().println("run: wrote the HTML report " + report);
         }
         return exit;
     }

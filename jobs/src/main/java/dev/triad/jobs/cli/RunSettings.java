@@ -2,6 +2,7 @@ package dev.triad.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.cost.PriceTable;
+import dev.triad.jobs.UsageException;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.reasoning.Reasoning;

@@ -1,6 +1,6 @@
 package dev.triad.jobs.cli;
 
-import dev.triad.jobs.TriadCli;
+import dev.triad.jobs.UsageException;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
 import dev.triad.simulator.SimulatorSettings;
@@ -9,7 +9,7 @@ import dev.triad.simulator.server.ServerSettings;
 import dev.triad.simulator.server.SimulatedServer;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,8 +19,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code triad simulate-server}: a SIMULATED fleet of OpenAI-compatible replicas (replica i on port
@@ -58,7 +58,7 @@ import picocli.CommandLine.ParentCommand;
         })
 public final class SimulateServerCommand implements Callable<Integer> {
 
-    @ParentCommand TriadCli parent;
+    @Mixin StdStreams streams;
 
     @Option(
             names = "--replicas",
@@ -158,7 +158,7 @@ public final class SimulateServerCommand implements Callable<Integer> {
                         },
                         "triad-simulate-server-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        banner(parent.out(), settings, server.baseUrls());
+        banner(streams.out(), settings, server.baseUrls());
         // Returns only if the JVM is not exiting by a signal (whose exit code then wins).
         stopped.await();
         return ExitCodes.OK;
@@ -228,7 +228,7 @@ public final class SimulateServerCommand implements Callable<Integer> {
         return book;
     }
 
-    private static void banner(PrintStream out, ServerSettings settings, List<URI> urls) {
+    private static void banner(PrintWriter out, ServerSettings settings, List<URI> urls) {
         out.println(
                 "SIMULATED OpenAI-compatible server: no real model answers here; replies come from"
                         + " Triad's oracle and latency from the "

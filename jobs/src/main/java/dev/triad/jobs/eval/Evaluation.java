@@ -1,7 +1,7 @@
 package dev.triad.jobs.eval;
 
 import dev.triad.cost.PriceTable;
-import dev.triad.jobs.cli.UsageException;
+import dev.triad.jobs.UsageException;
 import dev.triad.jobs.eval.EvalReport.CostReport;
 import dev.triad.jobs.eval.EvalReport.LatencyReport;
 import dev.triad.jobs.eval.EvalReport.Percentiles;
@@ -101,7 +101,7 @@ public final class Evaluation {
         }
         return new EvalReport(
                 results.simulated(),
-                results.simulated() ? EvalCommand.SIMULATED_NOTICE : null,
+                SimulatedNotice.of(results.simulated()),
                 results.files().stream().map(Path::toString).toList(),
                 results.results(),
                 bootstrap,
@@ -226,7 +226,7 @@ public final class Evaluation {
     }
 
     /** Numeric order when every value is a number (levels, step counts), else text order. */
-    static List<String> sortedValues(Set<String> values) {
+    public static List<String> sortedValues(Set<String> values) {
         boolean numeric = values.stream().allMatch(Evaluation::isNumber);
         Comparator<String> order =
                 numeric

@@ -11,27 +11,27 @@ public final class Formats {
     private Formats() {}
 
     /** {@code 0.7612} as {@code 76.1%}. */
-    static String percent(double fraction) {
+    public static String percent(double fraction) {
         return String.format(Locale.ROOT, "%.1f%%", 100 * fraction);
     }
 
     /** An interval of fractions as {@code [69.6%, 81.4%]}. */
-    static String percentInterval(double low, double high) {
+    public static String percentInterval(double low, double high) {
         return "[" + percent(low) + ", " + percent(high) + "]";
     }
 
     /** An accuracy as {@code 76.0% (152/200)}. */
-    static String accuracy(Accuracy a) {
+    public static String accuracy(Accuracy a) {
         return percent(a.value()) + " (" + number(a.correct()) + "/" + number(a.n()) + ")";
     }
 
     /** A difference of fractions in signed percentage points: {@code +7.5 pp}. */
-    static String points(double difference) {
+    public static String points(double difference) {
         return signed(difference) + " pp";
     }
 
     /** An interval of differences in signed percentage points: {@code [+2.5, +12.5] pp}. */
-    static String pointsInterval(double low, double high) {
+    public static String pointsInterval(double low, double high) {
         return "[" + signed(low) + ", " + signed(high) + "] pp";
     }
 
@@ -44,29 +44,29 @@ public final class Formats {
     }
 
     /** A p-value: four decimals, or scientific notation below 0.001. */
-    static String pValue(double p) {
+    public static String pValue(double p) {
         return p >= 0.001
                 ? String.format(Locale.ROOT, "%.4f", p)
                 : String.format(Locale.ROOT, "%.2e", p);
     }
 
     /** {@code 12,345}. */
-    static String number(long n) {
+    public static String number(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 
     /** A mean or a rate: {@code 1,234.5}, or {@code -} when there is none. */
-    static String decimal(Double value) {
+    public static String decimal(Double value) {
         return value == null || value.isNaN() ? "-" : String.format(Locale.ROOT, "%,.1f", value);
     }
 
     /** A rate below a handful: {@code 0.12}. */
-    static String small(double value) {
+    public static String small(double value) {
         return String.format(Locale.ROOT, "%.2f", value);
     }
 
     /** Milliseconds: {@code 340 ms} or {@code 2.9 s}. */
-    static String millis(double ms) {
+    public static String millis(double ms) {
         if (Double.isNaN(ms)) {
             return "-";
         }

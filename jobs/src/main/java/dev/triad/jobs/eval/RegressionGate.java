@@ -111,7 +111,7 @@ public final class RegressionGate {
     }
 
     /** The confidence level for a significance level, e.g. {@code 95%} for 0.05. */
-    static String level(double alpha) {
+    public static String level(double alpha) {
         return BigDecimal.valueOf(100 * (1 - alpha))
                         .round(new MathContext(4))
                         .stripTrailingZeros()

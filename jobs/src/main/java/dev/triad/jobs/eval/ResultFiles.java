@@ -1,14 +1,13 @@
 package dev.triad.jobs.eval;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.triad.jobs.cli.UsageException;
+import dev.triad.jobs.UsageException;
+import dev.triad.jobs.io.JsonlFiles;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
-import java.io.BufferedInputStream;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -22,11 +21,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 /**
- * Reads results files back for {@code triad eval} and {@code triad compare}: a {@code
- * results.jsonl} (or {@code .jsonl.gz}) file, or a run's output folder.
+ * Reads results files back: a {@code results.jsonl} (or {@code .jsonl.gz}) file, or a run's output
+ * folder. {@link #forEach} is the one reader of results files (the run summary, {@code eval},
+ * {@code compare} and the HTML report all read through it); {@link #read} keeps what eval and
+ * compare need of each result, per strategy and question id.
  *
  * <p>A folder is read as a run's output: its {@code results.jsonl}; without one, the committed part
  * files under {@code parts/results/} (a watched-folder run that has not ended); without those,
@@ -67,13 +67,59 @@ public final class ResultFiles {
      *     appears twice
      */
     public static ResultFiles read(List<Path> inputs, String what) throws UsageException {
-        List<Path> files = new ArrayList<>();
-        for (Path input : inputs) {
-            files.addAll(resolve(input, what));
-        }
+        List<Path> files = resolve(inputs, what);
         Map<String, Map<String, QuestionOutcome>> found = new TreeMap<>();
-        boolean simulated = false;
-        long results = 0;
+        boolean[] simulated = {false};
+        long[] results = {0};
+        forEach(
+                files,
+                (result, source) -> {
+                    QuestionOutcome outcome = QuestionOutcome.of(result, source);
+                    QuestionOutcome earlier =
+                            found.computeIfAbsent(outcome.strategy(), s -> new LinkedHashMap<>())
+                                    .putIfAbsent(outcome.id(), outcome);
+                    if (earlier != null) {
+                        throw new UsageException(
+                                "duplicate result for id '"
+                                        + outcome.id()
+                                        + "', strategy "
+                                        + outcome.strategy()
+                                        + ": at "
+                                        + earlier.source()
+                                        + " and at "
+                                        + source
+                                        + ". Each (id, strategy) must appear once: give the"
+                                        + " files of one run (or of runs over different"
+                                        + " strategies), or compare two runs with triad compare.");
+                    }
+                    simulated[0] |= outcome.simulated();
+                    results[0]++;
+                });
+        return new ResultFiles(List.copyOf(files), ordered(found), simulated[0], results[0]);
+    }
+
+    /** What {@link #forEach} hands each result to. */
+    @FunctionalInterface
+    public interface ResultVisitor {
+
+        /**
+         * @param result a result record, with id, strategy and status present
+         * @param source {@code file:line} it was read from
+         * @throws UsageException to stop reading with this message
+         */
+        void accept(Result result, String source) throws UsageException;
+    }
+
+    /**
+     * Reads every result of the files in order (JSONL, {@code .gz} too) and hands each to {@code
+     * visitor}: the one reader of results files, behind {@code eval}, {@code compare}, the run
+     * summary and the HTML report.
+     *
+     * @param files results files, e.g. from {@link #resolve}
+     * @throws UsageException naming the file (and line) when a file cannot be read, is not UTF-8,
+     *     or has a line that is not a result record
+     */
+    public static void forEach(List<Path> files, ResultVisitor visitor) throws UsageException {
         for (Path file : files) {
             try (BufferedReader in = open(file)) {
                 String line;
@@ -99,26 +145,7 @@ public final class ResultFiles {
                         continue;
                     }
                     String source = file + ":" + number;
-                    QuestionOutcome outcome = QuestionOutcome.of(parse(line, source), source);
-                    QuestionOutcome earlier =
-                            found.computeIfAbsent(outcome.strategy(), s -> new LinkedHashMap<>())
-                                    .putIfAbsent(outcome.id(), outcome);
-                    if (earlier != null) {
-                        throw new UsageException(
-                                "duplicate result for id '"
-                                        + outcome.id()
-                                        + "', strategy "
-                                        + outcome.strategy()
-                                        + ": at "
-                                        + earlier.source()
-                                        + " and at "
-                                        + source
-                                        + ". Each (id, strategy) must appear once: give the"
-                                        + " files of one run (or of runs over different"
-                                        + " strategies), or compare two runs with triad compare.");
-                    }
-                    simulated |= outcome.simulated();
-                    results++;
+                    visitor.accept(parse(line, source), source);
                 }
             } catch (IOException e) {
                 throw new UsageException(
@@ -126,7 +153,20 @@ public final class ResultFiles {
                         e);
             }
         }
-        return new ResultFiles(List.copyOf(files), ordered(found), simulated, results);
+    }
+
+    /**
+     * The files to read for the inputs, in order.
+     *
+     * @param what how the command line calls these inputs, for messages
+     * @throws UsageException when an input is missing or a folder holds no results
+     */
+    public static List<Path> resolve(List<Path> inputs, String what) throws UsageException {
+        List<Path> files = new ArrayList<>();
+        for (Path input : inputs) {
+            files.addAll(resolve(input, what));
+        }
+        return files;
     }
 
     private static Result parse(String line, String source) throws UsageException {
@@ -165,14 +205,9 @@ public final class ResultFiles {
     }
 
     private static BufferedReader open(Path file) throws IOException {
-        InputStream raw = Files.newInputStream(file);
-        InputStream in =
-                file.getFileName().toString().endsWith(".gz")
-                        ? new GZIPInputStream(new BufferedInputStream(raw))
-                        : raw;
         return new BufferedReader(
                 new InputStreamReader(
-                        in,
+                        JsonlFiles.open(file),
                         StandardCharsets.UTF_8
                                 .newDecoder()
                                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -180,7 +215,7 @@ public final class ResultFiles {
     }
 
     /** The files to read for one input path. */
-    static List<Path> resolve(Path input, String what) throws UsageException {
+    private static List<Path> resolve(Path input, String what) throws UsageException {
         if (!Files.exists(input)) {
             throw new UsageException(
                     what

@@ -97,12 +97,16 @@ public final class JsonlFiles {
         return total;
     }
 
+    /** The bytes of a JSONL file, decompressed when its name ends with {@code .gz}. */
+    public static InputStream open(Path file) throws IOException {
+        InputStream raw = Files.newInputStream(file);
+        return file.getFileName().toString().endsWith(".gz")
+                ? new GZIPInputStream(new BufferedInputStream(raw))
+                : raw;
+    }
+
     private static long countLinesOfFile(Path file) {
-        try (InputStream raw = Files.newInputStream(file);
-                InputStream in =
-                        file.getFileName().toString().endsWith(".gz")
-                                ? new GZIPInputStream(new BufferedInputStream(raw))
-                                : raw) {
+        try (InputStream in = open(file)) {
             byte[] buffer = new byte[1 << 16];
             long lines = 0;
             boolean blank = true;

@@ -1,6 +1,6 @@
 package dev.triad.jobs.progress;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayDeque;
 import java.util.Locale;
 
@@ -17,7 +17,7 @@ public final class ProgressLine {
     private static final long WINDOW_NANOS = 10_000_000_000L;
     private static final long PLAIN_EVERY_NANOS = 5_000_000_000L;
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final boolean terminal;
     private final long total;
     private final int strategies;
@@ -32,7 +32,7 @@ public final class ProgressLine {
      * @param total (question, strategy) pairs expected, or a negative number when unknown
      * @param strategies strategies per question, to turn pairs into questions per second
      */
-    public ProgressLine(PrintStream err, boolean terminal, long total, int strategies) {
+    public ProgressLine(PrintWriter err, boolean terminal, long total, int strategies) {
         this.err = err;
         this.terminal = terminal;
         this.total = total;

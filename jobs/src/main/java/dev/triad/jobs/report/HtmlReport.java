@@ -1,22 +1,20 @@
 package dev.triad.jobs.report;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.triad.jobs.cli.UsageException;
+import dev.triad.jobs.UsageException;
 import dev.triad.jobs.eval.Accuracy;
 import dev.triad.jobs.eval.EvalReport;
 import dev.triad.jobs.eval.EvalReport.RoleCost;
 import dev.triad.jobs.eval.Evaluation;
 import dev.triad.jobs.eval.PairedComparison;
 import dev.triad.jobs.eval.ResultFiles;
+import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Step;
-import java.io.BufferedInputStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,7 +26,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Writes one self-contained HTML page from an {@link EvalReport} and the results it was computed
@@ -52,11 +49,6 @@ public final class HtmlReport {
 
     /** Bars of the latency histogram. */
     static final int LATENCY_BINS = 30;
-
-    /** The banner's text on a page of a simulated run. */
-    public static final String SIMULATED_BANNER =
-            "SIMULATED models: every result on this page came from simulated models. Accuracy"
-                    + " reflects the simulator's configured error rates, not a real model's.";
 
     /** The WebJars inlined, in load order (vega-lite needs vega; vega-embed needs both). */
     static final List<String> WEBJARS = List.of("vega", "vega-lite", "vega-embed");
@@ -126,28 +118,8 @@ public final class HtmlReport {
     /** Reads every result of the files (JSONL, {@code .gz} too), in order. */
     static List<Result> readResults(List<Path> files) throws UsageException {
         List<Result> results = new ArrayList<>();
-        for (Path file : files) {
-            try (BufferedReader in = open(file)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (!line.isBlank()) {
-                        results.add(Json.mapper().readValue(line, Result.class));
-                    }
-                }
-            } catch (IOException e) {
-                throw new UsageException(file + " cannot be read for the report (" + e + ").", e);
-            }
-        }
+        ResultFiles.forEach(files, (result, source) -> results.add(result));
         return results;
-    }
-
-    private static BufferedReader open(Path file) throws IOException {
-        InputStream raw = Files.newInputStream(file);
-        InputStream in =
-                file.getFileName().toString().endsWith(".gz")
-                        ? new GZIPInputStream(new BufferedInputStream(raw))
-                        : raw;
-        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
     private void add(Result r) {
@@ -183,7 +155,7 @@ public final class HtmlReport {
                 report.strategies().values().stream().anyMatch(s -> s.accuracy() != null);
         if (report.simulated()) {
             body.append("<div id=\"simulated-banner\" class=\"banner\" role=\"alert\">")
-                    .append(esc(SIMULATED_BANNER))
+                    .append(esc(SimulatedNotice.TEXT))
                     .append("</div>\n");
         }
         body.append("<h1>Triad evaluation report</h1>\n<p class=\"meta\">")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.triad.cost.PriceTable;
+import dev.triad.jobs.UsageException;
 import dev.triad.model.Role;
 import dev.triad.reasoning.ReasoningOptions;
 import java.io.IOException;

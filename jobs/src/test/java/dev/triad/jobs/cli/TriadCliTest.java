@@ -2,7 +2,6 @@ package dev.triad.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.triad.jobs.TriadCli;
 import dev.triad.reasoning.ReasoningOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.triad.jobs.progress;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.metrics.Gauge;
@@ -61,7 +61,7 @@ class ProgressMetricsTest {
             metrics.added((Gauge<Integer>) () -> 12, ProgressMetrics.CALLS_IN_FLIGHT);
             ProgressLine line =
                     new ProgressLine(
-                            new PrintStream(
+                            new PrintWriter(
                                     new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                             true,
                             2000,

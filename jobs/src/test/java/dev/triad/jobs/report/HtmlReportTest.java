@@ -2,6 +2,7 @@ package dev.triad.jobs.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.triad.jobs.eval.SimulatedNotice;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,7 +48,7 @@ class HtmlReportTest {
 
         assertThat(simulated)
                 .contains("id=\"simulated-banner\"")
-                .contains(HtmlReport.SIMULATED_BANNER.replace("'", "&#39;"))
+                .contains(SimulatedNotice.TEXT.replace("'", "&#39;"))
                 .contains("<title>[SIMULATED] Triad report</title>");
         assertThat(real).doesNotContain("simulated-banner").doesNotContain("[SIMULATED]");
     }

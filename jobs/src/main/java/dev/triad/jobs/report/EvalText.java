@@ -1,4 +1,4 @@
-package dev.triad.jobs.eval;
+package dev.triad.jobs.report;
 
 import static dev.triad.jobs.eval.Formats.accuracy;
 import static dev.triad.jobs.eval.Formats.decimal;
@@ -11,13 +11,18 @@ import static dev.triad.jobs.eval.Formats.points;
 import static dev.triad.jobs.eval.Formats.pointsInterval;
 import static dev.triad.jobs.eval.Formats.small;
 
+import dev.triad.jobs.eval.Accuracy;
+import dev.triad.jobs.eval.EvalReport;
 import dev.triad.jobs.eval.EvalReport.LatencyReport;
 import dev.triad.jobs.eval.EvalReport.Percentiles;
 import dev.triad.jobs.eval.EvalReport.RoleCost;
 import dev.triad.jobs.eval.EvalReport.RoleLatency;
 import dev.triad.jobs.eval.EvalReport.StrategyReport;
 import dev.triad.jobs.eval.EvalReport.VerifierReport;
-import java.io.PrintStream;
+import dev.triad.jobs.eval.Evaluation;
+import dev.triad.jobs.eval.Formats;
+import dev.triad.jobs.eval.PairedComparison;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,21 +31,21 @@ import java.util.Map;
 import java.util.Set;
 
 /** Prints an {@link EvalReport} as human-readable tables. */
-final class EvalText {
+public final class EvalText {
 
     private static final String INDENT = "  ";
 
     private final EvalReport report;
-    private final PrintStream out;
+    private final PrintWriter out;
     private final String level;
 
-    EvalText(EvalReport report, PrintStream out) {
+    public EvalText(EvalReport report, PrintWriter out) {
         this.report = report;
         this.out = out;
         this.level = String.format(Locale.ROOT, "%.0f%%", 100 * report.bootstrap().confidence());
     }
 
-    void print() {
+    public void print() {
         if (report.simulated()) {
             out.println(report.notice());
             out.println();

@@ -1,12 +1,10 @@
-package dev.triad.jobs.eval;
+package dev.triad.jobs.report;
 
-import static dev.triad.jobs.eval.EvalCommandTest.resource;
+import static dev.triad.jobs.EvalResources.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.triad.jobs.cli.RunSummary;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,7 +17,7 @@ class RunSummaryWilsonTest {
     @TempDir Path dir;
 
     @Test
-    void summaryAccuracyCarriesTheWilsonInterval() throws IOException {
+    void summaryAccuracyCarriesTheWilsonInterval() throws Exception {
         RunSummary summary =
                 RunSummary.read(
                         resource("two-strategies.jsonl"),
@@ -27,7 +25,7 @@ class RunSummaryWilsonTest {
                         List.of("lm2", "cot"),
                         false);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
 
         assertThat(bytes.toString(StandardCharsets.UTF_8))
                 .containsPattern("lm2 .* 75\\.0% +\\[46\\.8%, 91\\.1%\\]")

@@ -1,10 +1,10 @@
-package dev.triad.jobs.eval;
+package dev.triad.jobs.cli;
 
-import static dev.triad.jobs.eval.EvalCommandTest.resource;
+import static dev.triad.jobs.EvalResources.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.triad.jobs.TriadCli;
+import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -181,7 +181,7 @@ class CompareCommandTest {
         assertThat(compare("two-strategies.jsonl", "two-strategies.jsonl")).isZero();
 
         assertThat(out())
-                .startsWith(EvalCommand.SIMULATED_NOTICE)
+                .startsWith(SimulatedNotice.TEXT)
                 .contains("lm2: 12 questions")
                 .contains("cot: 12 questions");
     }

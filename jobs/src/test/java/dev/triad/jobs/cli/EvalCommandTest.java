@@ -1,5 +1,6 @@
-package dev.triad.jobs.eval;
+package dev.triad.jobs.cli;
 
+import static dev.triad.jobs.EvalResources.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -7,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
-import dev.triad.jobs.TriadCli;
+import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
@@ -15,7 +16,6 @@ import dev.triad.schemas.Schemas;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,14 +39,6 @@ class EvalCommandTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    static Path resource(String name) {
-        try {
-            return Path.of(EvalCommandTest.class.getResource("/eval/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private int triad(String... args) {
         return TriadCli.execute(
@@ -97,7 +89,7 @@ class EvalCommandTest {
         assertThat(triad("eval", resource("two-strategies.jsonl").toString())).as(err()).isZero();
 
         String text = out();
-        assertThat(text.lines().findFirst()).contains(EvalCommand.SIMULATED_NOTICE);
+        assertThat(text.lines().findFirst()).contains(SimulatedNotice.TEXT);
         assertThat(text)
                 .contains("Read 24 results (lm2, cot)")
                 .containsPattern("lm2 +12 +10 +1 +1 +12 +9 +75\\.0% +\\[46\\.8%, 91\\.1%\\]")

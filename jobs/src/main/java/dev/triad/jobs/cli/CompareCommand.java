@@ -1,4 +1,4 @@
-package dev.triad.jobs.eval;
+package dev.triad.jobs.cli;
 
 import static dev.triad.jobs.eval.Formats.accuracy;
 import static dev.triad.jobs.eval.Formats.number;
@@ -8,18 +8,23 @@ import static dev.triad.jobs.eval.Formats.points;
 import static dev.triad.jobs.eval.Formats.pointsInterval;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import dev.triad.jobs.TriadCli;
-import dev.triad.jobs.cli.ExitCodes;
-import dev.triad.jobs.cli.UsageException;
-import java.io.PrintStream;
+import dev.triad.jobs.UsageException;
+import dev.triad.jobs.eval.Accuracy;
+import dev.triad.jobs.eval.EvalStatistics;
+import dev.triad.jobs.eval.PairedComparison;
+import dev.triad.jobs.eval.QuestionOutcome;
+import dev.triad.jobs.eval.RegressionGate;
+import dev.triad.jobs.eval.ResultFiles;
+import dev.triad.jobs.eval.SimulatedNotice;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code triad compare --baseline A --candidate B}: the regression gate for nightly runs. Pairs the
@@ -58,7 +63,7 @@ import picocli.CommandLine.ParentCommand;
         })
 public final class CompareCommand implements Callable<Integer> {
 
-    @ParentCommand TriadCli parent;
+    @Mixin StdStreams streams;
 
     @Option(
             names = "--baseline",
@@ -201,7 +206,7 @@ public final class CompareCommand implements Callable<Integer> {
         ResultFiles base = ResultFiles.read(List.of(baseline), "--baseline");
         ResultFiles cand = ResultFiles.read(List.of(candidate), "--candidate");
         GateReport report = gate(base, cand);
-        PrintStream out = parent.out();
+        PrintWriter out = streams.out();
         if (json) {
             out.println(EvalCommand.toJson(report));
         } else {
@@ -257,7 +262,7 @@ public final class CompareCommand implements Callable<Integer> {
                 passed,
                 passed ? ExitCodes.OK : ExitCodes.CHECK_FAILED,
                 simulated,
-                simulated ? EvalCommand.SIMULATED_NOTICE : null,
+                SimulatedNotice.of(simulated),
                 base.files().stream().map(Path::toString).toList(),
                 cand.files().stream().map(Path::toString).toList(),
                 RegressionGate.rule(margin, alpha),
@@ -318,7 +323,7 @@ public final class CompareCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(GateReport report, PrintStream out) {
+    private static void print(GateReport report, PrintWriter out) {
         if (report.simulated()) {
             out.println(report.notice());
             out.println();

@@ -1,14 +1,14 @@
-package dev.triad.jobs.cli;
+package dev.triad.jobs.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Status;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +43,7 @@ class RunSummaryTest {
     }
 
     @Test
-    void countsOutcomesAccuracyUsageAndLatencyPerStrategy() throws IOException {
+    void countsOutcomesAccuracyUsageAndLatencyPerStrategy() throws Exception {
         Path results = dir.resolve("results.jsonl");
         Path dead = dir.resolve("dead-letters.jsonl");
         Files.write(
@@ -70,29 +70,29 @@ class RunSummaryTest {
         assertThat(summary.deadLetters()).isEqualTo(2);
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
         String text = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(text.lines().findFirst()).contains(RunSummary.SIMULATED_NOTICE);
+        assertThat(text.lines().findFirst()).contains(SimulatedNotice.TEXT);
         assertThat(text).contains("25.0%").contains("100.0%").contains("dead letters: 2");
         assertThat(text.indexOf("lm2")).isLessThan(text.indexOf("cot"));
     }
 
     @Test
-    void withoutGoldAnswersAccuracyIsNotApplicable() throws IOException {
+    void withoutGoldAnswersAccuracyIsNotApplicable() throws Exception {
         Path results = dir.resolve("results.jsonl");
         Files.write(results, List.of(Json.write(result("a", "cot", Status.SOLVED, null, null, 5))));
 
         RunSummary summary =
                 RunSummary.read(results, dir.resolve("none.jsonl"), List.of("cot"), false);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
 
         assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("n/a");
     }
 
     @Test
     void withCostsInTheResultsTheSummaryShowsTheEstimatedCostPerRoleInTotalAndPerQuestion()
-            throws IOException {
+            throws Exception {
         Path results = dir.resolve("results.jsonl");
         Files.write(
                 results,
@@ -112,7 +112,7 @@ class RunSummaryTest {
                 .isEqualTo(Map.of("http://gpu-1", 4L));
 
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
         List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
         assertThat(lines).anyMatch(l -> l.matches("lm2 +solver +4 +200 +40 +1\\.50"));
         assertThat(lines).anyMatch(l -> l.matches("lm2 +decomposer +4 +200 +40 +0\\.5000"));
@@ -123,14 +123,14 @@ class RunSummaryTest {
     }
 
     @Test
-    void withoutCostsTheSummaryHasNoCostColumns() throws IOException {
+    void withoutCostsTheSummaryHasNoCostColumns() throws Exception {
         Path results = dir.resolve("results.jsonl");
         Files.write(results, List.of(Json.write(result("a", "cot", Status.SOLVED, null, null, 5))));
 
         RunSummary summary =
                 RunSummary.read(results, dir.resolve("none.jsonl"), List.of("cot"), false);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
 
         assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cost");
         assertThat(summary.strategies().get("cot").cost()).isNull();

@@ -1,23 +1,21 @@
-package dev.triad.jobs.cli;
+package dev.triad.jobs.report;
 
+import dev.triad.jobs.UsageException;
 import dev.triad.jobs.eval.EvalStatistics;
 import dev.triad.jobs.eval.Formats;
 import dev.triad.jobs.eval.Interval;
-import dev.triad.schemas.Json;
+import dev.triad.jobs.eval.ResultFiles;
+import dev.triad.jobs.eval.SimulatedNotice;
+import dev.triad.jobs.io.JsonlFiles;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Status;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;
@@ -29,11 +27,6 @@ import org.HdrHistogram.Histogram;
  * estimated cost per role, in total and per question.
  */
 public final class RunSummary {
-
-    /** The first line of the summary of any run with a simulated role. */
-    public static final String SIMULATED_NOTICE =
-            "SIMULATED models: accuracy reflects the simulator's configured error rates, not a"
-                    + " real model";
 
     private static final List<String> ROLE_ORDER = List.of("decomposer", "solver", "verifier");
 
@@ -64,42 +57,26 @@ public final class RunSummary {
      */
     public static RunSummary read(
             Path resultsFile, Path deadLettersFile, List<String> order, boolean simulatedRun)
-            throws IOException {
+            throws UsageException {
         Map<String, StrategyStats> byStrategy = new LinkedHashMap<>();
         for (String name : order) {
             byStrategy.put(name, new StrategyStats());
         }
         Map<String, StrategyStats> others = new TreeMap<>();
-        boolean simulated = simulatedRun;
-        try (BufferedReader in = Files.newBufferedReader(resultsFile, StandardCharsets.UTF_8)) {
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.isBlank()) {
-                    continue;
-                }
-                Result result = Json.read(line, Result.class);
-                StrategyStats stats = byStrategy.get(result.strategy());
-                if (stats == null) {
-                    stats = others.computeIfAbsent(result.strategy(), s -> new StrategyStats());
-                }
-                stats.add(result);
-                simulated |= result.simulated();
-            }
-        }
-        byStrategy.putAll(others);
-        long dead = 0;
-        if (Files.exists(deadLettersFile)) {
-            try (BufferedReader in =
-                    Files.newBufferedReader(deadLettersFile, StandardCharsets.UTF_8)) {
-                String line;
-                while ((line = in.readLine()) != null) {
-                    if (!line.isBlank()) {
-                        dead++;
+        boolean[] simulated = {simulatedRun};
+        ResultFiles.forEach(
+                List.of(resultsFile),
+                (result, source) -> {
+                    StrategyStats stats = byStrategy.get(result.strategy());
+                    if (stats == null) {
+                        stats = others.computeIfAbsent(result.strategy(), s -> new StrategyStats());
                     }
-                }
-            }
-        }
-        return new RunSummary(byStrategy, dead, simulated, resultsFile, deadLettersFile);
+                    stats.add(result);
+                    simulated[0] |= result.simulated();
+                });
+        byStrategy.putAll(others);
+        long dead = Files.exists(deadLettersFile) ? JsonlFiles.countLines(deadLettersFile) : 0;
+        return new RunSummary(byStrategy, dead, simulated[0], resultsFile, deadLettersFile);
     }
 
     /** Results per strategy. */
@@ -113,13 +90,14 @@ public final class RunSummary {
     }
 
     /** Prints the summary tables and where the files are. */
-    public void print(PrintStream out) {
+    public void print(PrintWriter out) {
         if (simulated) {
-            out.println(SIMULATED_NOTICE);
+            out.println(SimulatedNotice.TEXT);
             out.println();
         }
-        Table outcomes =
-                new Table(
+        TextTable outcomes =
+                new TextTable(
+                        1,
                         "strategy",
                         "questions",
                         "solved",
@@ -135,18 +113,16 @@ public final class RunSummary {
             anyGold |= s.withGold > 0;
             outcomes.row(
                     e.getKey(),
-                    number(s.questions),
-                    number(s.count(Status.SOLVED)),
-                    number(s.count(Status.UNSOLVED)),
-                    number(s.count(Status.FAILED)),
-                    s.withGold == 0
-                            ? "n/a"
-                            : String.format(Locale.ROOT, "%.1f%%", 100.0 * s.correct / s.withGold),
+                    Formats.number(s.questions),
+                    Formats.number(s.count(Status.SOLVED)),
+                    Formats.number(s.count(Status.UNSOLVED)),
+                    Formats.number(s.count(Status.FAILED)),
+                    s.withGold == 0 ? "n/a" : Formats.percent((double) s.correct / s.withGold),
                     s.withGold == 0 ? "" : wilson(s.correct, s.withGold),
                     millis(s.latencyPercentile(50)),
                     millis(s.latencyPercentile(95)));
         }
-        outcomes.print(out);
+        outcomes.print(out, "");
         if (anyGold) {
             out.println(
                     "accuracy = correct answers / questions with a gold answer (unsolved and"
@@ -155,44 +131,51 @@ public final class RunSummary {
         }
         out.println();
         boolean priced = strategies.values().stream().anyMatch(s -> s.pricedQuestions > 0);
-        Table usage =
+        TextTable usage =
                 priced
-                        ? new Table(
+                        ? new TextTable(
+                                2,
                                 "strategy",
                                 "role",
                                 "calls",
                                 "prompt tokens",
                                 "completion tokens",
                                 "est. cost")
-                        : new Table(
-                                "strategy", "role", "calls", "prompt tokens", "completion tokens");
+                        : new TextTable(
+                                2,
+                                "strategy",
+                                "role",
+                                "calls",
+                                "prompt tokens",
+                                "completion tokens");
         for (Map.Entry<String, StrategyStats> e : strategies.entrySet()) {
             for (Map.Entry<String, RoleUsage> u : e.getValue().usageInRoleOrder().entrySet()) {
                 RoleUsage r = u.getValue();
                 String[] cells = {
                     e.getKey(),
                     u.getKey(),
-                    number(r.calls()),
-                    number(r.promptTokens()),
-                    number(r.completionTokens()),
+                    Formats.number(r.calls()),
+                    Formats.number(r.promptTokens()),
+                    Formats.number(r.completionTokens()),
                     Formats.money(r.cost())
                 };
                 usage.row(priced ? cells : Arrays.copyOf(cells, 5));
             }
         }
-        usage.print(out);
+        usage.print(out, "");
         out.println();
         if (priced) {
-            Table cost = new Table("strategy", "priced questions", "est. cost", "cost/question");
+            TextTable cost =
+                    new TextTable(1, "strategy", "priced questions", "est. cost", "cost/question");
             for (Map.Entry<String, StrategyStats> e : strategies.entrySet()) {
                 StrategyStats s = e.getValue();
                 cost.row(
                         e.getKey(),
-                        number(s.pricedQuestions),
+                        Formats.number(s.pricedQuestions),
                         Formats.money(s.pricedQuestions == 0 ? null : s.cost),
                         Formats.money(s.costPerQuestion()));
             }
-            cost.print(out);
+            cost.print(out, "");
             out.println(
                     "est. cost: from the run's price table (per 1M tokens, in its currency);"
                             + " cached prompt tokens at the cached price");
@@ -200,7 +183,7 @@ public final class RunSummary {
         }
         out.println(
                 "dead letters: "
-                        + number(deadLetters)
+                        + Formats.number(deadLetters)
                         + (deadLetters > 0
                                 ? " (input lines that could not be used; see the file)"
                                 : ""));
@@ -210,18 +193,11 @@ public final class RunSummary {
 
     private static String wilson(long correct, long n) {
         Interval ci = EvalStatistics.wilson(correct, n, EvalStatistics.DEFAULT_CONFIDENCE);
-        return String.format(Locale.ROOT, "[%.1f%%, %.1f%%]", 100 * ci.low(), 100 * ci.high());
-    }
-
-    private static String number(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
+        return Formats.percentInterval(ci.low(), ci.high());
     }
 
     private static String millis(long ms) {
-        if (ms < 0) {
-            return "-";
-        }
-        return ms < 1000 ? ms + " ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
+        return Formats.millis(ms < 0 ? Double.NaN : ms);
     }
 
     /** The numbers of one strategy. */
@@ -304,42 +280,6 @@ public final class RunSummary {
             }
             usage.forEach(ordered::putIfAbsent);
             return ordered;
-        }
-    }
-
-    /** A plain-text table: first column left-aligned, the others right-aligned. */
-    static final class Table {
-        private final List<String[]> rows = new ArrayList<>();
-
-        Table(String... header) {
-            rows.add(header);
-        }
-
-        void row(String... cells) {
-            rows.add(cells);
-        }
-
-        void print(PrintStream out) {
-            int columns = rows.get(0).length;
-            int[] width = new int[columns];
-            for (String[] row : rows) {
-                for (int i = 0; i < columns; i++) {
-                    width[i] = Math.max(width[i], row[i].length());
-                }
-            }
-            for (String[] row : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < columns; i++) {
-                    if (i > 0) {
-                        line.append("  ");
-                    }
-                    String pad = " ".repeat(width[i] - row[i].length());
-                    boolean left =
-                            rows.get(0)[i].equals("strategy") || rows.get(0)[i].equals("role");
-                    line.append(left ? row[i] + pad : pad + row[i]);
-                }
-                out.println(line.toString().stripTrailing());
-            }
         }
     }
 }

@@ -1,6 +1,6 @@
-package dev.triad.jobs.eval;
+package dev.triad.jobs.report;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,7 +27,7 @@ final class TextTable {
         return this;
     }
 
-    void print(PrintStream out, String indent) {
+    void print(PrintWriter out, String indent) {
         int columns = rows.get(0).length;
         int[] width = new int[columns];
         for (String[] row : rows) {

@@ -1,11 +1,14 @@
-package dev.triad.jobs.eval;
+package dev.triad.jobs.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.triad.cost.PriceTable;
-import dev.triad.jobs.TriadCli;
-import dev.triad.jobs.cli.ExitCodes;
-import dev.triad.jobs.cli.PricesOption;
-import dev.triad.jobs.cli.UsageException;
+import dev.triad.jobs.UsageException;
+import dev.triad.jobs.eval.EvalReport;
+import dev.triad.jobs.eval.EvalStatistics;
+import dev.triad.jobs.eval.Evaluation;
+import dev.triad.jobs.eval.PairedComparison;
+import dev.triad.jobs.eval.ResultFiles;
+import dev.triad.jobs.report.EvalText;
 import dev.triad.jobs.report.HtmlReport;
 import dev.triad.schemas.Json;
 import java.nio.file.Path;
@@ -14,9 +17,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code triad eval RESULTS...}: accuracy with confidence intervals per strategy and per slice, a
@@ -51,14 +54,7 @@ import picocli.CommandLine.ParentCommand;
         })
 public final class EvalCommand implements Callable<Integer> {
 
-    /**
-     * The first line of eval's and compare's output when any result came from a simulated model.
-     */
-    public static final String SIMULATED_NOTICE =
-            "SIMULATED models: these figures come from simulated models; accuracy reflects the"
-                    + " simulator's configured error rates, not a real model";
-
-    @ParentCommand TriadCli parent;
+    @Mixin StdStreams streams;
 
     @Parameters(
             arity = "1..*",
@@ -157,14 +153,14 @@ public final class EvalCommand implements Callable<Integer> {
                         .evaluate(read);
         if (this.report != null) {
             HtmlReport.write(report, read.files(), this.report);
-            parent.err().println("eval: wrote the HTML report " + this.report);
+            streams.err().println("eval: wrote the HTML report " + this.report);
         }
         if (json) {
-            parent.out().println(toJson(report));
+            streams.out().println(toJson(report));
         } else {
-            new EvalText(report, parent.out()).print();
+            new EvalText(report, streams.out()).print();
         }
-        parent.out().flush();
+        streams.out().flush();
         return ExitCodes.OK;
     }
 

@@ -1,4 +1,4 @@
-package dev.triad.jobs.cli;
+package dev.triad.jobs;
 
 /**
  * Options or input that cannot be used: the command prints the message (what was wrong, with which

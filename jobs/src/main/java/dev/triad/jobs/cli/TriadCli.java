@@ -1,11 +1,6 @@
-package dev.triad.jobs;
+package dev.triad.jobs.cli;
 
-import dev.triad.jobs.cli.DemoCommand;
-import dev.triad.jobs.cli.ExitCodes;
-import dev.triad.jobs.cli.GenerateCommand;
-import dev.triad.jobs.cli.JobFailedException;
-import dev.triad.jobs.cli.RunCommand;
-import dev.triad.jobs.cli.UsageException;
+import dev.triad.jobs.UsageException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +29,9 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             RunCommand.class,
             GenerateCommand.class,
-            dev.triad.jobs.cli.SimulateServerCommand.class,
-            dev.triad.jobs.eval.EvalCommand.class,
-            dev.triad.jobs.eval.CompareCommand.class,
+            SimulateServerCommand.class,
+            EvalCommand.class,
+            CompareCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
@@ -53,29 +48,7 @@ public final class TriadCli implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TriadCli.class);
 
-    private final PrintStream out;
-    private final PrintStream err;
-
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-    /**
-     * @param out where results and summaries go
-     * @param err where progress and errors go
-     */
-    public TriadCli(PrintStream out, PrintStream err) {
-        this.out = out;
-        this.err = err;
-    }
-
-    /** Standard output of this invocation. */
-    public PrintStream out() {
-        return out;
-    }
-
-    /** Standard error of this invocation. */
-    public PrintStream err() {
-        return err;
-    }
 
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
@@ -90,9 +63,15 @@ public final class TriadCli implements Runnable {
         return commandLine(out, err).execute(args);
     }
 
-    /** The configured picocli command line. */
+    /**
+     * The configured picocli command line. Commands reach {@code out} and {@code err} through it
+     * ({@link StdStreams}), never through a field of this class.
+     *
+     * @param out where results and summaries go
+     * @param err where progress and errors go
+     */
     public static CommandLine commandLine(PrintStream out, PrintStream err) {
-        CommandLine cli = new CommandLine(new TriadCli(out, err));
+        CommandLine cli = new CommandLine(new TriadCli());
         cli.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
         cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
         cli.setExecutionExceptionHandler(TriadCli::handleExecutionException);
