@@ -163,14 +163,9 @@ public final class RunOptions {
                             + " Default: 2.")
     Integer maxParseRetries;
 
-    @Option(
-            names = "--max-call-attempts",
-            paramLabel = "N",
-            description =
-                    "Operator-level attempts per model call for retriable model errors (first"
-                            + " try included), re-issued at once. The openai: client retries"
-                            + " itself with backoff and Retry-After. Default: 1.")
-    Integer maxCallAttempts;
+    /** Removed; kept hidden so that a user who still gives it learns what replaced it. */
+    @Option(names = "--" + RunSettings.MAX_CALL_ATTEMPTS, hidden = true, paramLabel = "N")
+    String maxCallAttempts;
 
     @Option(
             names = "--max-question-chars",
@@ -221,7 +216,7 @@ public final class RunOptions {
                 ReasoningOptions.REJECT_CLASSES.key(),
                 rejectClasses == null ? null : String.join(",", rejectClasses));
         put(given, ReasoningOptions.MAX_PARSE_RETRIES.key(), maxParseRetries);
-        put(given, ReasoningOptions.MAX_CALL_ATTEMPTS.key(), maxCallAttempts);
+        put(given, RunSettings.MAX_CALL_ATTEMPTS, maxCallAttempts);
         put(given, ReasoningOptions.MAX_QUESTION_CHARS.key(), maxQuestionChars);
         return given;
     }

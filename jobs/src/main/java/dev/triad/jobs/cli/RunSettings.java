@@ -43,6 +43,20 @@ public final class RunSettings {
     static final String WATCH = "watch";
     static final String WATCH_INTERVAL = "watch-interval";
 
+    /** A removed option: retries moved into the model clients. */
+    static final String MAX_CALL_ATTEMPTS = "max-call-attempts";
+
+    /**
+     * Options that were removed, with what to do instead: given on the command line or in a config
+     * file they are a usage error that says so, not an unknown option.
+     */
+    static final Map<String, String> REMOVED =
+            Map.of(
+                    MAX_CALL_ATTEMPTS,
+                    "retries are the model client's now. Give attempts=N on the model binding"
+                            + " instead, e.g. --model all=openai:http://localhost:8000?attempts=3,"
+                            + " or leave it out for the client's default.");
+
     /** The mapping when none is given: Triad's own question JSON. */
     public static final String DEFAULT_MAPPING = "triad";
 
@@ -61,7 +75,10 @@ public final class RunSettings {
     /** No {@code --limit}. */
     public static final long NO_LIMIT = Long.MAX_VALUE;
 
-    /** Every key a config file may use: the long option names of {@code triad run}. */
+    /**
+     * Every key a config file may use: the long option names of {@code triad run} (removed ones
+     * included, so that they are reported as removed rather than unknown).
+     */
     public static final List<String> KEYS;
 
     static {
@@ -79,8 +96,11 @@ public final class RunSettings {
                                 WATCH,
                                 WATCH_INTERVAL));
         for (ConfigOption<?> option : ReasoningOptions.ALL) {
-            keys.add(option.key());
+            if (!REMOVED.containsKey(option.key())) {
+                keys.add(option.key());
+            }
         }
+        keys.addAll(REMOVED.keySet());
         KEYS = Collections.unmodifiableList(keys);
     }
 
@@ -155,6 +175,12 @@ public final class RunSettings {
                         });
         modelLayers.add(cli.models());
         Values v = new Values(values, origins);
+        for (Map.Entry<String, String> removed : REMOVED.entrySet()) {
+            if (v.get(removed.getKey()) != null) {
+                throw new UsageException(
+                        v.origin(removed.getKey()) + " was removed: " + removed.getValue());
+            }
+        }
 
         Map<Role, ModelBinding> models = ModelSpecs.resolve(modelLayers);
         List<String> strategies = strategies(v);

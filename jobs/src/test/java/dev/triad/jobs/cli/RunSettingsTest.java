@@ -125,6 +125,17 @@ class RunSettingsTest {
     }
 
     @Test
+    void theRemovedMaxCallAttemptsInTheConfigFileIsAUsageErrorSayingWhatReplacedIt()
+            throws Exception {
+        Path config = config("max-call-attempts: 3\n");
+
+        assertThatThrownBy(() -> resolve("--config", config.toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("'max-call-attempts' in " + config + " was removed")
+                .hasMessageContaining("attempts=N");
+    }
+
+    @Test
     void aSettingTheOperatorRejectsIsAUsageError() {
         assertThatThrownBy(() -> resolve("--max-calls-in-flight", "0"))
                 .isInstanceOf(UsageException.class)

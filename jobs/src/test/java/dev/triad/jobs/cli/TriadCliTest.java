@@ -72,6 +72,9 @@ class TriadCliTest {
                         .get("run")
                         .getCommandSpec();
         for (ConfigOption<?> option : ReasoningOptions.ALL) {
+            if (RunSettings.REMOVED.containsKey(option.key())) {
+                continue; // until the operators module drops it too
+            }
             CommandLine.Model.OptionSpec spec = run.findOption("--" + option.key());
             assertThat(spec).as(option.key()).isNotNull();
             String description = String.join(" ", spec.description());
@@ -102,6 +105,17 @@ class TriadCliTest {
         assertThat(triad("run", "--input", input.toString(), "--max-steps", "many")).isEqualTo(2);
 
         assertThat(err()).contains("--max-steps").contains("many");
+    }
+
+    @Test
+    void theRemovedMaxCallAttemptsExitsWith2PointingToTheBindingsAttempts() {
+        assertThat(triad("run", "--input", input.toString(), "--max-call-attempts", "3"))
+                .isEqualTo(2);
+
+        assertThat(err())
+                .contains("--max-call-attempts was removed")
+                .contains("attempts=N")
+                .doesNotContain("Unknown option");
     }
 
     @Test
