@@ -1,5 +1,6 @@
 package dev.triad.jobs.cli;
 
+import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.report.HtmlReport;
@@ -67,11 +68,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Where the sample and the results go. Default: ${DEFAULT-VALUE}.")
     Path output = Path.of("out", "demo");
 
-    @Option(
-            names = "--" + PricesOption.NAME,
-            paramLabel = "FILE",
-            description = PricesOption.DESCRIPTION)
-    Path prices;
+    @Mixin PricesOption prices;
 
     @Override
     public Integer call() throws Exception {
@@ -104,7 +101,7 @@ public final class DemoCommand implements Callable<Integer> {
         options.strategies = List.of("lm2", "cot");
         options.models = List.of("all=sim:default");
         options.parallelism = 2;
-        options.prices = prices == null ? null : prices.toString();
+        options.prices = prices.file() == null ? null : prices.file().toString();
         RunSettings settings = RunSettings.resolve(options);
         int exit = new LocalRun(settings, streams.out(), streams.err()).execute();
         if (exit == ExitCodes.OK) {

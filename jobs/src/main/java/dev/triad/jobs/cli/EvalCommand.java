@@ -2,6 +2,7 @@ package dev.triad.jobs.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.triad.cost.PriceTable;
+import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.eval.EvalReport;
 import dev.triad.jobs.eval.EvalStatistics;
@@ -84,26 +85,9 @@ public final class EvalCommand implements Callable<Integer> {
                             + " repeatable). Default: lm2,cot when both are present.")
     List<String> pairs = new ArrayList<>();
 
-    @Option(
-            names = "--prices",
-            paramLabel = "FILE",
-            description =
-                    PricesOption.DESCRIPTION
-                            + " Without it, the costs recorded by a run given prices are used.")
-    Path prices;
+    @Mixin PricesOption prices;
 
-    @Option(
-            names = "--resamples",
-            paramLabel = "N",
-            description = "Paired bootstrap resamples. Default: ${DEFAULT-VALUE}.")
-    int resamples = EvalStatistics.DEFAULT_RESAMPLES;
-
-    @Option(
-            names = "--seed",
-            paramLabel = "S",
-            description =
-                    "The bootstrap's seed (same seed, same intervals). Default: ${DEFAULT-VALUE}.")
-    long seed = EvalStatistics.DEFAULT_SEED;
+    @Mixin BootstrapOptions bootstrap;
 
     @Option(
             names = "--json",
@@ -122,19 +106,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (resamples < 100) {
-            throw new UsageException(
-                    "--resamples must be 100 or more, was "
-                            + resamples
-                            + ". The default, "
-                            + EvalStatistics.DEFAULT_RESAMPLES
-                            + ", gives stable 95% intervals.");
-        }
+        PairedComparison.Bootstrap intervals =
+                bootstrap.bootstrap(EvalStatistics.DEFAULT_CONFIDENCE);
         List<List<String>> pairList = new ArrayList<>();
         for (String pair : pairs) {
             pairList.add(parsePair(pair));
         }
-        PriceTable priceTable = prices == null ? null : PricesOption.read(prices, "--prices");
+        PriceTable priceTable = prices.read();
         ResultFiles read = ResultFiles.read(results, "RESULTS");
         if (read.results() == 0) {
             throw new UsageException(
@@ -143,14 +121,7 @@ public final class EvalCommand implements Callable<Integer> {
                             + " hold no results. Give the results.jsonl of a run that has"
                             + " finished, or its output folder.");
         }
-        EvalReport report =
-                new Evaluation(
-                                slices,
-                                pairList,
-                                priceTable,
-                                new PairedComparison.Bootstrap(
-                                        resamples, seed, EvalStatistics.DEFAULT_CONFIDENCE))
-                        .evaluate(read);
+        EvalReport report = new Evaluation(slices, pairList, priceTable, intervals).evaluate(read);
         if (this.report != null) {
             HtmlReport.write(report, read.files(), this.report);
             streams.err().println("eval: wrote the HTML report " + this.report);

@@ -5,11 +5,13 @@ import dev.triad.cost.PriceTable;
 import dev.triad.jobs.UsageException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code --prices} option of {@code run}, {@code demo} and {@code eval}, and the {@code prices}
  * key of a {@code --config} file: a {@link PriceTable} read from YAML, with problems reported as
- * {@link UsageException}s that say where the prices were given.
+ * {@link UsageException}s that say where the prices were given. A mixin of {@code demo} and {@code
+ * eval}; {@code run} has its own field, which a config file can also set.
  */
 public final class PricesOption {
 
@@ -23,7 +25,22 @@ public final class PricesOption {
                     + " 'solver: {prompt: 0.60, completion: 2.40}'. A binding's entry wins over"
                     + " its role's; cached prompt tokens cost K, else P. Prices only, no keys.";
 
-    private PricesOption() {}
+    @Option(names = "--" + NAME, paramLabel = "FILE", description = DESCRIPTION)
+    private Path file;
+
+    /** The file given with {@code --prices}, or {@code null}. */
+    Path file() {
+        return file;
+    }
+
+    /**
+     * The price table of the file given with {@code --prices}, or {@code null} without one.
+     *
+     * @throws UsageException naming the file, the entry and the rule
+     */
+    PriceTable read() throws UsageException {
+        return file == null ? null : read(file, "--" + NAME);
+    }
 
     /**
      * Reads a price file.

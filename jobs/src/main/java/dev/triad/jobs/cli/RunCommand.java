@@ -1,5 +1,6 @@
 package dev.triad.jobs.cli;
 
+import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.report.HtmlReport;

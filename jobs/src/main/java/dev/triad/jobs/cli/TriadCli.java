@@ -1,5 +1,6 @@
 package dev.triad.jobs.cli;
 
+import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.UsageException;
 import java.io.PrintStream;
 import java.io.PrintWriter;

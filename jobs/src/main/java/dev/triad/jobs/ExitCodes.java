@@ -1,4 +1,4 @@
-package dev.triad.jobs.cli;
+package dev.triad.jobs;
 
 /** The exit codes of {@code ./triad}, as its {@code --help} documents them. */
 public final class ExitCodes {
