@@ -20,14 +20,20 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,24 +78,14 @@ class OperatorMetricsITCase {
                         .model(Role.SOLVER, SimulatedModelBinding.forProfile("default", 7))
                         .model(Role.VERIFIER, SimulatedModelBinding.forProfile("default", 7))
                         .build();
+        HoldAtEnd hold = HoldAtEnd.start(2);
         reasoning
                 .apply(env.fromData(questions, JsonTypeInfo.QUESTION))
-                .sinkTo(new DiscardingSink<>());
+                .sinkTo(new HoldAtEndSink<>())
+                .name("hold at end");
         JobClient job = env.executeAsync("metrics");
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String scraped = "";
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        // Poll the reporter while the job runs (its metrics go away when the tasks finish).
-        while (System.nanoTime() < deadline) {
-            scraped = scrape(http);
-            if (sum(scraped, "triad_role_calls", "role=\"verifier\"") > 0
-                    && sum(scraped, "triad_strategy_status_questions", "strategy=\"lm2\"") > 0) {
-                break;
-            }
-            Thread.sleep(200); // polling an outside server, not synchronising with our code
-        }
-        job.getJobExecutionResult().get();
+        String scraped = hold.scrapeAtEnd(job);
 
         for (String role : List.of("decomposer", "solver", "verifier")) {
             assertThat(sum(scraped, "triad_role_calls", "role=\"" + role + "\""))
@@ -114,9 +110,6 @@ class OperatorMetricsITCase {
                                 .host("127.0.0.1")
                                 .port(0)
                                 .replicas(2)
-                                // ~14 calls of 300 ms per question: the job runs for seconds
-                                // on any machine, while it is scraped.
-                                .prefillOverheadMs(300)
                                 .oracle(
                                         SimulatorSettings.profile(
                                                 SimulatorSettings.PROFILE_PERFECT))
@@ -137,10 +130,12 @@ class OperatorMetricsITCase {
                     .model(Role.VERIFIER, fleet)
                     .build()
                     .apply(env.fromData(questions, JsonTypeInfo.QUESTION))
-                    .sinkTo(new DiscardingSink<>());
+                    .sinkTo(new HoldAtEndSink<>())
+                    .name("hold at end");
+            HoldAtEnd hold = HoldAtEnd.start(2);
             JobClient job = env.executeAsync("replica metrics");
+            String scraped = hold.scrapeAtEnd(job);
 
-            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             // Flink's Prometheus reporter writes '.' and '/' in label values as '_'.
             String replica =
                     "replica=\""
@@ -150,17 +145,6 @@ class OperatorMetricsITCase {
                                     .replace('.', '_')
                                     .replace('/', '_')
                             + "\"";
-            String scraped = "";
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (System.nanoTime() < deadline) {
-                scraped = scrape(http);
-                if (sum(scraped, "triad_role_replica_succeeded", replica) > 0
-                        && sum(scraped, "triad_role_replica_succeeded", "role=\"verifier\"") > 0) {
-                    break;
-                }
-                Thread.sleep(200); // polling an outside server, not synchronising with our code
-            }
-            job.getJobExecutionResult().get();
 
             assertThat(sum(scraped, "triad_role_replica_requests", replica))
                     .as("requests to %s in%n%s", replica, scraped)
@@ -179,6 +163,92 @@ class OperatorMetricsITCase {
             // The client never counts more answers than the replicas gave.
             assertThat(sum(scraped, "triad_role_replica_succeeded", replica))
                     .isLessThanOrEqualTo(server.stats(1).requests());
+        }
+    }
+
+    /**
+     * The end of a job's input as an event: each subtask of {@link HoldAtEndSink} reports when its
+     * input has ended (every result has gone through it, so the operator's metrics are final) and
+     * then waits until the test has read the metrics, because a task's metrics go away when it
+     * finishes. One at a time: the MiniCluster runs the job in this JVM, so the sink finds it here.
+     */
+    private static final class HoldAtEnd {
+
+        private static volatile HoldAtEnd current;
+
+        private final int subtasks;
+        private final AtomicInteger ended = new AtomicInteger();
+        private final CompletableFuture<Void> allEnded = new CompletableFuture<>();
+        private final CountDownLatch read = new CountDownLatch(1);
+
+        private HoldAtEnd(int subtasks) {
+            this.subtasks = subtasks;
+        }
+
+        /** Holds the next job's {@code subtasks} sink subtasks at their end. */
+        static HoldAtEnd start(int subtasks) {
+            current = new HoldAtEnd(subtasks);
+            return current;
+        }
+
+        /** Called by a sink subtask when its input ended; returns once the test has scraped. */
+        static void atEnd() throws InterruptedException {
+            HoldAtEnd hold = current;
+            if (hold.ended.incrementAndGet() == hold.subtasks) {
+                hold.allEnded.complete(null);
+            }
+            if (!hold.read.await(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the test did not read the metrics in 2 minutes");
+            }
+        }
+
+        /**
+         * Waits until every sink subtask's input has ended (or the job ended without getting there,
+         * which fails here with the job's error), scrapes the reporter once, lets the job finish
+         * and waits for it.
+         */
+        String scrapeAtEnd(JobClient job) throws Exception {
+            CompletableFuture<?> result = job.getJobExecutionResult();
+            CompletableFuture.anyOf(allEnded, result).get(2, TimeUnit.MINUTES);
+            if (!allEnded.isDone()) {
+                result.get(); // the job failed or ended early: its error is the test's failure
+            }
+            String scraped;
+            try {
+                scraped =
+                        scrape(
+                                HttpClient.newBuilder()
+                                        .version(HttpClient.Version.HTTP_1_1)
+                                        .build());
+            } finally {
+                read.countDown();
+            }
+            result.get();
+            return scraped;
+        }
+    }
+
+    /** Discards its input; at the end of it, each subtask waits for {@link HoldAtEnd}. */
+    private static final class HoldAtEndSink<T> implements Sink<T> {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public SinkWriter<T> createWriter(WriterInitContext context) {
+            return new SinkWriter<>() {
+                @Override
+                public void write(T element, Context context) {}
+
+                @Override
+                public void flush(boolean endOfInput) throws InterruptedException {
+                    if (endOfInput) {
+                        HoldAtEnd.atEnd();
+                    }
+                }
+
+                @Override
+                public void close() {}
+            };
         }
     }
 
