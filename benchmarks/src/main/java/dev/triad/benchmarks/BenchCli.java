@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -75,42 +76,13 @@ public final class BenchCli implements Callable<Integer> {
                             + " prefix (listed below).")
     private String name;
 
-    @Option(
-            names = "--size",
-            paramLabel = "N",
-            description =
-                    "Questions (memory: the larger size; it also runs N/10). Default: the"
-                            + " benchmark's own, listed below.")
-    private Long size;
-
-    @Option(
-            names = "--rounds",
-            paramLabel = "R",
-            description =
-                    "Measured rounds per side; medians are reported. Default: the"
-                            + " benchmark's own, listed below.")
-    private Integer rounds;
-
-    @Option(
-            names = "--seconds",
-            paramLabel = "S",
-            defaultValue = "20",
-            description =
-                    "memory only: how long each size is sampled, in seconds (default"
-                            + " ${DEFAULT-VALUE}).")
-    private int seconds;
+    @Mixin private BenchOptions options = new BenchOptions();
 
     @Option(
             names = {"-h", "--help"},
             usageHelp = true,
             description = "Show this help: the benchmarks, their targets and the exit codes.")
     private boolean help;
-
-    @Option(
-            names = "--results-dir",
-            paramLabel = "DIR",
-            description = "Where NAME.json goes. Default: benchmarks/results of the repository.")
-    private Path resultsDir;
 
     private final PrintStream out;
     private final PrintStream err;
@@ -167,29 +139,16 @@ public final class BenchCli implements Callable<Integer> {
                             + " (./triad bench --help lists them)");
             return USAGE;
         }
-        long n = size != null ? size : benchmark.defaultSize();
-        int r = rounds != null ? rounds : benchmark.defaultRounds();
+        String command = "./triad bench " + String.join(" ", args);
+        Benchmark.Run run;
         try {
-            benchmark.checkSize(n);
-            if (r < 1) {
-                throw new IllegalArgumentException(
-                        "--rounds must be at least 1, was " + r + "; pass --rounds 1 or more");
-            }
-            if (seconds < 1) {
-                throw new IllegalArgumentException(
-                        "--seconds must be at least 1, was "
-                                + seconds
-                                + "; pass --seconds 1 or more");
-            }
+            run = options.resolve(benchmark, command.trim());
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return USAGE;
         }
-        Path dir = resultsDir != null ? resultsDir : defaultResultsDir();
-        String command = "./triad bench " + String.join(" ", args);
-        Benchmark.Outcome outcome =
-                benchmark.run(new Benchmark.Run(n, r, seconds, command.trim()), err);
-        Path file = outcome.result().write(dir);
+        Benchmark.Outcome outcome = benchmark.run(run, err);
+        Path file = outcome.result().write(options.resultsDir());
         Table.print(outcome.result(), outcome.rows(), out);
         out.println("written " + file);
         return outcome.result().passed() ? OK : TARGET_MISSED;
@@ -251,7 +210,7 @@ public final class BenchCli implements Callable<Integer> {
             wrap(
                     text,
                     String.format(
-                            "default size %,d, %d round(s)", b.defaultSize(), b.defaultRounds()),
+                            "default size %,d, %d round(s)", b.sizes().size(), b.sizes().rounds()),
                     nl);
             wrap(text, "target: " + b.target(), nl);
         }

@@ -20,23 +20,8 @@ public interface Benchmark {
     /** The targets, as text for {@code --help} and the result file. */
     String target();
 
-    /** Questions (or the benchmark's own unit) when {@code --size} is not given. */
-    long defaultSize();
-
-    /** Measured rounds when {@code --rounds} is not given. */
-    int defaultRounds();
-
-    /**
-     * Checks a size before anything runs.
-     *
-     * @throws IllegalArgumentException naming the size, the rule and the fix
-     */
-    default void checkSize(long size) {
-        if (size < 1) {
-            throw new IllegalArgumentException(
-                    "--size must be at least 1, was " + size + "; pass a number of questions");
-        }
-    }
+    /** Its {@code --size} and {@code --rounds} when not given, and the least size it takes. */
+    Sizes sizes();
 
     /**
      * Runs the benchmark.
@@ -47,9 +32,32 @@ public interface Benchmark {
     Outcome run(Run run, PrintStream log) throws Exception;
 
     /**
-     * What one invocation asks for.
+     * A benchmark's defaults for the options every benchmark takes ({@link BenchOptions}).
      *
-     * @param size questions (see {@link #defaultSize()})
+     * @param size questions (or the benchmark's own unit) when {@code --size} is not given
+     * @param rounds measured rounds per side when {@code --rounds} is not given
+     * @param minSize the least {@code --size}
+     * @param minSizeReason what the least size is of, and why, for the message (empty for none)
+     */
+    record Sizes(long size, int rounds, long minSize, String minSizeReason) {
+
+        /** A default size and rounds; any size from 1 up. */
+        static Sizes of(long size, int rounds) {
+            return new Sizes(size, rounds, 1, "");
+        }
+
+        /**
+         * The same defaults with a least size, e.g. {@code atLeast(10, "questions for prefix")}.
+         */
+        Sizes atLeast(long min, String reason) {
+            return new Sizes(size, rounds, min, reason);
+        }
+    }
+
+    /**
+     * What one invocation asks for, resolved by {@link BenchOptions}.
+     *
+     * @param size questions (see {@link Sizes#size()})
      * @param rounds measured rounds per side
      * @param seconds the memory benchmark's sampling time per size
      * @param command the command line, recorded in the result

@@ -76,13 +76,8 @@ public final class ConcurrencyBenchmark implements Benchmark {
     }
 
     @Override
-    public long defaultSize() {
-        return DEFAULT_SIZE;
-    }
-
-    @Override
-    public int defaultRounds() {
-        return 1;
+    public Sizes sizes() {
+        return Sizes.of(DEFAULT_SIZE, 1);
     }
 
     @Override

@@ -125,13 +125,8 @@ public final class HttpBenchmark implements Benchmark {
     }
 
     @Override
-    public long defaultSize() {
-        return DEFAULT_SIZE;
-    }
-
-    @Override
-    public int defaultRounds() {
-        return DEFAULT_ROUNDS;
+    public Sizes sizes() {
+        return Sizes.of(DEFAULT_SIZE, DEFAULT_ROUNDS);
     }
 
     @Override

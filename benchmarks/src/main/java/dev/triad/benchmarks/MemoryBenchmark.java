@@ -65,28 +65,10 @@ public final class MemoryBenchmark implements Benchmark {
     }
 
     @Override
-    public long defaultSize() {
-        return DEFAULT_SIZE;
-    }
-
-    @Override
-    public int defaultRounds() {
+    public Sizes sizes() {
         // The peak is a maximum of samples, so one round is noisy; three give a true median.
-        return DEFAULT_ROUNDS;
-    }
-
-    @Override
-    public void checkSize(long size) {
-        if (size < SMALLER) {
-            throw new IllegalArgumentException(
-                    "--size must be at least "
-                            + SMALLER
-                            + " for memory (it also runs size/"
-                            + SMALLER
-                            + "), was "
-                            + size
-                            + "; pass e.g. --size 1000000");
-        }
+        return Sizes.of(DEFAULT_SIZE, DEFAULT_ROUNDS)
+                .atLeast(SMALLER, "for memory (it also runs size/" + SMALLER + ")");
     }
 
     @Override

@@ -75,13 +75,8 @@ public final class OverheadBenchmark implements Benchmark {
     }
 
     @Override
-    public long defaultSize() {
-        return DEFAULT_SIZE;
-    }
-
-    @Override
-    public int defaultRounds() {
-        return DEFAULT_ROUNDS;
+    public Sizes sizes() {
+        return Sizes.of(DEFAULT_SIZE, DEFAULT_ROUNDS);
     }
 
     @Override

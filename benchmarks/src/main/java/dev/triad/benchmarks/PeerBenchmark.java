@@ -152,13 +152,8 @@ public final class PeerBenchmark implements Benchmark {
     }
 
     @Override
-    public long defaultSize() {
-        return DEFAULT_SIZE;
-    }
-
-    @Override
-    public int defaultRounds() {
-        return 1;
+    public Sizes sizes() {
+        return Sizes.of(DEFAULT_SIZE, 1);
     }
 
     @Override

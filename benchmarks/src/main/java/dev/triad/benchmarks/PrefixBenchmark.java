@@ -65,25 +65,8 @@ public final class PrefixBenchmark implements Benchmark {
     }
 
     @Override
-    public long defaultSize() {
-        return DEFAULT_SIZE;
-    }
-
-    @Override
-    public int defaultRounds() {
-        return DEFAULT_ROUNDS;
-    }
-
-    @Override
-    public void checkSize(long size) {
-        if (size < MIN_SIZE) {
-            throw new IllegalArgumentException(
-                    "--size must be at least "
-                            + MIN_SIZE
-                            + " questions for prefix, was "
-                            + size
-                            + "; pass --size 200 for a quick run");
-        }
+    public Sizes sizes() {
+        return Sizes.of(DEFAULT_SIZE, DEFAULT_ROUNDS).atLeast(MIN_SIZE, "questions for prefix");
     }
 
     /** One side's figures over the rounds. */

@@ -58,25 +58,8 @@ public final class SaturationBenchmark implements Benchmark {
     }
 
     @Override
-    public long defaultSize() {
-        return DEFAULT_SIZE;
-    }
-
-    @Override
-    public int defaultRounds() {
-        return 1;
-    }
-
-    @Override
-    public void checkSize(long size) {
-        if (size < MIN_SIZE) {
-            throw new IllegalArgumentException(
-                    "--size must be at least "
-                            + MIN_SIZE
-                            + " questions for saturation, was "
-                            + size
-                            + "; pass --size 200 for a quick run");
-        }
+    public Sizes sizes() {
+        return Sizes.of(DEFAULT_SIZE, 1).atLeast(MIN_SIZE, "questions for saturation");
     }
 
     @Override
