@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One measured quantity over the rounds of a benchmark: the median and every round's value, in
@@ -26,6 +27,18 @@ public record Figure(String unit, double median, List<Double> rounds) {
     /** The figure of these round values. */
     public static Figure of(String unit, List<Double> rounds) {
         return new Figure(unit, median(rounds), rounds);
+    }
+
+    /**
+     * The figure of one value of each round's sample, e.g. {@code of("s", samples,
+     * Sample::seconds)}.
+     */
+    public static <T> Figure of(String unit, List<T> samples, ToDoubleFunction<T> value) {
+        List<Double> rounds = new ArrayList<>(samples.size());
+        for (T sample : samples) {
+            rounds.add(value.applyAsDouble(sample));
+        }
+        return of(unit, rounds);
     }
 
     /** The median of {@code values} (the mean of the middle two for an even count). */

@@ -321,15 +321,11 @@ public final class OverheadBenchmark implements Benchmark {
             map.put("questions", samples.get(0).questions());
             map.put(
                     "questionsPerSecond",
-                    Figure.of("questions/s", values(samples, Sample::questionsPerSecond)));
-            map.put(
-                    "callsPerSecond",
-                    Figure.of("calls/s", values(samples, Sample::callsPerSecond)));
-            map.put("seconds", Figure.of("s", values(samples, Sample::seconds)));
-            map.put("wallSeconds", Figure.of("s", values(samples, Sample::wallSeconds)));
-            map.put(
-                    "cpuMicrosPerQuestion",
-                    Figure.of("µs", values(samples, Sample::cpuMicrosPerQuestion)));
+                    Figure.of("questions/s", samples, Sample::questionsPerSecond));
+            map.put("callsPerSecond", Figure.of("calls/s", samples, Sample::callsPerSecond));
+            map.put("seconds", Figure.of("s", samples, Sample::seconds));
+            map.put("wallSeconds", Figure.of("s", samples, Sample::wallSeconds));
+            map.put("cpuMicrosPerQuestion", Figure.of("µs", samples, Sample::cpuMicrosPerQuestion));
             map.put("calls", samples.stream().map(Sample::calls).toList());
             map.put(
                     "callsPerQuestion",
@@ -338,15 +334,6 @@ public final class OverheadBenchmark implements Benchmark {
             map.put("results", samples.stream().map(Sample::records).toList());
             map.put("notSolved", samples.stream().map(Sample::notSolved).toList());
             return map;
-        }
-
-        private static List<Double> values(
-                List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {
-            List<Double> out = new ArrayList<>(samples.size());
-            for (Sample sample : samples) {
-                out.add(value.applyAsDouble(sample));
-            }
-            return out;
         }
     }
 }

@@ -654,12 +654,12 @@ public final class PeerBenchmark implements Benchmark {
             map.put("questions", samples.get(0).questions());
             map.put(
                     "questionsPerSecond",
-                    Figure.of("questions/s", values(samples, Sample::questionsPerSecond)));
-            map.put("seconds", Figure.of("s", values(samples, Sample::seconds)));
-            map.put("wallSeconds", Figure.of("s", values(samples, Sample::wallSeconds)));
+                    Figure.of("questions/s", samples, Sample::questionsPerSecond));
+            map.put("seconds", Figure.of("s", samples, Sample::seconds));
+            map.put("wallSeconds", Figure.of("s", samples, Sample::wallSeconds));
             map.put(
                     "serverMedianRunning",
-                    Figure.of("sequences", values(samples, Sample::serverMedianRunning)));
+                    Figure.of("sequences", samples, Sample::serverMedianRunning));
             map.put("serverMaxRunning", samples.stream().map(Sample::serverMaxRunning).toList());
             map.put("serverMaxWaiting", samples.stream().map(Sample::serverMaxWaiting).toList());
             map.put("results", samples.stream().map(Sample::records).toList());
@@ -667,15 +667,6 @@ public final class PeerBenchmark implements Benchmark {
             map.put("serverRequests", samples.stream().map(Sample::serverRequests).toList());
             map.put("completionTokens", samples.stream().map(Sample::completionTokens).toList());
             return map;
-        }
-
-        private static List<Double> values(
-                List<Sample> samples, java.util.function.ToDoubleFunction<Sample> value) {
-            List<Double> out = new ArrayList<>(samples.size());
-            for (Sample s : samples) {
-                out.add(value.applyAsDouble(s));
-            }
-            return out;
         }
     }
 }

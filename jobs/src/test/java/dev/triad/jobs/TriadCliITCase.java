@@ -3,16 +3,12 @@ package dev.triad.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.triad.jobs.cli.TriadCli;
 import dev.triad.jobs.eval.Formats;
 import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,26 +26,26 @@ class TriadCliITCase {
 
     @TempDir Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int triad(String... args) {
-        return TriadCli.execute(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                args);
-    }
+    private final TriadConsole console = new TriadConsole();
 
     @Test
     void runWritesResultsAndDeadLettersAndPrintsASimulatedSummary() throws Exception {
         Path input = dir.resolve("q.jsonl");
-        assertThat(triad("generate", "--count", "60", "--seed", "3", "--output", input.toString()))
+        assertThat(
+                        console.run(
+                                "generate",
+                                "--count",
+                                "60",
+                                "--seed",
+                                "3",
+                                "--output",
+                                input.toString()))
                 .isZero();
         Files.writeString(input, "not json\n", java.nio.file.StandardOpenOption.APPEND);
         Path output = dir.resolve("out");
 
         int code =
-                triad(
+                console.run(
                         "run",
                         "--input",
                         input.toString(),
@@ -62,8 +58,8 @@ class TriadCliITCase {
                         "--parallelism",
                         "2");
 
-        String stdout = out.toString(StandardCharsets.UTF_8);
-        String stderr = err.toString(StandardCharsets.UTF_8);
+        String stdout = console.out();
+        String stderr = console.err();
         assertThat(code).as(stderr).isZero();
         assertThat(Files.readAllLines(output.resolve("results.jsonl"))).hasSize(180);
         List<String> dead = Files.readAllLines(output.resolve("dead-letters.jsonl"));
@@ -79,7 +75,15 @@ class TriadCliITCase {
     void runWithPricesWritesTheEstimatedCostPerRoleAndQuestionAndTheSummaryShowsIt()
             throws Exception {
         Path input = dir.resolve("q.jsonl");
-        assertThat(triad("generate", "--count", "20", "--seed", "5", "--output", input.toString()))
+        assertThat(
+                        console.run(
+                                "generate",
+                                "--count",
+                                "20",
+                                "--seed",
+                                "5",
+                                "--output",
+                                input.toString()))
                 .isZero();
         Path prices = dir.resolve("prices.yaml");
         Files.writeString(
@@ -95,7 +99,7 @@ class TriadCliITCase {
         Path output = dir.resolve("out");
 
         int code =
-                triad(
+                console.run(
                         "run",
                         "--input",
                         input.toString(),
@@ -108,7 +112,7 @@ class TriadCliITCase {
                         "--prices",
                         prices.toString());
 
-        String stderr = err.toString(StandardCharsets.UTF_8);
+        String stderr = console.err();
         assertThat(code).as(stderr).isZero();
         List<String> lines = Files.readAllLines(output.resolve("results.jsonl"));
         assertThat(lines).hasSize(40);
@@ -133,7 +137,7 @@ class TriadCliITCase {
             totals.merge(result.strategy(), result.cost(), Double::sum);
         }
 
-        List<String> summary = out.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> summary = console.out().lines().toList();
         assertThat(summary)
                 .anyMatch(l -> l.matches("strategy +role +calls .* +est\\. cost"))
                 .anyMatch(l -> l.matches("strategy +priced questions +est\\. cost +cost/question"));
@@ -156,16 +160,14 @@ class TriadCliITCase {
     void demoRunsLm2AndCotOnTheSampleWithTwoMalformedLines() throws Exception {
         Path output = dir.resolve("demo");
 
-        int code = triad("demo", "--count", "30", "--output", output.toString());
+        int code = console.run("demo", "--count", "30", "--output", output.toString());
 
-        String stderr = err.toString(StandardCharsets.UTF_8);
+        String stderr = console.err();
         assertThat(code).as(stderr).isZero();
         assertThat(stderr).contains("deliberately malformed");
         assertThat(Files.readAllLines(output.resolve("sample.jsonl"))).hasSize(32);
         assertThat(Files.readAllLines(output.resolve("results.jsonl"))).hasSize(60);
         assertThat(Files.readAllLines(output.resolve("dead-letters.jsonl"))).hasSize(2);
-        assertThat(out.toString(StandardCharsets.UTF_8))
-                .startsWith(SimulatedNotice.TEXT)
-                .contains("accuracy");
+        assertThat(console.out()).startsWith(SimulatedNotice.TEXT).contains("accuracy");
     }
 }

@@ -4,12 +4,10 @@ import static dev.triad.jobs.EvalResources.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.triad.jobs.TriadConsole;
 import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.Json;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +23,7 @@ class CompareCommandTest {
 
     @TempDir Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final TriadConsole console = new TriadConsole();
 
     private int compare(String baseline, String candidate, String... more) {
         String[] args = new String[5 + more.length];
@@ -36,25 +33,14 @@ class CompareCommandTest {
         args[3] = "--candidate";
         args[4] = candidate.startsWith("/") ? candidate : resource(candidate).toString();
         System.arraycopy(more, 0, args, 5, more.length);
-        return TriadCli.execute(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                args);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
+        return console.run(args);
     }
 
     @Test
     void clearlyWorseCandidateFailsTheGate() {
         assertThat(compare("baseline.jsonl", "candidate-worse.jsonl")).isEqualTo(1);
 
-        assertThat(out())
+        assertThat(console.out())
                 .contains("lm2: 40 questions paired on id")
                 .contains("baseline accuracy   90.0% (36/40)")
                 .contains("candidate accuracy  40.0% (16/40)")
@@ -67,14 +53,14 @@ class CompareCommandTest {
                 .contains("< -1.0 pp (-margin) and McNemar p = 1.91e-06 < alpha 0.05")
                 .contains("rule:      fail when the 95% paired bootstrap CI")
                 .contains("gate FAILED (exit 1): lm2");
-        assertThat(err()).isEmpty();
+        assertThat(console.err()).isEmpty();
     }
 
     @Test
     void equalCandidatePasses() {
         assertThat(compare("baseline.jsonl", "baseline.jsonl")).isZero();
 
-        assertThat(out())
+        assertThat(console.out())
                 .contains("difference (candidate - baseline) +0.0 pp")
                 .contains("McNemar exact p = 1.0000")
                 .contains(
@@ -87,7 +73,10 @@ class CompareCommandTest {
     void betterCandidatePasses() {
         assertThat(compare("baseline.jsonl", "candidate-better.jsonl")).isZero();
 
-        assertThat(out()).contains("+10.0 pp").contains("PASS").contains("gate passed (exit 0)");
+        assertThat(console.out())
+                .contains("+10.0 pp")
+                .contains("PASS")
+                .contains("gate passed (exit 0)");
     }
 
     @Test
@@ -96,29 +85,29 @@ class CompareCommandTest {
         // -1 pp, but McNemar's exact p = 2 / 2^5 = 0.0625 is not below 0.05.
         assertThat(compare("baseline.jsonl", "candidate-slightly-worse.jsonl")).isZero();
 
-        assertThat(out())
+        assertThat(console.out())
                 .contains("PASS: the drop is not significant")
                 .contains("McNemar p = 0.0625 >= alpha 0.05")
                 .contains("5 discordant questions are too few");
 
-        out.reset();
+        console.resetOut();
         assertThat(compare("baseline.jsonl", "candidate-slightly-worse.jsonl", "--alpha", "0.1"))
                 .isEqualTo(1);
-        assertThat(out()).contains("FAIL").contains("90% paired bootstrap CI");
+        assertThat(console.out()).contains("FAIL").contains("90% paired bootstrap CI");
     }
 
     @Test
     void aWideMarginToleratesTheDrop() {
         assertThat(compare("baseline.jsonl", "candidate-worse.jsonl", "--margin", "0.6")).isZero();
 
-        assertThat(out()).contains(">= -60.0 pp (-margin)");
+        assertThat(console.out()).contains(">= -60.0 pp (-margin)");
     }
 
     @Test
     void jsonReportsTheDecisionAndFigures() throws IOException {
         assertThat(compare("baseline.jsonl", "candidate-worse.jsonl", "--json")).isEqualTo(1);
 
-        JsonNode report = Json.mapper().readTree(out());
+        JsonNode report = Json.mapper().readTree(console.out());
         assertThat(report.get("passed").asBoolean()).isFalse();
         assertThat(report.get("exitCode").asInt()).isEqualTo(1);
         assertThat(report.get("margin").asDouble()).isEqualTo(0.01);
@@ -137,22 +126,25 @@ class CompareCommandTest {
     void missingFileIsUnusable() {
         assertThat(compare("baseline.jsonl", dir.resolve("missing.jsonl").toString())).isEqualTo(2);
 
-        assertThat(err()).contains("--candidate").contains("missing.jsonl: no such file or folder");
-        assertThat(out()).isEmpty();
+        assertThat(console.err())
+                .contains("--candidate")
+                .contains("missing.jsonl: no such file or folder");
+        assertThat(console.out()).isEmpty();
     }
 
     @Test
     void candidateWithoutGoldIsUnusable() {
         assertThat(compare("baseline.jsonl", "candidate-labeling.jsonl")).isEqualTo(2);
 
-        assertThat(err()).contains("candidate-labeling.jsonl has no gold answers for strategy lm2");
+        assertThat(console.err())
+                .contains("candidate-labeling.jsonl has no gold answers for strategy lm2");
     }
 
     @Test
     void noOverlappingIdsIsUnusable() {
         assertThat(compare("baseline.jsonl", "candidate-other-questions.jsonl")).isEqualTo(2);
 
-        assertThat(err())
+        assertThat(console.err())
                 .contains("no question id has a gold answer in both runs for strategy lm2");
     }
 
@@ -161,7 +153,7 @@ class CompareCommandTest {
         assertThat(compare("baseline.jsonl", "candidate-worse.jsonl", "--strategy", "cot"))
                 .isEqualTo(2);
 
-        assertThat(err())
+        assertThat(console.err())
                 .contains("--strategy cot: --baseline")
                 .contains("has no results for it (strategies there: lm2)");
     }
@@ -169,18 +161,18 @@ class CompareCommandTest {
     @Test
     void malformedInputOrOptionsAreUnusable() {
         assertThat(compare("baseline.jsonl", "malformed.jsonl")).isEqualTo(2);
-        assertThat(err()).contains("malformed.jsonl:3: not a result record");
+        assertThat(console.err()).contains("malformed.jsonl:3: not a result record");
 
-        err.reset();
+        console.resetErr();
         assertThat(compare("baseline.jsonl", "baseline.jsonl", "--alpha", "0")).isEqualTo(2);
-        assertThat(err()).contains("--alpha must be between 0 and 0.5");
+        assertThat(console.err()).contains("--alpha must be between 0 and 0.5");
     }
 
     @Test
     void everyStrategyInBothRunsIsGatedWithoutStrategy() {
         assertThat(compare("two-strategies.jsonl", "two-strategies.jsonl")).isZero();
 
-        assertThat(out())
+        assertThat(console.out())
                 .startsWith(SimulatedNotice.TEXT)
                 .contains("lm2: 12 questions")
                 .contains("cot: 12 questions");
@@ -188,15 +180,9 @@ class CompareCommandTest {
 
     @Test
     void helpExplainsTheRuleAndTheExitCodes() {
-        assertThat(
-                        TriadCli.execute(
-                                new PrintStream(out, true, StandardCharsets.UTF_8),
-                                new PrintStream(err, true, StandardCharsets.UTF_8),
-                                "compare",
-                                "--help"))
-                .isZero();
+        assertThat(console.run("compare", "--help")).isZero();
 
-        assertThat(out())
+        assertThat(console.out())
                 .contains("FAIL when both (1)")
                 .contains("-margin")
                 .contains("McNemar's")

@@ -8,15 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.triad.jobs.TriadConsole;
 import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Schemas;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,29 +35,13 @@ class EvalCommandTest {
 
     @TempDir Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int triad(String... args) {
-        return TriadCli.execute(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                args);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
+    private final TriadConsole console = new TriadConsole();
 
     private JsonNode evalJson(String... args) throws IOException {
         List<String> all = new ArrayList<>(List.of("eval", "--json"));
         all.addAll(List.of(args));
-        assertThat(triad(all.toArray(String[]::new))).as(err()).isZero();
-        return Json.mapper().readTree(out());
+        assertThat(console.run(all.toArray(String[]::new))).as(console.err()).isZero();
+        return Json.mapper().readTree(console.out());
     }
 
     @Test
@@ -86,9 +68,11 @@ class EvalCommandTest {
 
     @Test
     void printsAccuracySlicesPairVerifierCostAndLatencyTables() {
-        assertThat(triad("eval", resource("two-strategies.jsonl").toString())).as(err()).isZero();
+        assertThat(console.run("eval", resource("two-strategies.jsonl").toString()))
+                .as(console.err())
+                .isZero();
 
-        String text = out();
+        String text = console.out();
         assertThat(text.lines().findFirst()).contains(SimulatedNotice.TEXT);
         assertThat(text)
                 .contains("Read 24 results (lm2, cot)")
@@ -199,7 +183,7 @@ class EvalCommandTest {
     @Test
     void sameInputAndSeedGiveTheSameDocument() throws IOException {
         String first = evalJson(resource("two-strategies.jsonl").toString()).toString();
-        out.reset();
+        console.resetOut();
         String again = evalJson(resource("two-strategies.jsonl").toString()).toString();
 
         assertThat(again).isEqualTo(first);
@@ -231,15 +215,15 @@ class EvalCommandTest {
         assertThat(cot.get("perCorrect").get("estimatedCost").asDouble())
                 .isCloseTo(0.004, within(1e-12));
 
-        out.reset();
+        console.resetOut();
         assertThat(
-                        triad(
+                        console.run(
                                 "eval",
                                 resource("two-strategies.jsonl").toString(),
                                 "--prices",
                                 resource("prices.yaml").toString()))
                 .isZero();
-        assertThat(out())
+        assertThat(console.out())
                 .contains("est. cost")
                 .contains("no price for lm2: verifier (sim:default)");
     }
@@ -285,7 +269,7 @@ class EvalCommandTest {
                 .isCloseTo(36 * 0.001, within(1e-12));
         assertThat(lm2.has("missingPrices")).isFalse();
 
-        out.reset();
+        console.resetOut();
         JsonNode repriced =
                 evalJson(recorded.toString(), "--prices", resource("prices.yaml").toString())
                         .get("strategies")
@@ -299,9 +283,11 @@ class EvalCommandTest {
 
     @Test
     void labelingRunWithoutGoldHasNoAccuracyAndNoError() throws IOException {
-        assertThat(triad("eval", resource("labeling.jsonl").toString())).as(err()).isZero();
+        assertThat(console.run("eval", resource("labeling.jsonl").toString()))
+                .as(console.err())
+                .isZero();
 
-        String text = out();
+        String text = console.out();
         assertThat(text)
                 .doesNotContain("SIMULATED")
                 .doesNotContain("Accuracy")
@@ -310,9 +296,9 @@ class EvalCommandTest {
                 .contains("Verifier (lm2)")
                 .contains("Cost")
                 .contains("Latency");
-        assertThat(err()).isEmpty();
+        assertThat(console.err()).isEmpty();
 
-        out.reset();
+        console.resetOut();
         JsonNode report = evalJson(resource("labeling.jsonl").toString());
         JsonNode lm2 = report.get("strategies").get("lm2");
         assertThat(report.get("simulated").asBoolean()).isFalse();
@@ -358,48 +344,64 @@ class EvalCommandTest {
 
     @Test
     void unknownSliceOrPairIsUnusable() {
-        assertThat(triad("eval", resource("two-strategies.jsonl").toString(), "--slice", "topic"))
+        assertThat(
+                        console.run(
+                                "eval",
+                                resource("two-strategies.jsonl").toString(),
+                                "--slice",
+                                "topic"))
                 .isEqualTo(2);
-        assertThat(err())
+        assertThat(console.err())
                 .contains("--slice topic: no result has a metadata field 'topic'")
                 .contains("dataset, level, problem, subject");
 
-        err.reset();
-        assertThat(triad("eval", resource("two-strategies.jsonl").toString(), "--pair", "lm2,tot"))
+        console.resetErr();
+        assertThat(
+                        console.run(
+                                "eval",
+                                resource("two-strategies.jsonl").toString(),
+                                "--pair",
+                                "lm2,tot"))
                 .isEqualTo(2);
-        assertThat(err()).contains("--pair lm2,tot: no results for strategy 'tot'");
+        assertThat(console.err()).contains("--pair lm2,tot: no results for strategy 'tot'");
 
-        err.reset();
-        assertThat(triad("eval", resource("two-strategies.jsonl").toString(), "--pair", "lm2"))
+        console.resetErr();
+        assertThat(
+                        console.run(
+                                "eval",
+                                resource("two-strategies.jsonl").toString(),
+                                "--pair",
+                                "lm2"))
                 .isEqualTo(2);
-        assertThat(err()).contains("expected two different strategies");
+        assertThat(console.err()).contains("expected two different strategies");
     }
 
     @Test
     void malformedLineIsNamedByFileAndLine() {
-        assertThat(triad("eval", resource("malformed.jsonl").toString())).isEqualTo(2);
+        assertThat(console.run("eval", resource("malformed.jsonl").toString())).isEqualTo(2);
 
-        assertThat(err()).contains("malformed.jsonl:3: not a result record");
-        assertThat(out()).isEmpty();
+        assertThat(console.err()).contains("malformed.jsonl:3: not a result record");
+        assertThat(console.out()).isEmpty();
     }
 
     @Test
     void lineThatIsNotAResultIsNamedByFileAndLine() {
-        assertThat(triad("eval", resource("dead-letter.jsonl").toString())).isEqualTo(2);
+        assertThat(console.run("eval", resource("dead-letter.jsonl").toString())).isEqualTo(2);
 
-        assertThat(err()).contains("dead-letter.jsonl:1: not a result record (missing 'id')");
+        assertThat(console.err())
+                .contains("dead-letter.jsonl:1: not a result record (missing 'id')");
     }
 
     @Test
     void duplicateIdAndStrategyAcrossInputsNamesTheIdAndBothFiles() {
         assertThat(
-                        triad(
+                        console.run(
                                 "eval",
                                 resource("two-strategies.jsonl").toString(),
                                 resource("duplicate-q3.jsonl").toString()))
                 .isEqualTo(2);
 
-        assertThat(err())
+        assertThat(console.err())
                 .contains("duplicate result for id 'q3', strategy lm2")
                 .contains("two-strategies.jsonl:5")
                 .contains("duplicate-q3.jsonl:1");
@@ -407,26 +409,26 @@ class EvalCommandTest {
 
     @Test
     void missingFileOrPriceProblemsAreUnusable() throws IOException {
-        assertThat(triad("eval", dir.resolve("nope.jsonl").toString())).isEqualTo(2);
-        assertThat(err()).contains("nope.jsonl: no such file or folder");
+        assertThat(console.run("eval", dir.resolve("nope.jsonl").toString())).isEqualTo(2);
+        assertThat(console.err()).contains("nope.jsonl: no such file or folder");
 
-        err.reset();
+        console.resetErr();
         Path prices = dir.resolve("prices.yaml");
         Files.writeString(prices, "solver: {prompt: 1, completoin: 2}\n");
         assertThat(
-                        triad(
+                        console.run(
                                 "eval",
                                 resource("two-strategies.jsonl").toString(),
                                 "--prices",
                                 prices.toString()))
                 .isEqualTo(2);
-        assertThat(err()).contains("entry 'solver': unknown field 'completoin'");
+        assertThat(console.err()).contains("entry 'solver': unknown field 'completoin'");
     }
 
     @Test
     void helpDocumentsTheCommand() {
-        assertThat(triad("eval", "--help")).isZero();
-        assertThat(out())
+        assertThat(console.run("eval", "--help")).isZero();
+        assertThat(console.out())
                 .contains(
                         "Wilson", "McNemar", "bootstrap", "--slice", "--pair", "--prices", "--json")
                 .contains("Exit codes:")

@@ -2,11 +2,9 @@ package dev.triad.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.triad.jobs.TriadConsole;
 import dev.triad.reasoning.ReasoningOptions;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.flink.configuration.ConfigOption;
@@ -22,8 +20,7 @@ class TriadCliTest {
 
     private Path input;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final TriadConsole console = new TriadConsole();
 
     @BeforeEach
     void writeInput() throws IOException {
@@ -31,26 +28,11 @@ class TriadCliTest {
         Files.writeString(input, "{\"id\":\"q1\",\"text\":\"What is 1 + 1?\"}\n");
     }
 
-    private int triad(String... args) {
-        return TriadCli.execute(
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                args);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     @Test
     void helpListsTheCommandsAndDocumentsTheExitCodes() {
-        assertThat(triad("--help")).isZero();
+        assertThat(console.run("--help")).isZero();
 
-        assertThat(out())
+        assertThat(console.out())
                 .contains("demo", "run", "generate", "help")
                 .contains("Exit codes:")
                 .contains("0", "done")
@@ -60,8 +42,8 @@ class TriadCliTest {
 
     @Test
     void runHelpShowsEveryReasoningOptionWithTheOperatorsDefault() {
-        assertThat(triad("run", "--help")).isZero();
-        assertThat(out())
+        assertThat(console.run("run", "--help")).isZero();
+        assertThat(console.out())
                 .contains("--input", "--mapping", "--output", "--strategies", "--limit")
                 .contains("--model", "--parallelism", "--config", "--watch")
                 .contains("Exit codes:");
@@ -95,24 +77,25 @@ class TriadCliTest {
 
     @Test
     void anUnknownOptionExitsWith2AndPointsToHelp() {
-        assertThat(triad("run", "--inptu", input.toString())).isEqualTo(2);
+        assertThat(console.run("run", "--inptu", input.toString())).isEqualTo(2);
 
-        assertThat(err()).contains("--inptu").contains("triad run --help");
+        assertThat(console.err()).contains("--inptu").contains("triad run --help");
     }
 
     @Test
     void aNonNumericValueExitsWith2NamingTheOption() {
-        assertThat(triad("run", "--input", input.toString(), "--max-steps", "many")).isEqualTo(2);
+        assertThat(console.run("run", "--input", input.toString(), "--max-steps", "many"))
+                .isEqualTo(2);
 
-        assertThat(err()).contains("--max-steps").contains("many");
+        assertThat(console.err()).contains("--max-steps").contains("many");
     }
 
     @Test
     void theRemovedMaxCallAttemptsExitsWith2PointingToTheBindingsAttempts() {
-        assertThat(triad("run", "--input", input.toString(), "--max-call-attempts", "3"))
+        assertThat(console.run("run", "--input", input.toString(), "--max-call-attempts", "3"))
                 .isEqualTo(2);
 
-        assertThat(err())
+        assertThat(console.err())
                 .contains("--max-call-attempts was removed")
                 .contains("attempts=N")
                 .doesNotContain("Unknown option");
@@ -120,10 +103,16 @@ class TriadCliTest {
 
     @Test
     void modelSchemesOfLaterVersionsExitWith2SayingSo() {
-        assertThat(triad("run", "--input", input.toString(), "--model", "solver=djl:/models/x"))
+        assertThat(
+                        console.run(
+                                "run",
+                                "--input",
+                                input.toString(),
+                                "--model",
+                                "solver=djl:/models/x"))
                 .isEqualTo(2);
 
-        assertThat(err())
+        assertThat(console.err())
                 .contains("--model solver=djl:/models/x")
                 .contains("not available in this version")
                 .contains("sim");
@@ -131,51 +120,54 @@ class TriadCliTest {
 
     @Test
     void aBadModelSpecExitsWith2() {
-        assertThat(triad("run", "--input", input.toString(), "--model", "solver")).isEqualTo(2);
-        assertThat(err()).contains("'solver' is not ROLE=SPEC");
+        assertThat(console.run("run", "--input", input.toString(), "--model", "solver"))
+                .isEqualTo(2);
+        assertThat(console.err()).contains("'solver' is not ROLE=SPEC");
     }
 
     @Test
     void anUnknownRoleExitsWith2() {
-        assertThat(triad("run", "--input", input.toString(), "--model", "planner=sim"))
+        assertThat(console.run("run", "--input", input.toString(), "--model", "planner=sim"))
                 .isEqualTo(2);
-        assertThat(err()).contains("unknown role 'planner'").contains("decomposer");
+        assertThat(console.err()).contains("unknown role 'planner'").contains("decomposer");
     }
 
     @Test
     void anUnknownSimulatorProfileExitsWith2() {
-        assertThat(triad("run", "--input", input.toString(), "--model", "all=sim:genius"))
+        assertThat(console.run("run", "--input", input.toString(), "--model", "all=sim:genius"))
                 .isEqualTo(2);
-        assertThat(err()).contains("sim:genius").contains("genius");
+        assertThat(console.err()).contains("sim:genius").contains("genius");
     }
 
     @Test
     void aMissingInputExitsWith2NamingThePath() {
-        assertThat(triad("run", "--input", dir.resolve("nope.jsonl").toString())).isEqualTo(2);
+        assertThat(console.run("run", "--input", dir.resolve("nope.jsonl").toString()))
+                .isEqualTo(2);
 
-        assertThat(err()).contains("nope.jsonl").contains("no such file or folder");
+        assertThat(console.err()).contains("nope.jsonl").contains("no such file or folder");
     }
 
     @Test
     void noInputAtAllExitsWith2SayingHowToGiveOne() {
-        assertThat(triad("run")).isEqualTo(2);
+        assertThat(console.run("run")).isEqualTo(2);
 
-        assertThat(err()).contains("No input").contains("--input PATH");
+        assertThat(console.err()).contains("No input").contains("--input PATH");
     }
 
     @Test
     void anUnknownMappingExitsWith2ListingTheBuiltInOnes() {
-        assertThat(triad("run", "--input", input.toString(), "--mapping", "gsm9k")).isEqualTo(2);
+        assertThat(console.run("run", "--input", input.toString(), "--mapping", "gsm9k"))
+                .isEqualTo(2);
 
-        assertThat(err()).contains("gsm9k").contains("gsm8k").contains("svamp");
+        assertThat(console.err()).contains("gsm9k").contains("gsm8k").contains("svamp");
     }
 
     @Test
     void anUnknownStrategyExitsWith2() {
-        assertThat(triad("run", "--input", input.toString(), "--strategies", "lm2,tot"))
+        assertThat(console.run("run", "--input", input.toString(), "--strategies", "lm2,tot"))
                 .isEqualTo(2);
 
-        assertThat(err()).contains("tot").contains("plan-solve");
+        assertThat(console.err()).contains("tot").contains("plan-solve");
     }
 
     @Test
@@ -183,10 +175,10 @@ class TriadCliTest {
         Path config = dir.resolve("triad.yaml");
         Files.writeString(config, "max-step: 4\n");
 
-        assertThat(triad("run", "--input", input.toString(), "--config", config.toString()))
+        assertThat(console.run("run", "--input", input.toString(), "--config", config.toString()))
                 .isEqualTo(2);
 
-        assertThat(err())
+        assertThat(console.err())
                 .contains("unknown key 'max-step'")
                 .contains("Did you mean 'max-steps'?")
                 .contains(config.toString());
@@ -194,8 +186,8 @@ class TriadCliTest {
 
     @Test
     void watchingAFileInsteadOfAFolderExitsWith2() {
-        assertThat(triad("run", "--input", input.toString(), "--watch")).isEqualTo(2);
-        assertThat(err()).contains("--watch needs a folder");
+        assertThat(console.run("run", "--input", input.toString(), "--watch")).isEqualTo(2);
+        assertThat(console.err()).contains("--watch needs a folder");
     }
 
     @Test
@@ -203,9 +195,9 @@ class TriadCliTest {
         Path a = dir.resolve("a.jsonl");
         Path b = dir.resolve("b.jsonl");
 
-        assertThat(triad("generate", "--count", "5", "--seed", "7", "--output", a.toString()))
+        assertThat(console.run("generate", "--count", "5", "--seed", "7", "--output", a.toString()))
                 .isZero();
-        assertThat(triad("generate", "--count", "5", "--seed", "7", "--output", b.toString()))
+        assertThat(console.run("generate", "--count", "5", "--seed", "7", "--output", b.toString()))
                 .isZero();
 
         assertThat(Files.readAllLines(a)).hasSize(5).isEqualTo(Files.readAllLines(b));
@@ -214,8 +206,8 @@ class TriadCliTest {
 
     @Test
     void generateWritesToStandardOutputByDefault() {
-        assertThat(triad("generate", "--count", "3")).isZero();
+        assertThat(console.run("generate", "--count", "3")).isZero();
 
-        assertThat(out().lines()).hasSize(3);
+        assertThat(console.out().lines()).hasSize(3);
     }
 }

@@ -69,9 +69,7 @@ class RunSummaryTest {
         assertThat(lm2.latencyPercentile(50)).isBetween(199L, 201L);
         assertThat(summary.deadLetters()).isEqualTo(2);
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
-        String text = bytes.toString(StandardCharsets.UTF_8);
+        String text = text(summary);
         assertThat(text.lines().findFirst()).contains(SimulatedNotice.TEXT);
         assertThat(text).contains("25.0%").contains("100.0%").contains("dead letters: 2");
         assertThat(text.indexOf("lm2")).isLessThan(text.indexOf("cot"));
@@ -84,10 +82,8 @@ class RunSummaryTest {
 
         RunSummary summary =
                 RunSummary.read(results, dir.resolve("none.jsonl"), List.of("cot"), false);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
 
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("n/a");
+        assertThat(text(summary)).contains("n/a");
     }
 
     @Test
@@ -111,9 +107,7 @@ class RunSummaryTest {
         assertThat(lm2.usageInRoleOrder().get("solver").replicas())
                 .isEqualTo(Map.of("http://gpu-1", 4L));
 
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
-        List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = text(summary).lines().toList();
         assertThat(lines).anyMatch(l -> l.matches("lm2 +solver +4 +200 +40 +1\\.50"));
         assertThat(lines).anyMatch(l -> l.matches("lm2 +decomposer +4 +200 +40 +0\\.5000"));
         assertThat(lines)
@@ -129,11 +123,16 @@ class RunSummaryTest {
 
         RunSummary summary =
                 RunSummary.read(results, dir.resolve("none.jsonl"), List.of("cot"), false);
+
+        assertThat(text(summary)).doesNotContain("cost");
+        assertThat(summary.strategies().get("cot").cost()).isNull();
+    }
+
+    /** The summary as printed. */
+    static String text(RunSummary summary) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
-
-        assertThat(bytes.toString(StandardCharsets.UTF_8)).doesNotContain("cost");
-        assertThat(summary.strategies().get("cot").cost()).isNull();
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private static Result priced(String id, String strategy, double decomposer, double solver) {

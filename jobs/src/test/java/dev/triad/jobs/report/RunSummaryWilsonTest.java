@@ -3,9 +3,6 @@ package dev.triad.jobs.report;
 import static dev.triad.jobs.EvalResources.resource;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,10 +21,8 @@ class RunSummaryWilsonTest {
                         dir.resolve("dead-letters.jsonl"),
                         List.of("lm2", "cot"),
                         false);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        summary.print(new PrintWriter(bytes, true, StandardCharsets.UTF_8));
 
-        assertThat(bytes.toString(StandardCharsets.UTF_8))
+        assertThat(RunSummaryTest.text(summary))
                 .containsPattern("lm2 .* 75\\.0% +\\[46\\.8%, 91\\.1%\\]")
                 .containsPattern("cot .* 50\\.0% +\\[25\\.4%, 74\\.6%\\]")
                 .contains("95% CI: Wilson interval");
