@@ -3,11 +3,9 @@ package dev.triad.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -162,24 +160,7 @@ class BenchCliTest {
     }
 
     private JsonNode run(String... args) throws Exception {
-        String[] all = new String[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = "--results-dir";
-        all[args.length + 1] = results.toString();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code =
-                BenchCli.run(
-                        new PrintStream(out, true, StandardCharsets.UTF_8),
-                        new PrintStream(err, true, StandardCharsets.UTF_8),
-                        all);
-        assertThat(code)
-                .as("exit code; stderr: %s", err.toString(StandardCharsets.UTF_8))
-                .isIn(BenchCli.OK, BenchCli.TARGET_MISSED);
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("ratio", "written");
-        Path file = results.resolve(args[0] + ".json");
-        assertThat(file).exists();
-        return new ObjectMapper().readTree(Files.readString(file));
+        return BenchResultFile.read(results, args);
     }
 
     private static void assertCommon(JsonNode result, String name, long size) {
