@@ -156,7 +156,7 @@ class SavepointCompatibilityTest {
     private static String reply(ModelRequest request) {
         Map<String, Object> inputs = request.context().inputs();
         int verified = inputs.get("verified") instanceof List<?> list ? list.size() : 0;
-        switch (request.context().purpose()) {
+        switch (request.context().purposeKey()) {
             case "concepts":
                 return "{\"concepts\": [\"addition\"], \"subquestion\": \"s1\"}";
             case "subquestion":
@@ -171,7 +171,7 @@ class SavepointCompatibilityTest {
             case "cot":
                 return "{\"reasoning\": \"so\", \"answer\": \"6\"}";
             default:
-                throw new IllegalArgumentException(request.context().purpose());
+                throw new IllegalArgumentException(request.context().purposeKey());
         }
     }
 
