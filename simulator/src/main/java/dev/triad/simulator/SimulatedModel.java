@@ -2,7 +2,6 @@ package dev.triad.simulator;
 
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
-import dev.triad.model.CallPurpose;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
@@ -105,7 +104,10 @@ public final class SimulatedModel implements AsyncChatModel {
         boolean exact = settings.countTokens();
         int promptTokens = Tokens.count(request.messages(), exact);
         int completionTokens = Tokens.count(text, exact);
-        Role role = request.role() != null ? request.role() : roleOf(context.purpose());
+        Role role =
+                request.role() != null || context.purpose() == null
+                        ? request.role()
+                        : context.purpose().role();
         double latencyMs = hasLatency ? latencyMs(role, completionTokens, h) : 0;
         if (latencyMs <= 0) {
             return CompletableFuture.completedFuture(
@@ -146,19 +148,6 @@ public final class SimulatedModel implements AsyncChatModel {
                 settings.baseLatencyMs(role) + settings.perTokenLatencyMs(role) * completionTokens;
         double jitter = settings.latencyJitter() * (2 * Draws.unit(h, Oracle.SALT_JITTER) - 1);
         return nominal * (1 + jitter);
-    }
-
-    /** The role a purpose belongs to, for requests that do not name one. */
-    static Role roleOf(String purpose) {
-        if (CallPurpose.VERIFY.equals(purpose)) {
-            return Role.VERIFIER;
-        }
-        if (CallPurpose.CONCEPTS.equals(purpose)
-                || CallPurpose.SUBQUESTION.equals(purpose)
-                || CallPurpose.PLAN.equals(purpose)) {
-            return Role.DECOMPOSER;
-        }
-        return Role.SOLVER;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.triad.simulator.server;
 
+import dev.triad.model.CallHeader;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -481,7 +482,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         int promptTokens = 0;
         PrefixCache.Hasher hasher = new PrefixCache.Hasher();
         for (int i = 0, n = request.messages().size(); i < n; i++) {
-            int[] tokens = server.tokensOf(request.messages().get(i).content());
+            int[] tokens = server.tokensOf(request.messages().get(i));
             promptTokens += tokens.length;
             hasher.add(tokens);
         }
@@ -556,7 +557,13 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             contextLength(maxModelLen, promptTokens, request.maxTokens(), "");
             return;
         }
-        Exchange exchange = new Exchange(request, promptTokens, hasher.blocks(), fault);
+        Exchange exchange =
+                new Exchange(
+                        request,
+                        http.headers().get(CallHeader.NAME),
+                        promptTokens,
+                        hasher.blocks(),
+                        fault);
         current = exchange;
         switch (replica.admit(exchange)) {
             case RUN:
@@ -653,6 +660,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      */
     private final class Exchange extends Replica.Sequence {
         private final ChatRequest request;
+        private final String call;
         private final int promptTokens;
         private final long[] blocks;
         private final FaultType fault;
@@ -672,8 +680,14 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         private long pieceNanos;
         private boolean truncateStream;
 
-        Exchange(ChatRequest request, int promptTokens, long[] blocks, FaultType fault) {
+        Exchange(
+                ChatRequest request,
+                String call,
+                int promptTokens,
+                long[] blocks,
+                FaultType fault) {
             this.request = request;
+            this.call = call;
             this.promptTokens = promptTokens;
             this.blocks = blocks;
             this.fault = fault;
@@ -699,7 +713,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             ServerSettings s = server.settings;
             cachedTokens = replica.cachedTokens(blocks, promptTokens);
-            String text = server.oracle.reply(request.messages());
+            String text = server.oracle.reply(request.messages(), call);
             int tokens = server.tokens.count(text);
             finishReason = FINISH_STOP;
             if (request.maxTokens() > 0 && tokens > request.maxTokens()) {

@@ -140,8 +140,7 @@ class OpenAiClientStreamingTest {
             List<ChatMessage> messages =
                     PromptLibrary.render(
                             "lm2",
-                            dev.triad.model.Role.DECOMPOSER,
-                            "concepts",
+                            dev.triad.reasoning.Lm2Purpose.CONCEPTS_AND_FIRST,
                             Map.of("question", questions.get(0).text()));
             byte[] body =
                     ChatWire.requestBody(
