@@ -40,7 +40,7 @@ class ServerSettingsTest {
         assertThatThrownBy(() -> ServerSettings.builder("70b"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'70b'")
-                .hasMessageContaining("8b-h100, zero");
+                .hasMessageContaining("default, zero, perfect, 8b-h100");
     }
 
     @Test
