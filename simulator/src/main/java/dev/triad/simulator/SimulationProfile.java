@@ -39,7 +39,7 @@ public enum SimulationProfile {
 
     /** Realistic error rates; latency per role, depending on prompt and output length. */
     DEFAULT(
-            "default",
+            SimulatorSettings.PROFILE_DEFAULT,
             new LatencyModel(
                     new LatencyModel.Figures(30, SimulationProfile.DEFAULT_PREFILL_PER_TOKEN_US, 4),
                     new LatencyModel.Figures(60, SimulationProfile.DEFAULT_PREFILL_PER_TOKEN_US, 6),
@@ -52,7 +52,7 @@ public enum SimulationProfile {
 
     /** The default error rates with no latency at all: for throughput benchmarks. */
     ZERO(
-            "zero",
+            SimulatorSettings.PROFILE_ZERO,
             LatencyModel.NONE,
             SimulationProfile.UNLIMITED,
             SimulationProfile.UNLIMITED,
@@ -61,7 +61,7 @@ public enum SimulationProfile {
 
     /** No mistakes, no malformed replies and no latency: for tests. */
     PERFECT(
-            "perfect",
+            SimulatorSettings.PROFILE_PERFECT,
             LatencyModel.NONE,
             SimulationProfile.UNLIMITED,
             SimulationProfile.UNLIMITED,
@@ -70,7 +70,7 @@ public enum SimulationProfile {
 
     /** A replica of an 8B model on one H100: realistic latency, 16 sequences at once. */
     H100_8B(
-            "8b-h100",
+            SimulatorSettings.PROFILE_8B_H100,
             LatencyModel.uniform(
                     new LatencyModel.Figures(
                             SimulationProfile.H100_PREFILL_OVERHEAD_MS,

@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class SimulatorSettings implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
     /** Realistic error rates and latency ({@link SimulationProfile#DEFAULT}). */
     public static final String PROFILE_DEFAULT = "default";
@@ -33,6 +33,12 @@ public final class SimulatorSettings implements Serializable {
 
     /** No errors, no malformed replies, no latency ({@link SimulationProfile#PERFECT}). */
     public static final String PROFILE_PERFECT = "perfect";
+
+    /**
+     * The simulated server's H100 latency, realistic error rates ({@link
+     * SimulationProfile#H100_8B}).
+     */
+    public static final String PROFILE_8B_H100 = "8b-h100";
 
     /** Name a settings object built from scratch carries. */
     public static final String PROFILE_CUSTOM = "custom";

@@ -568,7 +568,7 @@ class SimulatedModelTest {
         return json(completion.text());
     }
 
-    private static ModelRequest request(
+    static ModelRequest request(
             Role role,
             Question q,
             String purpose,

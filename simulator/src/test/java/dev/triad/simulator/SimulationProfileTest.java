@@ -2,17 +2,16 @@ package dev.triad.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.triad.model.CallContext;
 import dev.triad.model.CallPurpose;
-import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
-import dev.triad.schemas.Question;
 import dev.triad.simulator.server.ServerSettings;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -74,36 +73,36 @@ class SimulationProfileTest {
         for (String name : SimulationProfile.names()) {
             ServerSettings server = ServerSettings.profileSettings(name);
             SimulatedModel model = SimulatedModel.forProfile(name, SEED);
+            List<ModelRequest> requests = new ArrayList<>();
+            List<CompletableFuture<ModelCompletion>> completions = new ArrayList<>();
             for (Role role : Role.values()) {
                 for (int i = 0; i < 3; i++) {
-                    Question q = PROBLEMS.problem(i);
-                    CallContext context =
-                            new CallContext(q, "cot", CallPurpose.COT, 0, 1, 0, Map.of());
                     ModelRequest request =
-                            new ModelRequest(
-                                    role,
-                                    List.of(
-                                            ChatMessage.system("You are the " + role.key() + "."),
-                                            ChatMessage.user(q.text())),
-                                    0.0,
-                                    512,
-                                    context);
-                    ModelCompletion c = model.complete(request).get(10, TimeUnit.SECONDS);
-
-                    LatencyModel.Figures f = server.latency().of(role);
-                    double nominal =
-                            f.prefillOverheadMs()
-                                    + c.promptTokens() * f.prefillPerTokenUs() / 1000.0
-                                    + (c.completionTokens() - 1) * f.interTokenMs();
-                    double unit = Draws.unit(Draws.callHash(SEED, context), Oracle.SALT_JITTER);
-                    double jitter = 1 + server.latency().jitter() * (2 * unit - 1);
-                    double noLoad = 1 + (server.loadFactor() - 1) * 0 / server.maxNumSeqs();
-
-                    assertThat(c.cachedTokens()).isZero();
-                    assertThat(c.latencyMs())
-                            .as("%s, %s, problem %d", name, role, i)
-                            .isEqualTo(Math.round(nominal * jitter * noLoad));
+                            SimulatedModelTest.request(
+                                    role, PROBLEMS.problem(i), CallPurpose.COT, 0, 1, 0, Map.of());
+                    requests.add(request);
+                    completions.add(model.complete(request));
                 }
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                ModelRequest request = requests.get(i);
+                ModelCompletion c = completions.get(i).get(10, TimeUnit.SECONDS);
+
+                LatencyModel.Figures f = server.latency().of(request.role());
+                double nominal =
+                        f.prefillOverheadMs()
+                                + c.promptTokens() * f.prefillPerTokenUs() / 1000.0
+                                + (c.completionTokens() - 1) * f.interTokenMs();
+                double unit =
+                        Draws.unit(Draws.callHash(SEED, request.context()), Oracle.SALT_JITTER);
+                double jitter = 1 + server.latency().jitter() * (2 * unit - 1);
+                int running = 0;
+                double noLoad = 1 + (server.loadFactor() - 1) * running / server.maxNumSeqs();
+
+                assertThat(c.cachedTokens()).isZero();
+                assertThat(c.latencyMs())
+                        .as("%s, %s, call %d", name, request.role(), i)
+                        .isEqualTo(Math.round(nominal * jitter * noLoad));
             }
         }
     }

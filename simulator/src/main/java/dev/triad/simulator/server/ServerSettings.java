@@ -81,14 +81,14 @@ public record ServerSettings(
         SimulatorSettings oracle,
         Map<String, Question> questions) {
 
-    /** {@link SimulationProfile#H100_8B}: the default. */
-    public static final String PROFILE_8B_H100 = "8b-h100";
+    /** The default profile: {@link SimulationProfile#H100_8B}. */
+    public static final String PROFILE_8B_H100 = SimulatorSettings.PROFILE_8B_H100;
 
-    /** {@link SimulationProfile#ZERO}: no latency and room for any number of sequences. */
-    public static final String PROFILE_ZERO = "zero";
+    /** No latency and no limit: {@link SimulationProfile#ZERO}. */
+    public static final String PROFILE_ZERO = SimulatorSettings.PROFILE_ZERO;
 
     /** Name of settings built from scratch. */
-    public static final String PROFILE_CUSTOM = "custom";
+    public static final String PROFILE_CUSTOM = SimulatorSettings.PROFILE_CUSTOM;
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;

@@ -3,7 +3,11 @@ package dev.triad.simulator.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.triad.model.ChatMessage;
+import dev.triad.model.Role;
+import dev.triad.simulator.LatencyModel;
 import java.util.EnumSet;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ServerSettingsTest {
@@ -91,5 +95,27 @@ class ServerSettingsTest {
                 .hasMessageContaining("429,500,503,401,400,hang,reset,malformed,truncated,empty");
         assertThatThrownBy(() -> FaultType.parseList(" , "))
                 .hasMessageContaining("names no fault type");
+    }
+
+    @Test
+    void whereRolesDifferARequestTakesTheLatencyOfItsTemplatesRole() {
+        LatencyModel perRole = ServerSettings.profileSettings("default").latency();
+        String verifierTemplate =
+                RoleOracle.templateTexts().stream()
+                        .filter(t -> RoleOracle.recognise(t).role() == Role.VERIFIER)
+                        .findFirst()
+                        .orElseThrow();
+        List<ChatMessage> verify =
+                List.of(ChatMessage.system(verifierTemplate), ChatMessage.user("{}"));
+        List<ChatMessage> unknown =
+                List.of(ChatMessage.system("You are helpful."), ChatMessage.user("hi"));
+
+        assertThat(ReplicaHandler.latencyRole(perRole, verify)).isEqualTo(Role.VERIFIER);
+        assertThat(ReplicaHandler.latencyRole(perRole, unknown)).isEqualTo(Role.SOLVER);
+        assertThat(perRole.of(Role.VERIFIER).prefillOverheadMs()).isEqualTo(30);
+        assertThat(perRole.of(Role.SOLVER).prefillOverheadMs()).isEqualTo(60);
+        assertThat(ServerSettings.profileSettings("default").describe())
+                .contains("prefill-overhead-ms=decomposer:30.0,solver:60.0,verifier:30.0")
+                .contains("latency-jitter=0.2");
     }
 }
