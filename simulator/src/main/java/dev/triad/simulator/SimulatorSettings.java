@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The behaviour and latency of a {@link SimulatedModel}: error rates per role, how often replies
@@ -448,9 +449,7 @@ public final class SimulatorSettings implements Serializable {
                     KEY_PROSE,
                     proseReplyRate,
                     "a reply is either fenced or preceded by prose");
-            if (latency == null) {
-                throw SettingRules.invalid(OWNER, "latency", "must be set", null, "use e.g. 0");
-            }
+            Objects.requireNonNull(latency, "latency");
             latency.validate(OWNER, SimulatorSettings::key);
             return new SimulatorSettings(this);
         }

@@ -16,12 +16,12 @@ import java.util.Map;
  * Resolves {@code --model ROLE=SPEC} entries into a model binding per role.
  *
  * <p>ROLE is {@code decomposer}, {@code solver}, {@code verifier} or {@code all}. SPEC is {@code
- * sim[:profile][?seed=N]} (profiles {@code default}, {@code zero}, {@code perfect}, {@code
- * 8b-h100}: see {@code SimulationProfile}) or {@code openai:URL[,URL…][#model][?key-env=NAME&…]}
- * (replicas of one OpenAI-compatible fleet, see {@link OpenAiCompatibleBinding#parse}) or {@code
- * langchain4j:PROVIDER[?key=value&…]} (a langchain4j chat model provider, see {@link
- * LangChain4jBinding#parse}); {@code djl:} is recognised and refused with a message saying it is
- * not available yet. Without any entry every role is {@value #DEFAULT_SPEC}.
+ * sim[:profile][?seed=N]} (a profile of {@code SimulationProfile}, e.g. {@code zero}) or {@code
+ * openai:URL[,URL…][#model][?key-env=NAME&…]} (replicas of one OpenAI-compatible fleet, see {@link
+ * OpenAiCompatibleBinding#parse}) or {@code langchain4j:PROVIDER[?key=value&…]} (a langchain4j chat
+ * model provider, see {@link LangChain4jBinding#parse}); {@code djl:} is recognised and refused
+ * with a message saying it is not available yet. Without any entry every role is {@value
+ * #DEFAULT_SPEC}.
  */
 public final class ModelSpecs {
 
