@@ -24,14 +24,14 @@ import java.util.List;
  *       <td>realistic rates</td></tr>
  *   <tr><td>{@code perfect}</td><td>0</td><td>0</td><td>0</td><td>–</td><td>no limit / – / 1</td>
  *       <td>none</td></tr>
- *   <tr><td>{@code 8b-h100}</td><td>30 ms</td><td>250 µs</td><td>12 ms</td><td>none</td>
+ *   <tr><td>{@code 8b-h100}</td><td>30 ms</td><td>250 µs</td><td>12 ms</td><td>–</td>
  *       <td>16 / 1000 / 2.0</td><td>realistic rates</td></tr>
  * </table>
  *
- * <p>"No limit" is {@value #SimulationProfile.UNLIMITED} sequences and as many waiting: the
- * in-process model has no queue, so the profiles it was made for do not give the server one either.
- * Every profile gives a server replica a prefix cache of {@value #PREFIX_CACHE_BLOCKS} blocks of 16
- * tokens; the in-process model has none, so all its prompt tokens count as uncached.
+ * <p>"No limit" is {@value #UNLIMITED} sequences and as many waiting: the in-process model has no
+ * queue, so the profiles it was made for do not give the server one either. Every profile gives a
+ * server replica a prefix cache of {@value #PREFIX_CACHE_BLOCKS} blocks of 16 tokens; the
+ * in-process model has none, so all its prompt tokens count as uncached.
  *
  * <p>Immutable and thread-safe.
  */
