@@ -105,6 +105,20 @@ public final class CallHeader {
                 inputs);
     }
 
+    /** The role a header names, or {@code null} when it names none it knows. */
+    public static Role role(String header) {
+        int at = header.indexOf("role=");
+        if (at < 0) {
+            return null;
+        }
+        int end = header.indexOf(';', at);
+        try {
+            return Role.parse(header.substring(at + 5, end < 0 ? header.length() : end).strip());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     private static List<String> list(Map<String, String> parts, String name) {
         String value = parts.get(name);
         List<String> items = new ArrayList<>();

@@ -19,10 +19,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Guarantees: the reply to a call is a pure function of the seed and the call's identity
  * (question id, strategy, purpose, step, attempt, retry) and inputs, whatever the order or thread
- * calls arrive on. Latency per role is {@code base + per-token × completion tokens}, with
- * deterministic jitter; with no latency the returned future is already complete. Token usage is
- * counted with jtokkit's {@code cl100k_base} (or characters / 4 when {@link
- * SimulatorSettings#countTokens()} is off); no prefix cache is simulated, so cached tokens are 0.
+ * calls arrive on. Latency follows the {@link LatencyModel} of the settings, the same formula as
+ * the simulated server's: prefill overhead + prompt tokens × per-token prefill cost + (completion
+ * tokens − 1) × inter-token latency, times a deterministic jitter. This model has no prefix cache
+ * and no queue, so it is the server's formula with no cached tokens and no load (a slowdown of 1).
+ * With no latency the returned future is already complete. Token usage is counted with jtokkit's
+ * {@code cl100k_base} (or characters / 4 when {@link SimulatorSettings#countTokens()} is off); no
+ * prefix cache is simulated, so cached tokens are 0.
  *
  * <p>Threading: thread-safe and non-blocking. Delayed completions run on one daemon thread shared
  * by every simulated model in the JVM ({@value #LATENCY_THREAD_NAME}); callbacks attached without
@@ -37,6 +40,9 @@ public final class SimulatedModel implements AsyncChatModel {
     public static final String ENDPOINT_PREFIX = "sim:";
 
     private static final int NO_CACHED_TOKENS = 0;
+
+    /** The slowdown of the latency model with no other call running: none. */
+    private static final double NO_LOAD = 1;
 
     private final SimulatorSettings settings;
     private final long seed;
@@ -108,7 +114,7 @@ public final class SimulatedModel implements AsyncChatModel {
                 request.role() != null || context.purpose() == null
                         ? request.role()
                         : context.purpose().role();
-        double latencyMs = hasLatency ? latencyMs(role, completionTokens, h) : 0;
+        double latencyMs = hasLatency ? latencyMs(role, promptTokens, completionTokens, h) : 0;
         if (latencyMs <= 0) {
             return CompletableFuture.completedFuture(
                     new ModelCompletion(
@@ -143,11 +149,14 @@ public final class SimulatedModel implements AsyncChatModel {
         return oracle.reply(context, Draws.callHash(seed, context));
     }
 
-    private double latencyMs(Role role, int completionTokens, long h) {
-        double nominal =
-                settings.baseLatencyMs(role) + settings.perTokenLatencyMs(role) * completionTokens;
-        double jitter = settings.latencyJitter() * (2 * Draws.unit(h, Oracle.SALT_JITTER) - 1);
-        return nominal * (1 + jitter);
+    /**
+     * The latency model's formula with every prompt token uncached and no load: this model has no
+     * prefix cache and no queue.
+     */
+    private double latencyMs(Role role, int promptTokens, int completionTokens, long h) {
+        LatencyModel latency = settings.latency();
+        double factor = latency.factor(NO_LOAD, Draws.unit(h, Oracle.SALT_JITTER));
+        return latency.latencyMs(role, promptTokens, completionTokens, factor);
     }
 
     @Override

@@ -616,7 +616,7 @@ class SimulatedModelTest {
         return json(completion.text());
     }
 
-    private static ModelRequest request(
+    static ModelRequest request(
             Role role,
             Question q,
             CallPurpose purpose,

@@ -1,6 +1,8 @@
 package dev.triad.simulator.server;
 
 import dev.triad.model.CallHeader;
+import dev.triad.model.Role;
+import dev.triad.simulator.LatencyModel;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -67,6 +69,13 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final String NO_STATUS = "none";
     private static final String FINISH_STOP = "stop";
     private static final String FINISH_LENGTH = "length";
+
+    /** The draw that leaves a latency as it is: {@code 1 + jitter × (2 × 0.5 − 1) = 1}. */
+    private static final double NO_JITTER = 0.5;
+
+    /** Keeps the jitter draws apart from the fault draws of the same seed. */
+    private static final long JITTER_SALT = 0x632BE59BD9B4E019L;
+
     private static final String SIMULATED = " (SIMULATED fault injected by triad simulate-server)";
 
     private final ServerContext server;
@@ -654,6 +663,18 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /**
+     * The role whose latency figures a request takes: the role its {@value CallHeader#NAME} header
+     * names, or the solver's when it has none. Only looked up where roles differ.
+     */
+    static Role latencyRole(LatencyModel latency, String callHeader) {
+        if (latency.isUniform() || callHeader == null) {
+            return Role.SOLVER;
+        }
+        Role role = CallHeader.role(callHeader);
+        return role != null ? role : Role.SOLVER;
+    }
+
+    /**
      * One chat completion in flight: asks the oracle when it gets a slot, then plays the latency
      * model with timers on the event loop: prefill until the first token, then one token per
      * inter-token interval (streamed as chunks, or answered in one body at the end).
@@ -723,14 +744,11 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             content = text;
             completionTokens = tokens;
-            double slowdown = replica.slowdown();
-            double ttftMs =
-                    (s.prefillOverheadMs()
-                                    + (promptTokens - cachedTokens)
-                                            * s.prefillPerTokenUs()
-                                            / 1000.0)
-                            * slowdown;
-            double decodeMs = Math.max(0, tokens - 1) * s.interTokenMs() * slowdown;
+            LatencyModel latency = s.latency();
+            Role role = latencyRole(latency, call);
+            double factor = latency.factor(replica.slowdown(), jitterUnit(latency));
+            double ttftMs = latency.timeToFirstTokenMs(role, promptTokens - cachedTokens, factor);
+            double decodeMs = latency.decodeMs(role, tokens, factor);
             ttftSeconds = ttftMs / 1000.0;
             totalNanos = (long) ((ttftMs + decodeMs) * 1_000_000);
             if (request.stream()) {
@@ -749,6 +767,15 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                             after(decodeNanos, this::complete);
                         });
             }
+        }
+
+        /** The request's draw for the latency jitter: a function of the seed and the request id. */
+        private double jitterUnit(LatencyModel latency) {
+            if (latency.jitter() == 0) {
+                return NO_JITTER;
+            }
+            long h = PrefixCache.mix(server.settings.seed() * JITTER_SALT + head.id().hashCode());
+            return (h >>> 11) * 0x1.0p-53;
         }
 
         /** Runs the task after the delay, inline when there is none. */
