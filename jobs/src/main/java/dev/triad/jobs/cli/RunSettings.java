@@ -96,9 +96,7 @@ public final class RunSettings {
                                 WATCH,
                                 WATCH_INTERVAL));
         for (ConfigOption<?> option : ReasoningOptions.ALL) {
-            if (!REMOVED.containsKey(option.key())) {
-                keys.add(option.key());
-            }
+            keys.add(option.key());
         }
         keys.addAll(REMOVED.keySet());
         KEYS = Collections.unmodifiableList(keys);

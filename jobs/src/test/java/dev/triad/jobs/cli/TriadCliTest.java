@@ -54,9 +54,6 @@ class TriadCliTest {
                         .get("run")
                         .getCommandSpec();
         for (ConfigOption<?> option : ReasoningOptions.ALL) {
-            if (RunSettings.REMOVED.containsKey(option.key())) {
-                continue; // until the operators module drops it too
-            }
             CommandLine.Model.OptionSpec spec = run.findOption("--" + option.key());
             assertThat(spec).as(option.key()).isNotNull();
             String description = String.join(" ", spec.description());

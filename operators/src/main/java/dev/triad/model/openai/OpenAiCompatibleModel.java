@@ -1,6 +1,7 @@
 package dev.triad.model.openai;
 
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.CallHeader;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
@@ -395,6 +396,9 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(attempt.call.body(model)));
         if (key.present()) {
             post.header("Authorization", key.bearer());
+        }
+        if (attempt.call.callHeader != null) {
+            post.header(CallHeader.NAME, attempt.call.callHeader);
         }
         replica.sent.increment();
         try {
