@@ -144,12 +144,12 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("question", question.text());
         if (index == 0) {
-            return request(Lm2Purpose.CONCEPTS_AND_FIRST, question, 1, inputs);
+            return request(question, Lm2Purpose.CONCEPTS_AND_FIRST, 1, inputs);
         }
         if (index == callsFor(count) - 1) {
             inputs.put("concepts", concepts);
             inputs.put("verified", steps);
-            return request(Lm2Purpose.FINAL_ANSWER, question, 0, inputs);
+            return request(question, Lm2Purpose.FINAL_ANSWER, 0, inputs);
         }
         int k = (index - 1) / 3; // the step, from 0
         GoldStep step = steps.get(k);
@@ -158,21 +158,21 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
                 inputs.put("concepts", concepts);
                 inputs.put("verified", steps.subList(0, k));
                 inputs.put("subquestion", step.subquestion());
-                return request(Lm2Purpose.ANSWER_SUBQUESTION, question, k + 1, inputs);
+                return request(question, Lm2Purpose.ANSWER_SUBQUESTION, k + 1, inputs);
             case 1:
                 inputs.put("verified", steps.subList(0, k));
                 inputs.put("subquestion", step.subquestion());
                 inputs.put("answer", step.answer());
-                return request(Lm2Purpose.VERIFY, question, k + 1, inputs);
+                return request(question, Lm2Purpose.VERIFY, k + 1, inputs);
             default:
                 inputs.put("concepts", concepts);
                 inputs.put("verified", steps.subList(0, k + 1));
-                return request(Lm2Purpose.NEXT_SUBQUESTION, question, k + 2, inputs);
+                return request(question, Lm2Purpose.NEXT_SUBQUESTION, k + 2, inputs);
         }
     }
 
     private static ModelRequest request(
-            Lm2Purpose purpose, Question question, int step, Map<String, Object> inputs) {
+            Question question, Lm2Purpose purpose, int step, Map<String, Object> inputs) {
         // The same prompt Triad would send, rendered only if the model asks for it (as Triad does).
         return ModelRequest.rendering(
                 purpose.role(),

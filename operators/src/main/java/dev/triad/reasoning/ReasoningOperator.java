@@ -71,6 +71,11 @@ import org.slf4j.LoggerFactory;
  * timer are written when a question first has to wait (the deadline still counts from its start),
  * which is also the only moment a checkpoint can see it.
  *
+ * <p>This class is Flink mechanics only: keyed state, mails, caps, restore, deadlines. What a call
+ * asks and how its reply moves a question on is the {@link StrategyDriver}'s (and the strategy's);
+ * what a finished question's result holds is the {@link ResultAssembler}'s; retries of failed calls
+ * are the model client's.
+ *
  * <p>Threading: everything except the model futures runs on the task thread.
  */
 @Internal
@@ -163,18 +168,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
      * call again, exactly once.
      */
     private void resumeRestoredQuestions() throws Exception {
-        List<String> keys;
-        try (var stream =
-                getKeyedStateBackend().<VoidNamespace>getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
-            keys = stream.map(String.class::cast).collect(Collectors.toList());
-        }
-        List<String> queuedKeys;
-        try (var stream =
-                getKeyedStateBackend().<VoidNamespace>getKeys(QUEUE_NAME, VoidNamespace.INSTANCE)) {
-            queuedKeys = stream.map(String.class::cast).collect(Collectors.toList());
-        }
         List<String> pending = new ArrayList<>();
-        for (String key : keys) {
+        for (String key : keysIn(STATE_NAME)) {
             setCurrentKey(key);
             QuestionState state = states.value();
             if (state == null) {
@@ -189,7 +184,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         // The calls are made from a mail: it runs before the first input record, once the whole
         // operator chain is open, so replies that arrive at once can be emitted.
         mailbox.execute(() -> reissue(pending), "triad re-issue restored calls");
-        for (String key : queuedKeys) {
+        for (String key : keysIn(QUEUE_NAME)) {
             setCurrentKey(key);
             Iterable<ReasoningTask> queued = sameKeyQueue.get();
             if (queued != null) {
@@ -202,6 +197,14 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 "Restored {} questions in flight; making {} pending model calls again",
                 questionsInFlight,
                 pending.size());
+    }
+
+    /** The keys that have an entry in keyed state {@code name} on this subtask. */
+    private List<String> keysIn(String name) {
+        try (var stream =
+                getKeyedStateBackend().<VoidNamespace>getKeys(name, VoidNamespace.INSTANCE)) {
+            return stream.map(String.class::cast).collect(Collectors.toList());
+        }
     }
 
     private void reissue(List<String> keys) throws Exception {
@@ -243,25 +246,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         if (state == null || state.deadline != timer.getTimestamp()) {
             return;
         }
-        String waitingFor =
-                state.pending == null
-                        ? ""
-                        : " (waiting for the "
-                                + state.pending.role().key()
-                                + "'s '"
-                                + state.pending.purpose()
-                                + "' reply, step "
-                                + state.pending.step()
-                                + ")";
-        finish(
-                timer.getKey(),
-                state,
-                true,
-                Decision.failed(
-                        "deadline: not finished within question-timeout of "
-                                + config.questionTimeoutMs()
-                                + " ms"
-                                + waitingFor));
+        finish(timer.getKey(), state, true, driver.overrun(state, config.questionTimeoutMs()));
     }
 
     @Override
@@ -296,7 +281,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
      * in between), so an instant model pays no state or timer cost per call.
      *
      * @param stored whether the question is already in keyed state (it waited before)
-     * @param decision the next step, or {@code null} to make {@code state.pending} (a retry)
+     * @param decision the next step, or {@code null} to make {@code state.pending} (a re-ask, a
+     *     call that waited for a slot, or one restored from a checkpoint)
      */
     private void advance(String key, QuestionState state, boolean stored, Decision decision)
             throws Exception {
@@ -318,18 +304,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             CompletableFuture<ModelCompletion> future = issue(state, call);
             if (!future.isDone()) {
                 store(state, stored);
-                long seq = call.seq();
-                Role role = call.role();
-                future.whenComplete(
-                        (completion, error) -> {
-                            try {
-                                mailbox.execute(
-                                        () -> onReply(key, seq, role, completion, error),
-                                        "triad model reply");
-                            } catch (RejectedExecutionException closing) {
-                                // The task is shutting down; a restore makes the call again.
-                            }
-                        });
+                replyByMail(key, call, future);
                 return;
             }
             // Answered already: apply it here, under this key, instead of paying for a mail.
@@ -343,6 +318,23 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             callEnded(call.role(), completion, error);
             decision = apply(state, call, completion, error);
         }
+    }
+
+    /** When {@code future} completes, hands its outcome to {@link #onReply} as a mail. */
+    private void replyByMail(
+            String key, PendingCall call, CompletableFuture<ModelCompletion> future) {
+        long seq = call.seq();
+        Role role = call.role();
+        future.whenComplete(
+                (completion, error) -> {
+                    try {
+                        mailbox.execute(
+                                () -> onReply(key, seq, role, completion, error),
+                                "triad model reply");
+                    } catch (RejectedExecutionException closing) {
+                        // The task is shutting down; a restore makes the call again.
+                    }
+                });
     }
 
     /**

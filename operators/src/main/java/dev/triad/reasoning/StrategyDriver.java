@@ -101,6 +101,24 @@ final class StrategyDriver {
         return next;
     }
 
+    /** The end of a question that overran its deadline of {@code timeoutMs}. */
+    Decision.Finish overrun(QuestionState state, long timeoutMs) {
+        PendingCall pending = state.pending;
+        return Decision.failed(
+                "deadline: not finished within question-timeout of "
+                        + timeoutMs
+                        + " ms"
+                        + (pending == null
+                                ? ""
+                                : " (waiting for the "
+                                        + pending.role().key()
+                                        + "'s '"
+                                        + pending.purpose()
+                                        + "' reply, step "
+                                        + pending.step()
+                                        + ")"));
+    }
+
     private static Throwable unwrap(Throwable error) {
         Throwable cause = error;
         while ((cause instanceof CompletionException || cause instanceof ExecutionException)
