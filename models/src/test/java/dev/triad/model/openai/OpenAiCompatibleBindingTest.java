@@ -3,8 +3,10 @@ package dev.triad.model.openai;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -170,9 +171,11 @@ class OpenAiCompatibleBindingTest {
                 out.writeObject(binding);
             }
             assertThat(bytes.toString(StandardCharsets.ISO_8859_1)).doesNotContain(secret);
-            OpenAiCompatibleBinding copy =
-                    InstantiationUtil.deserializeObject(
-                            bytes.toByteArray(), getClass().getClassLoader());
+            OpenAiCompatibleBinding copy;
+            try (ObjectInputStream in =
+                    new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+                copy = (OpenAiCompatibleBinding) in.readObject();
+            }
             assertThat(copy).isEqualTo(binding);
             assertThat(copy.describe())
                     .isEqualTo("openai:http://a:8000/v1#m?key-file=" + file)

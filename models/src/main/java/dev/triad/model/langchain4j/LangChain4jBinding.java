@@ -1,16 +1,13 @@
 package dev.triad.model.langchain4j;
 
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
-import dev.triad.model.SpecParameters;
 import dev.triad.model.openai.ApiKeySource;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Locale;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
-import java.util.stream.Collectors;
 
 /**
  * A role bound to a langchain4j chat model provider: {@code langchain4j:PROVIDER[?key=value&…]},
@@ -42,8 +39,17 @@ public final class LangChain4jBinding implements ModelBinding {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_RETRIES = 0;
 
-    private static final String PARAMETERS =
-            "base-url, model, key-env, key-file, concurrency, queue, timeout and retries";
+    /** The spec parameters, in the order messages list them. */
+    static final List<String> PARAMETERS =
+            List.of(
+                    "base-url",
+                    "model",
+                    "key-env",
+                    "key-file",
+                    "concurrency",
+                    "queue",
+                    "timeout",
+                    "retries");
 
     private final String provider;
     private final String baseUrl;
@@ -76,49 +82,20 @@ public final class LangChain4jBinding implements ModelBinding {
      * @throws IllegalArgumentException naming the part that is wrong and the accepted form
      */
     public static LangChain4jBinding parse(String spec) {
-        String text = spec == null ? "" : spec.trim();
-        if (text.toLowerCase(Locale.ROOT).startsWith(SCHEME + ":")) {
-            text = text.substring(SCHEME.length() + 1);
+        BindingSpec parsed = BindingSpec.parse(SCHEME, spec, PARAMETERS);
+        Builder b =
+                builder()
+                        .provider(parsed.target())
+                        .baseUrl(parsed.string("base-url", null))
+                        .model(parsed.string("model", null))
+                        .concurrency(parsed.integer("concurrency", DEFAULT_CONCURRENCY))
+                        .queue(parsed.integer("queue", DEFAULT_QUEUE))
+                        .timeout(parsed.duration("timeout", DEFAULT_TIMEOUT))
+                        .retries(parsed.integer("retries", DEFAULT_RETRIES));
+        ApiKeySource key = ApiKeySource.fromSpec(parsed, null);
+        if (key != null) {
+            b.apiKey(key);
         }
-        int q = text.indexOf('?');
-        String query = q < 0 ? "" : text.substring(q + 1);
-        Builder b = builder().provider(q < 0 ? text : text.substring(0, q));
-        SpecParameters.forEach(
-                query,
-                (key, value) -> {
-                    switch (key) {
-                        case "base-url":
-                            b.baseUrl(value);
-                            break;
-                        case "model":
-                            b.model(value);
-                            break;
-                        case "key-env":
-                            b.apiKey(ApiKeySource.env(value));
-                            break;
-                        case "key-file":
-                            b.apiKey(ApiKeySource.file(value));
-                            break;
-                        case "concurrency":
-                            b.concurrency(SpecParameters.integer(key, value));
-                            break;
-                        case "queue":
-                            b.queue(SpecParameters.integer(key, value));
-                            break;
-                        case "timeout":
-                            b.timeout(SpecParameters.duration(key, value));
-                            break;
-                        case "retries":
-                            b.retries(SpecParameters.integer(key, value));
-                            break;
-                        default:
-                            throw new IllegalArgumentException(
-                                    "unknown parameter '"
-                                            + key
-                                            + "'; langchain4j: bindings take "
-                                            + PARAMETERS);
-                    }
-                });
         return b.build();
     }
 
@@ -152,7 +129,7 @@ public final class LangChain4jBinding implements ModelBinding {
         }
         return new LangChain4jChatModel(
                 describe(),
-                SCHEME + ":" + provider + "@" + SpecParameters.maskUserInfo(baseUrl),
+                SCHEME + ":" + provider + "@" + BindingSpec.maskUserInfo(baseUrl),
                 p.create(this, key),
                 concurrency,
                 queue,
@@ -168,46 +145,22 @@ public final class LangChain4jBinding implements ModelBinding {
      */
     @Override
     public String describe() {
-        Map<String, Object> params = new LinkedHashMap<>();
-        if (!baseUrl.equals(LangChain4jProviders.get(provider).defaultBaseUrl())) {
-            params.put("base-url", SpecParameters.maskUserInfo(baseUrl));
-        }
-        params.put("model", model);
-        if (!apiKey.equals(LangChain4jProviders.get(provider).defaultKey())) {
-            String where = apiKey.where();
-            int eq = where.indexOf('=');
-            if (eq > 0) {
-                params.put(where.substring(0, eq), where.substring(eq + 1));
-            }
-        }
-        if (concurrency != DEFAULT_CONCURRENCY) {
-            params.put("concurrency", concurrency);
-        }
-        if (queue != DEFAULT_QUEUE) {
-            params.put("queue", queue);
-        }
-        if (!timeout.equals(DEFAULT_TIMEOUT)) {
-            params.put("timeout", format(timeout));
-        }
-        if (retries != DEFAULT_RETRIES) {
-            params.put("retries", retries);
-        }
-        return SCHEME
-                + ":"
-                + provider
-                + "?"
-                + params.entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue())
-                        .collect(Collectors.joining("&"));
+        return toSpec().toString();
     }
 
-    /** A duration as {@code timeout=} reads it back: {@code 2min}, {@code 30s} or {@code 500ms}. */
-    private static String format(Duration d) {
-        long ms = d.toMillis();
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + "min";
-        }
-        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    /** The binding as a spec: the provider and the parameters unlike the defaults. */
+    BindingSpec toSpec() {
+        LangChain4jProvider p = LangChain4jProviders.get(provider);
+        BindingSpec.Builder spec =
+                BindingSpec.builder(SCHEME, provider)
+                        .paramUnlessDefault("base-url", baseUrl, p.defaultBaseUrl())
+                        .param("model", model);
+        apiKey.describeInto(spec, p.defaultKey());
+        return spec.paramUnlessDefault("concurrency", concurrency, DEFAULT_CONCURRENCY)
+                .paramUnlessDefault("queue", queue, DEFAULT_QUEUE)
+                .paramUnlessDefault("timeout", timeout, DEFAULT_TIMEOUT)
+                .paramUnlessDefault("retries", retries, DEFAULT_RETRIES)
+                .build();
     }
 
     @Override
@@ -249,20 +202,16 @@ public final class LangChain4jBinding implements ModelBinding {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LangChain4jBinding other
-                && provider.equals(other.provider)
-                && baseUrl.equals(other.baseUrl)
-                && model.equals(other.model)
-                && apiKey.equals(other.apiKey)
-                && concurrency == other.concurrency
-                && queue == other.queue
-                && timeout.equals(other.timeout)
-                && retries == other.retries;
+        return o instanceof LangChain4jBinding other && fields().equals(other.fields());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(provider, baseUrl, model, apiKey, concurrency, queue, timeout, retries);
+        return fields().hashCode();
+    }
+
+    private List<Object> fields() {
+        return List.of(provider, baseUrl, model, apiKey, concurrency, queue, timeout, retries);
     }
 
     /** Builds a {@link LangChain4jBinding}; {@link #build()} checks every setting. */
@@ -340,7 +289,7 @@ public final class LangChain4jBinding implements ModelBinding {
             if (!baseUrl.startsWith("http://") && !baseUrl.startsWith("https://")) {
                 throw new IllegalArgumentException(
                         "base-url must be an http:// or https:// URL, was '"
-                                + SpecParameters.maskUserInfo(baseUrl)
+                                + BindingSpec.maskUserInfo(baseUrl)
                                 + "'; e.g. base-url=http://127.0.0.1:8000/v1");
             }
             if (model == null || model.isBlank()) {

@@ -1,7 +1,7 @@
 package dev.triad.model;
 
 import java.util.concurrent.CompletableFuture;
-import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A chat model behind a non-blocking call: every adapter (simulated, OpenAI-compatible,
@@ -11,6 +11,7 @@ import org.apache.flink.metrics.MetricGroup;
  * blocking; the future may complete on any thread (the caller hands the result back to its own
  * mailbox). A failed future carries a {@link ModelCallException}.
  */
+@PublicEvolving
 public interface AsyncChatModel extends AutoCloseable {
 
     /** Starts one call; never blocks. */
@@ -21,7 +22,7 @@ public interface AsyncChatModel extends AutoCloseable {
      * role's group of the operator's metrics ({@code triad.role.<role>}); the operator calls it
      * once, after opening the model, on the task thread. The default registers none.
      */
-    default void registerMetrics(MetricGroup group) {}
+    default void registerMetrics(ModelMetricGroup group) {}
 
     /** Releases connections and timers. */
     @Override

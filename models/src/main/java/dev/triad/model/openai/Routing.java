@@ -22,6 +22,9 @@ public enum Routing {
      */
     ROUND_ROBIN("round-robin");
 
+    /** Every routing, in declaration order. */
+    public static final List<Routing> ALL = List.of(values());
+
     private final String key;
 
     Routing(String key) {

@@ -1,17 +1,15 @@
 package dev.triad.model.openai;
 
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
-import dev.triad.model.SpecParameters;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -57,6 +55,22 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     /** The scheme of the spec, {@code openai:}. */
     public static final String SCHEME = "openai";
 
+    /** The spec parameters, in the order messages list them. */
+    static final List<String> PARAMETERS =
+            List.of(
+                    "key-env",
+                    "key-file",
+                    "routing",
+                    "load-factor",
+                    "timeout",
+                    "attempts",
+                    "limit",
+                    "concurrency",
+                    "max-concurrency",
+                    "rpm",
+                    "tpm",
+                    "stream");
+
     public static final Routing DEFAULT_ROUTING = Routing.AFFINITY;
     public static final double DEFAULT_LOAD_FACTOR = 1.25;
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(120);
@@ -97,16 +111,6 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
 
         public String key() {
             return key;
-        }
-
-        static ConcurrencyLimit parse(String text) {
-            for (ConcurrencyLimit l : values()) {
-                if (l.key.equalsIgnoreCase(text.trim())) {
-                    return l;
-                }
-            }
-            throw new IllegalArgumentException(
-                    "limit must be one of aimd, gradient, fixed, was '" + text + "'");
         }
     }
 
@@ -167,13 +171,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
      * @throws IllegalArgumentException naming the part that is wrong and the accepted form
      */
     public static OpenAiCompatibleBinding parse(String spec) {
-        String text = spec == null ? "" : spec.trim();
-        String query = null;
-        int q = text.indexOf('?');
-        if (q >= 0) {
-            query = text.substring(q + 1);
-            text = text.substring(0, q);
-        }
+        BindingSpec parsed = BindingSpec.parse(SCHEME, spec, PARAMETERS);
+        String text = parsed.target();
         Builder b = builder();
         int hash = text.indexOf('#');
         if (hash >= 0) {
@@ -191,68 +190,25 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         for (String url : text.split(",", -1)) {
             urls.add(url.trim());
         }
-        b.baseUrls(urls);
-        SpecParameters.forEach(query, (key, value) -> applyParameter(b, key, value));
-        return b.build();
-    }
-
-    private static void applyParameter(Builder b, String key, String value) {
-        switch (key) {
-            case "key-env":
-                b.apiKey(ApiKeySource.env(value));
-                break;
-            case "key-file":
-                b.apiKey(ApiKeySource.file(value));
-                break;
-            case "routing":
-                b.routing(Routing.parse(value));
-                break;
-            case "load-factor":
-                b.loadFactor(SpecParameters.number(key, value));
-                break;
-            case "timeout":
-                b.callTimeout(SpecParameters.duration(key, value));
-                break;
-            case "attempts":
-                b.maxAttempts(SpecParameters.integer(key, value));
-                break;
-            case "limit":
-                b.concurrencyLimit(ConcurrencyLimit.parse(value));
-                break;
-            case "concurrency":
-                b.initialConcurrency(SpecParameters.integer(key, value));
-                break;
-            case "max-concurrency":
-                b.maxConcurrency(SpecParameters.integer(key, value));
-                break;
-            case "rpm":
-                b.requestsPerMinute(SpecParameters.whole(key, value));
-                break;
-            case "tpm":
-                b.tokensPerMinute(SpecParameters.whole(key, value));
-                break;
-            case "stream":
-                b.stream(bool(key, value));
-                break;
-            default:
-                throw new IllegalArgumentException(
-                        "unknown parameter '"
-                                + key
-                                + "'; openai: bindings take key-env, key-file, routing,"
-                                + " load-factor, timeout, attempts, limit, concurrency,"
-                                + " max-concurrency, rpm, tpm and stream");
-        }
-    }
-
-    private static boolean bool(String key, String value) {
-        String v = value.trim().toLowerCase(Locale.ROOT);
-        if (v.equals("true")) {
-            return true;
-        }
-        if (v.equals("false")) {
-            return false;
-        }
-        throw new IllegalArgumentException(key + " must be true or false, was '" + value + "'");
+        return b
+                .baseUrls(urls)
+                .apiKey(ApiKeySource.fromSpec(parsed, ApiKeySource.defaultEnv()))
+                .routing(parsed.choice("routing", DEFAULT_ROUTING, Routing.ALL, Routing::key))
+                .loadFactor(parsed.number("load-factor", DEFAULT_LOAD_FACTOR))
+                .callTimeout(parsed.duration("timeout", DEFAULT_CALL_TIMEOUT))
+                .maxAttempts(parsed.integer("attempts", DEFAULT_MAX_ATTEMPTS))
+                .concurrencyLimit(
+                        parsed.choice(
+                                "limit",
+                                DEFAULT_LIMIT,
+                                List.of(ConcurrencyLimit.values()),
+                                ConcurrencyLimit::key))
+                .initialConcurrency(parsed.integer("concurrency", DEFAULT_INITIAL_CONCURRENCY))
+                .maxConcurrency(parsed.integer("max-concurrency", DEFAULT_MAX_CONCURRENCY))
+                .requestsPerMinute(parsed.whole("rpm", 0))
+                .tokensPerMinute(parsed.whole("tpm", 0))
+                .stream(parsed.bool("stream", DEFAULT_STREAM))
+                .build();
     }
 
     @Override
@@ -298,55 +254,26 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
      */
     @Override
     public String describe() {
-        StringBuilder out = new StringBuilder(SCHEME).append(':');
-        out.append(String.join(",", baseUrls));
-        if (model != null) {
-            out.append('#').append(model);
-        }
-        Map<String, Object> params = new LinkedHashMap<>();
-        if (!apiKey.isDefault()) {
-            String where = apiKey.where();
-            int eq = where.indexOf('=');
-            if (eq > 0) {
-                params.put(where.substring(0, eq), where.substring(eq + 1));
-            }
-        }
-        if (routing != DEFAULT_ROUTING) {
-            params.put("routing", routing.key());
-        }
-        if (loadFactor != DEFAULT_LOAD_FACTOR) {
-            params.put("load-factor", loadFactor);
-        }
-        if (!callTimeout.equals(DEFAULT_CALL_TIMEOUT)) {
-            params.put("timeout", callTimeout.toMillis() + "ms");
-        }
-        if (maxAttempts != DEFAULT_MAX_ATTEMPTS) {
-            params.put("attempts", maxAttempts);
-        }
-        if (limit != DEFAULT_LIMIT) {
-            params.put("limit", limit.key());
-        }
-        if (initialConcurrency != DEFAULT_INITIAL_CONCURRENCY) {
-            params.put("concurrency", initialConcurrency);
-        }
-        if (maxConcurrency != DEFAULT_MAX_CONCURRENCY) {
-            params.put("max-concurrency", maxConcurrency);
-        }
-        if (requestsPerMinute > 0) {
-            params.put("rpm", requestsPerMinute);
-        }
-        if (tokensPerMinute > 0) {
-            params.put("tpm", tokensPerMinute);
-        }
-        if (stream != DEFAULT_STREAM) {
-            params.put("stream", stream);
-        }
-        char sep = '?';
-        for (Map.Entry<String, Object> e : params.entrySet()) {
-            out.append(sep).append(e.getKey()).append('=').append(e.getValue());
-            sep = '&';
-        }
-        return out.toString();
+        return toSpec().toString();
+    }
+
+    /** The binding as a spec: the replicas, the model, the parameters unlike the defaults. */
+    BindingSpec toSpec() {
+        BindingSpec.Builder spec =
+                BindingSpec.builder(
+                        SCHEME, String.join(",", baseUrls) + (model == null ? "" : "#" + model));
+        apiKey.describeInto(spec, ApiKeySource.defaultEnv());
+        return spec.paramUnlessDefault("routing", routing.key(), DEFAULT_ROUTING.key())
+                .paramUnlessDefault("load-factor", loadFactor, DEFAULT_LOAD_FACTOR)
+                .paramUnlessDefault("timeout", callTimeout, DEFAULT_CALL_TIMEOUT)
+                .paramUnlessDefault("attempts", maxAttempts, DEFAULT_MAX_ATTEMPTS)
+                .paramUnlessDefault("limit", limit.key(), DEFAULT_LIMIT.key())
+                .paramUnlessDefault("concurrency", initialConcurrency, DEFAULT_INITIAL_CONCURRENCY)
+                .paramUnlessDefault("max-concurrency", maxConcurrency, DEFAULT_MAX_CONCURRENCY)
+                .paramUnlessDefault("rpm", requestsPerMinute, 0L)
+                .paramUnlessDefault("tpm", tokensPerMinute, 0L)
+                .paramUnlessDefault("stream", stream, DEFAULT_STREAM)
+                .build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.triad.model.openai;
 
+import dev.triad.model.BindingSpec;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -174,6 +175,39 @@ public final class ApiKeySource implements Serializable {
                 }
             default:
                 return ApiKey.NONE;
+        }
+    }
+
+    /**
+     * Where a spec says the key is: {@code key-env=NAME} or {@code key-file=PATH}, else {@code
+     * fallback}.
+     *
+     * @throws IllegalArgumentException when the spec gives both
+     */
+    public static ApiKeySource fromSpec(BindingSpec spec, ApiKeySource fallback) {
+        if (spec.has("key-env") && spec.has("key-file")) {
+            throw new IllegalArgumentException(
+                    spec.scheme()
+                            + ": key-env and key-file both say where the key is; give one of them");
+        }
+        if (spec.has("key-env")) {
+            return env(spec.string("key-env", null));
+        }
+        if (spec.has("key-file")) {
+            return file(spec.string("key-file", null));
+        }
+        return fallback;
+    }
+
+    /** Adds {@code key-env=NAME} or {@code key-file=PATH} to a spec, unless this is its default. */
+    public void describeInto(BindingSpec.Builder spec, ApiKeySource defaultSource) {
+        if (equals(defaultSource)) {
+            return;
+        }
+        String where = where();
+        int eq = where.indexOf('=');
+        if (eq > 0) {
+            spec.param(where.substring(0, eq), where.substring(eq + 1));
         }
     }
 

@@ -3,6 +3,7 @@ package dev.triad.model.openai;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
+import dev.triad.model.ModelMetricGroup;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.openai.OpenAiCallException.Kind;
 import io.github.resilience4j.core.IntervalFunction;
@@ -28,7 +29,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.flink.annotation.PublicEvolving;
-import org.apache.flink.metrics.MetricGroup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -635,7 +635,7 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
 
     /** One group of client-side metrics per replica ({@link ReplicaMetrics}). */
     @Override
-    public void registerMetrics(MetricGroup group) {
+    public void registerMetrics(ModelMetricGroup group) {
         for (ReplicaEndpoint replica : replicas) {
             ReplicaMetrics.register(group, replica);
         }
