@@ -3,6 +3,8 @@ package dev.triad.model.langchain4j;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
+import dev.triad.model.RetryPolicy;
+import dev.triad.model.RetryingChatModel;
 import dev.triad.model.openai.ApiKeySource;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +23,13 @@ import java.util.function.UnaryOperator;
  * ApiKeySource#DEFAULT_ENV} when set for openai, none for ollama, {@code ANTHROPIC_API_KEY} for
  * anthropic, {@code GEMINI_API_KEY} for gemini), {@code concurrency} (calls in flight per subtask,
  * default {@value #DEFAULT_CONCURRENCY}), {@code queue} (calls waiting per subtask, default {@value
- * #DEFAULT_QUEUE}), {@code timeout} (per call, default 60s), {@code retries} (langchain4j's own, 0
- * or 1, default 0: the operator decides what to try again).
+ * #DEFAULT_QUEUE}), {@code timeout} (per call, default 60s), {@code attempts} (tries per call for
+ * retriable failures, the first included, default {@value #DEFAULT_ATTEMPTS}), {@code budget} (no
+ * try starts later than this after the call's start, default none), {@code retries} (langchain4j's
+ * own, 0 or 1, default 0: Triad's {@link RetryingChatModel} decides what to try again).
+ *
+ * <p>{@link #open(int)} wraps the model in a {@link RetryingChatModel} with {@link #retryPolicy()};
+ * {@link #open(int, UnaryOperator)} gives the bare model, one try per call.
  *
  * <p>Serialisable and immutable: holds where the key is, never the key; {@link #describe()} and
  * {@link #toString()} never show it. The key is read in {@link #open}, on the TaskManager.
@@ -38,6 +45,8 @@ public final class LangChain4jBinding implements ModelBinding {
     public static final int DEFAULT_QUEUE = 1024;
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_RETRIES = 0;
+    public static final int DEFAULT_ATTEMPTS = RetryPolicy.DEFAULT_MAX_ATTEMPTS;
+    public static final Duration DEFAULT_BUDGET = RetryPolicy.NO_BUDGET;
 
     /** The spec parameters, in the order messages list them. */
     static final List<String> PARAMETERS =
@@ -49,7 +58,9 @@ public final class LangChain4jBinding implements ModelBinding {
                     "concurrency",
                     "queue",
                     "timeout",
-                    "retries");
+                    "retries",
+                    "attempts",
+                    "budget");
 
     private final String provider;
     private final String baseUrl;
@@ -59,6 +70,7 @@ public final class LangChain4jBinding implements ModelBinding {
     private final int queue;
     private final Duration timeout;
     private final int retries;
+    private final RetryPolicy retryPolicy;
 
     LangChain4jBinding(Builder b) {
         this.provider = b.provider;
@@ -69,6 +81,7 @@ public final class LangChain4jBinding implements ModelBinding {
         this.queue = b.queue;
         this.timeout = b.timeout;
         this.retries = b.retries;
+        this.retryPolicy = b.retryPolicy;
     }
 
     public static Builder builder() {
@@ -91,7 +104,9 @@ public final class LangChain4jBinding implements ModelBinding {
                         .concurrency(parsed.integer("concurrency", DEFAULT_CONCURRENCY))
                         .queue(parsed.integer("queue", DEFAULT_QUEUE))
                         .timeout(parsed.duration("timeout", DEFAULT_TIMEOUT))
-                        .retries(parsed.integer("retries", DEFAULT_RETRIES));
+                        .retries(parsed.integer("retries", DEFAULT_RETRIES))
+                        .attempts(parsed.integer("attempts", DEFAULT_ATTEMPTS))
+                        .retryBudget(parsed.duration("budget", DEFAULT_BUDGET));
         ApiKeySource key = ApiKeySource.fromSpec(parsed, null);
         if (key != null) {
             b.apiKey(key);
@@ -99,12 +114,16 @@ public final class LangChain4jBinding implements ModelBinding {
         return b.build();
     }
 
+    /** The model for one subtask, its calls retried as {@link #retryPolicy()} says. */
     @Override
     public AsyncChatModel open(int subtaskIndex) {
-        return open(subtaskIndex, System::getenv);
+        return RetryingChatModel.builder(open(subtaskIndex, System::getenv), retryPolicy).build();
     }
 
-    /** Opens the model with the key read through {@code environment} (tests pass a map). */
+    /**
+     * Opens the bare model, one try per call, with the key read through {@code environment} (tests
+     * pass a map).
+     */
     public LangChain4jChatModel open(int subtaskIndex, UnaryOperator<String> environment) {
         LangChain4jProvider p = LangChain4jProviders.get(provider);
         String key;
@@ -160,6 +179,8 @@ public final class LangChain4jBinding implements ModelBinding {
                 .paramUnlessDefault("queue", queue, DEFAULT_QUEUE)
                 .paramUnlessDefault("timeout", timeout, DEFAULT_TIMEOUT)
                 .paramUnlessDefault("retries", retries, DEFAULT_RETRIES)
+                .paramUnlessDefault("attempts", retryPolicy.maxAttempts(), DEFAULT_ATTEMPTS)
+                .paramUnlessDefault("budget", retryPolicy.budget(), DEFAULT_BUDGET)
                 .build();
     }
 
@@ -200,6 +221,11 @@ public final class LangChain4jBinding implements ModelBinding {
         return retries;
     }
 
+    /** How {@link #open(int)}'s model retries: {@code attempts}, {@code budget}, the backoff. */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof LangChain4jBinding other && fields().equals(other.fields());
@@ -211,7 +237,16 @@ public final class LangChain4jBinding implements ModelBinding {
     }
 
     private List<Object> fields() {
-        return List.of(provider, baseUrl, model, apiKey, concurrency, queue, timeout, retries);
+        return List.of(
+                provider,
+                baseUrl,
+                model,
+                apiKey,
+                concurrency,
+                queue,
+                timeout,
+                retries,
+                retryPolicy);
     }
 
     /** Builds a {@link LangChain4jBinding}; {@link #build()} checks every setting. */
@@ -225,6 +260,9 @@ public final class LangChain4jBinding implements ModelBinding {
         private int queue = DEFAULT_QUEUE;
         private Duration timeout = DEFAULT_TIMEOUT;
         private int retries = DEFAULT_RETRIES;
+        private int attempts = DEFAULT_ATTEMPTS;
+        private Duration retryBudget = DEFAULT_BUDGET;
+        private RetryPolicy retryPolicy;
 
         Builder() {}
 
@@ -264,6 +302,18 @@ public final class LangChain4jBinding implements ModelBinding {
 
         public Builder timeout(Duration timeout) {
             this.timeout = timeout;
+            return this;
+        }
+
+        /** Tries per call for retriable failures, the first included ({@link #open(int)}). */
+        public Builder attempts(int attempts) {
+            this.attempts = attempts;
+            return this;
+        }
+
+        /** The most time from a call's start to the start of its last try; zero for none. */
+        public Builder retryBudget(Duration budget) {
+            this.retryBudget = budget;
             return this;
         }
 
@@ -315,10 +365,18 @@ public final class LangChain4jBinding implements ModelBinding {
             }
             if (retries < 0 || retries > 1) {
                 throw new IllegalArgumentException(
-                        "retries must be 0 or 1 (langchain4j's own retries; the operator retries"
+                        "retries must be 0 or 1 (langchain4j's own retries; Triad retries"
                                 + " retriable failures itself), was "
                                 + retries);
             }
+            retryPolicy =
+                    RetryPolicy.builder()
+                            .maxAttempts(attempts)
+                            .budget(retryBudget)
+                            .options(
+                                    "attempts=N in the " + SCHEME + ": binding",
+                                    "budget=DURATION in the " + SCHEME + ": binding")
+                            .build();
             return new LangChain4jBinding(this);
         }
     }

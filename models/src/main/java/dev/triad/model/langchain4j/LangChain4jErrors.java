@@ -12,26 +12,21 @@ import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.exception.UnresolvedModelServerException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.triad.model.ModelCallException;
+import dev.triad.model.ModelErrors;
 import dev.triad.model.openai.ApiKeySource;
-import dev.triad.model.openai.OpenAiErrors;
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
- * The one place where a langchain4j failure becomes a {@link ModelCallException}: retriable (rate
- * limits, server errors, timeouts, broken connections, unreadable answers) or not (authentication,
- * invalid request, unknown model, unresolvable host, unsupported feature), with a message naming
- * the provider and endpoint and what to do, e.g. {@code langchain4j:openai@http://host/v1: 401, the
- * API key was refused; check key-env=OPENAI_API_KEY}.
+ * Where a langchain4j failure becomes a {@link ModelCallException}: retriable (rate limits, server
+ * errors, timeouts, broken connections, unreadable answers) or not (authentication, invalid
+ * request, unknown model, unresolvable host, unsupported feature), with a message naming the
+ * provider and endpoint and what to do, e.g. {@code langchain4j:openai@http://host/v1: 401, the API
+ * key was refused; check key-env=OPENAI_API_KEY}.
  *
- * <p>HTTP statuses use the same split as the {@code openai:} client ({@link
- * OpenAiErrors#retriable(int)}). Every text taken from langchain4j or a server has the key replaced
- * by {@value #MASK} and is cut to {@value #MAX_SERVER_MESSAGE} characters; the original exception
- * is not attached as the cause, since its message may hold the key a server echoed. Thread-safe.
+ * <p>HTTP statuses and failures without an answer are split as {@link ModelErrors} says, like the
+ * {@code openai:} client's. Every text taken from langchain4j or a server has the key replaced by
+ * {@value #MASK} and is cut to {@value #MAX_SERVER_MESSAGE} characters; the original exception is
+ * not attached as the cause, since its message may hold the key a server echoed. Thread-safe.
  */
 final class LangChain4jErrors {
 
@@ -52,11 +47,7 @@ final class LangChain4jErrors {
 
     /** Maps what {@code ChatModel.chat()} threw. */
     ModelCallException map(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException)
-                && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = ModelErrors.unwrap(error);
         if (t instanceof ModelCallException known) {
             return known;
         }
@@ -99,7 +90,7 @@ final class LangChain4jErrors {
                                     : " or raise the provider's rate limit"),
                     true);
         }
-        if (status != null && OpenAiErrors.retriable(status)
+        if (status != null && ModelErrors.retriable(status)
                 || t instanceof InternalServerException) {
             return fail(
                     head
@@ -119,15 +110,6 @@ final class LangChain4jErrors {
                             + " shorten the question or lower the completion token limit",
                     false);
         }
-        if (t instanceof TimeoutException || find(t, HttpTimeoutException.class) != null) {
-            return fail(
-                    endpoint
-                            + ": no answer within the call timeout of "
-                            + timeout.toMillis()
-                            + " ms; retried. If the model is slow rather than stuck, raise"
-                            + " timeout= or lower concurrency=",
-                    true);
-        }
         if (t instanceof UnresolvedModelServerException) {
             return fail(
                     endpoint + ": the host cannot be resolved; not retried. Check base-url", false);
@@ -140,22 +122,37 @@ final class LangChain4jErrors {
                             + "); not retried",
                     false);
         }
-        if (find(t, ConnectException.class) != null) {
-            return fail(
-                    endpoint
-                            + ": cannot connect ("
-                            + describe(find(t, ConnectException.class))
-                            + "); retried. Is the server up, and are host and port right?",
-                    true);
-        }
-        IOException io = find(t, IOException.class);
-        if (io != null) {
-            return fail(
-                    endpoint
-                            + ": the connection broke or the answer could not be read ("
-                            + describe(io)
-                            + "); retried. If it persists, check the server and any proxy between",
-                    true);
+        ModelErrors.Transport transport =
+                t instanceof TimeoutException
+                        ? new ModelErrors.Transport(ModelErrors.TransportKind.TIMEOUT, t)
+                        : ModelErrors.transport(t);
+        if (transport != null) {
+            switch (transport.kind()) {
+                case TIMEOUT:
+                    return fail(
+                            endpoint
+                                    + ": no answer within the call timeout of "
+                                    + timeout.toMillis()
+                                    + " ms; retried. If the model is slow rather than stuck, raise"
+                                    + " timeout= or lower concurrency=",
+                            true);
+                case CONNECT:
+                    return fail(
+                            endpoint
+                                    + ": cannot connect ("
+                                    + describe(transport.cause())
+                                    + "); retried. Is the server up, and are host and port right?",
+                            true);
+                case BROKEN:
+                default:
+                    return fail(
+                            endpoint
+                                    + ": the connection broke or the answer could not be read ("
+                                    + describe(transport.cause())
+                                    + "); retried. If it persists, check the server and any proxy"
+                                    + " between",
+                            true);
+            }
         }
         if (t instanceof NonRetriableException || t instanceof IllegalArgumentException) {
             return fail(
@@ -165,7 +162,7 @@ final class LangChain4jErrors {
             return fail(endpoint + ": the call failed (" + describe(t) + "); retried", true);
         }
         // Unknown failures (e.g. a reply langchain4j could not use) are treated as transient, like
-        // the openai: client's malformed answers; the operator bounds the attempts.
+        // the openai: client's malformed answers; the retry policy bounds the attempts.
         return fail(endpoint + ": the call failed (" + describe(t) + "); retried", true);
     }
 

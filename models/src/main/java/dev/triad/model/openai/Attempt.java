@@ -7,13 +7,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One try of a {@link Call} on one replica: queued, then on the wire, then done exactly once (the
+ * The try of a {@link Call} on one replica: queued, then on the wire, then done exactly once (the
  * response, the timeout and close race for {@link #finish()}).
  */
 final class Attempt {
 
     final Call call;
-    final int number;
     final CompletableFuture<ModelCompletion> result = new CompletableFuture<>();
 
     /** Set when it leaves the queue (under the replica's lock). */
@@ -29,9 +28,8 @@ final class Attempt {
 
     private final AtomicBoolean done = new AtomicBoolean();
 
-    Attempt(Call call, int number) {
+    Attempt(Call call) {
         this.call = call;
-        this.number = number;
     }
 
     /** True for the one caller that ends this attempt. */

@@ -3,7 +3,6 @@ package dev.triad.model.openai;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelRequest;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One {@link ModelRequest} on its way through the client: the rendered chat, the affinity key, the
@@ -19,7 +18,6 @@ final class Call {
     final String key;
     final List<ChatMessage> messages;
     final long estimatedTokens;
-    final AtomicInteger attempts = new AtomicInteger();
     final boolean stream;
 
     private volatile String bodyModel;
@@ -37,7 +35,7 @@ final class Call {
         this.estimatedTokens = Math.max(1, (chars + CHARS_PER_TOKEN - 1) / CHARS_PER_TOKEN);
     }
 
-    /** The request body for {@code model}; written on first use and kept for the retries. */
+    /** The request body for {@code model}; written on first use. */
     byte[] body(String model) {
         byte[] written = body;
         if (written != null && model.equals(bodyModel)) {

@@ -1,11 +1,12 @@
 package dev.triad.model.openai;
 
 import dev.triad.model.ModelCallException;
+import java.time.Duration;
 
 /**
- * A failed call to an OpenAI-compatible endpoint, as {@link OpenAiErrors} maps it: the message
- * names the endpoint, the status (or what went wrong on the wire) and what to do. Messages never
- * hold an API key, a prompt or an answer.
+ * A failed call to an OpenAI-compatible endpoint, as {@link OpenAiErrors} maps it (retriable or not
+ * as {@link dev.triad.model.ModelErrors} says): the message names the endpoint, the status (or what
+ * went wrong on the wire) and what to do. Messages never hold an API key, a prompt or an answer.
  */
 public final class OpenAiCallException extends ModelCallException {
 
@@ -41,15 +42,26 @@ public final class OpenAiCallException extends ModelCallException {
     private final int status;
     private final long retryAfterNanos;
 
+    /**
+     * @param retryAfterNanos the replica's {@code Retry-After}, or 0
+     * @param modelWide whether it holds back the whole model ({@link #retryAfter()}): only when the
+     *     replica is the model's only one; with several, the client routes around a waiting replica
+     *     itself, so a retry need not wait
+     */
     OpenAiCallException(
             Kind kind,
             String endpoint,
             int status,
             long retryAfterNanos,
+            boolean modelWide,
             boolean retriable,
             String message,
             Throwable cause) {
-        super(message, retriable, cause);
+        super(
+                message,
+                retriable,
+                modelWide ? Duration.ofNanos(retryAfterNanos) : Duration.ZERO,
+                cause);
         this.kind = kind;
         this.endpoint = endpoint;
         this.status = status;
@@ -70,8 +82,15 @@ public final class OpenAiCallException extends ModelCallException {
         return status;
     }
 
-    /** How long the server asked not to be called again ({@code Retry-After}), or 0. */
+    /** How long the replica asked not to be called again ({@code Retry-After}), or 0. */
     public long retryAfterNanos() {
         return retryAfterNanos;
+    }
+
+    /** The call's retries ran out: {@link Kind#EXHAUSTED}, with this failure as the cause. */
+    @Override
+    public OpenAiCallException gaveUp(String message) {
+        return new OpenAiCallException(
+                Kind.EXHAUSTED, endpoint, status, 0, false, false, message, this);
     }
 }

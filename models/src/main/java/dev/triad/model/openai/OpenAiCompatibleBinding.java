@@ -3,6 +3,7 @@ package dev.triad.model.openai;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
+import dev.triad.model.RetryPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -39,7 +40,9 @@ import org.apache.flink.annotation.PublicEvolving;
  *       the client records each call's time to first token ({@link
  *       EndpointStats#timeToFirstToken()})
  *   <li>{@code timeout=DURATION}: one attempt on the wire (default 120 s); {@code attempts=N}:
- *       tries per call, the first included (default {@value #DEFAULT_MAX_ATTEMPTS})
+ *       tries per call, the first included (default {@value #DEFAULT_MAX_ATTEMPTS}); {@code
+ *       budget=DURATION}: no try starts later than this after the call's start (default none).
+ *       Retries are {@link dev.triad.model.RetryingChatModel}'s, for retriable failures only
  *   <li>{@code limit=aimd|gradient|fixed}, {@code concurrency=N} (initial, default {@value
  *       #DEFAULT_INITIAL_CONCURRENCY}), {@code max-concurrency=N} (default {@value
  *       #DEFAULT_MAX_CONCURRENCY})
@@ -69,17 +72,19 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                     "max-concurrency",
                     "rpm",
                     "tpm",
-                    "stream");
+                    "stream",
+                    "budget");
 
     public static final Routing DEFAULT_ROUTING = Routing.AFFINITY;
     public static final double DEFAULT_LOAD_FACTOR = 1.25;
     public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(120);
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    public static final int DEFAULT_MAX_ATTEMPTS = 5;
-    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMillis(200);
-    public static final double DEFAULT_BACKOFF_MULTIPLIER = 2.0;
-    public static final double DEFAULT_JITTER = 0.5;
-    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+    public static final int DEFAULT_MAX_ATTEMPTS = RetryPolicy.DEFAULT_MAX_ATTEMPTS;
+    public static final Duration DEFAULT_INITIAL_BACKOFF = RetryPolicy.DEFAULT_INITIAL_BACKOFF;
+    public static final double DEFAULT_BACKOFF_MULTIPLIER = RetryPolicy.DEFAULT_MULTIPLIER;
+    public static final double DEFAULT_JITTER = RetryPolicy.DEFAULT_JITTER;
+    public static final Duration DEFAULT_MAX_BACKOFF = RetryPolicy.DEFAULT_MAX_BACKOFF;
+    public static final Duration DEFAULT_BUDGET = RetryPolicy.NO_BUDGET;
     public static final ConcurrencyLimit DEFAULT_LIMIT = ConcurrencyLimit.AIMD;
     public static final int DEFAULT_INITIAL_CONCURRENCY = 32;
     public static final int DEFAULT_MIN_CONCURRENCY = 1;
@@ -135,8 +140,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final Duration ejectFor;
     private final int httpThreads;
     private final boolean stream;
+    private final RetryPolicy retryPolicy;
 
-    OpenAiCompatibleBinding(Builder b) {
+    OpenAiCompatibleBinding(Builder b, RetryPolicy retryPolicy) {
         this.baseUrls = List.copyOf(b.baseUrls);
         this.model = b.model;
         this.apiKey = b.apiKey;
@@ -158,6 +164,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.ejectFor = b.ejectFor;
         this.httpThreads = b.httpThreads;
         this.stream = b.stream;
+        this.retryPolicy = retryPolicy;
     }
 
     public static Builder builder() {
@@ -208,6 +215,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .requestsPerMinute(parsed.whole("rpm", 0))
                 .tokensPerMinute(parsed.whole("tpm", 0))
                 .stream(parsed.bool("stream", DEFAULT_STREAM))
+                .retryBudget(parsed.duration("budget", DEFAULT_BUDGET))
                 .build();
     }
 
@@ -273,6 +281,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .paramUnlessDefault("rpm", requestsPerMinute, 0L)
                 .paramUnlessDefault("tpm", tokensPerMinute, 0L)
                 .paramUnlessDefault("stream", stream, DEFAULT_STREAM)
+                .paramUnlessDefault("budget", retryPolicy.budget(), DEFAULT_BUDGET)
                 .build();
     }
 
@@ -328,6 +337,15 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
 
     public Duration maxBackoff() {
         return maxBackoff;
+    }
+
+    /**
+     * How calls are retried ({@link dev.triad.model.RetryingChatModel}): {@code attempts}, the
+     * backoff, and {@code budget} (the most time from a call's start to its last try; none by
+     * default).
+     */
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
     }
 
     public ConcurrencyLimit concurrencyLimit() {
@@ -399,7 +417,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 tokensPerMinute,
                 ejectFor,
                 httpThreads,
-                stream);
+                stream,
+                retryPolicy.budget());
     }
 
     /**
@@ -429,6 +448,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private Duration ejectFor = DEFAULT_EJECT_FOR;
         private int httpThreads = DEFAULT_HTTP_THREADS;
         private boolean stream = DEFAULT_STREAM;
+        private Duration retryBudget = DEFAULT_BUDGET;
 
         Builder() {}
 
@@ -490,14 +510,21 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         }
 
         /**
-         * Exponential backoff between tries: {@code initial × multiplier^(n−1)}, spread by ± {@code
-         * jitter} (a fraction), at most {@code max}.
+         * Exponential backoff between tries: {@code initial × multiplier^(n−1)}, at most {@code
+         * max}, of which a fraction {@code jitter} is drawn at random (1, the default: full
+         * jitter); never less than a sole replica's {@code Retry-After}.
          */
         public Builder backoff(Duration initial, double multiplier, double jitter, Duration max) {
             this.initialBackoff = initial;
             this.backoffMultiplier = multiplier;
             this.jitter = jitter;
             this.maxBackoff = max;
+            return this;
+        }
+
+        /** The most time from a call's start to the start of its last try; zero for none. */
+        public Builder retryBudget(Duration budget) {
+            this.retryBudget = budget;
             return this;
         }
 
@@ -592,21 +619,16 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
             }
             requirePositive("timeout", callTimeout);
             requirePositive("connect timeout", connectTimeout);
-            requirePositive("initial backoff", initialBackoff);
-            requirePositive("max backoff", maxBackoff);
+            RetryPolicy retryPolicy =
+                    RetryPolicy.builder()
+                            .maxAttempts(maxAttempts)
+                            .backoff(initialBackoff, backoffMultiplier, jitter, maxBackoff)
+                            .budget(retryBudget)
+                            .options(
+                                    "attempts=N in the " + SCHEME + ": binding",
+                                    "budget=DURATION in the " + SCHEME + ": binding")
+                            .build();
             requirePositive("eject-for", ejectFor);
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException(
-                        "attempts must be at least 1 (the first try included), was " + maxAttempts);
-            }
-            if (!(backoffMultiplier >= 1) || Double.isInfinite(backoffMultiplier)) {
-                throw new IllegalArgumentException(
-                        "backoff multiplier must be at least 1, was " + backoffMultiplier);
-            }
-            if (!(jitter >= 0 && jitter < 1)) {
-                throw new IllegalArgumentException(
-                        "backoff jitter must be in [0, 1), was " + jitter);
-            }
             if (minConcurrency < 1) {
                 throw new IllegalArgumentException(
                         "min concurrency must be at least 1, was " + minConcurrency);
@@ -639,7 +661,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 throw new IllegalArgumentException(
                         "http threads must be at least 1, was " + httpThreads);
             }
-            return new OpenAiCompatibleBinding(this);
+            return new OpenAiCompatibleBinding(this, retryPolicy);
         }
 
         private static void requirePositive(String key, Duration d) {

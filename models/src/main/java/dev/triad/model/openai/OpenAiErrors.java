@@ -1,15 +1,13 @@
 package dev.triad.model.openai;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.triad.model.ModelErrors;
 import dev.triad.model.openai.OpenAiCallException.Kind;
 import dev.triad.schemas.Json;
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpHeaders;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.ZonedDateTime;
@@ -17,23 +15,21 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one place where what an OpenAI-compatible endpoint answered (a status code, a broken
- * connection, a body that does not parse) becomes an {@link OpenAiCallException}: retriable (429,
- * 408, 409, 5xx, timeouts, refused or reset connections, malformed or truncated bodies and streams,
- * errors sent mid-stream, empty {@code choices}) or not (400, 401, 403, 404, 413, 422 and other
- * 4xx), with a message that names the endpoint, the status and what to do, e.g. {@code 401 from
- * http://127.0.0.1:8001/v1: the API key was refused; check the environment variable
- * OPENAI_API_KEY}.
+ * Where what an OpenAI-compatible endpoint answered (a status code, a broken connection, a body
+ * that does not parse) becomes an {@link OpenAiCallException}: retriable (429, 408, 409, 5xx,
+ * timeouts, refused or reset connections, as {@link ModelErrors} splits them; malformed or
+ * truncated bodies and streams, errors sent mid-stream, empty {@code choices}) or not (400, 401,
+ * 403, 404, 413, 422 and other 4xx), with a message that names the endpoint, the status and what to
+ * do, e.g. {@code 401 from http://127.0.0.1:8001/v1: the API key was refused; check the environment
+ * variable OPENAI_API_KEY}.
  *
  * <p>Every text taken from a server passes through the key's {@link ApiKey#redact} and is cut to
  * {@value #MAX_SERVER_MESSAGE} characters. Stateless; thread-safe.
  */
-public final class OpenAiErrors {
+final class OpenAiErrors {
 
     /** The longest excerpt of a server's own error message put into ours. */
     static final int MAX_SERVER_MESSAGE = 300;
@@ -42,11 +38,6 @@ public final class OpenAiErrors {
     static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(10);
 
     private OpenAiErrors() {}
-
-    /** Whether an HTTP status is worth trying again: 408, 409, 425, 429 and every 5xx. */
-    public static boolean retriable(int status) {
-        return status == 408 || status == 409 || status == 425 || status == 429 || status >= 500;
-    }
 
     /**
      * A non-2xx answer.
@@ -58,6 +49,8 @@ public final class OpenAiErrors {
      * @param body the response body, possibly OpenAI's {@code {"error": {"message": ...}}}
      * @param key the key sent, to redact and to say where it came from
      * @param keySource where the key came from
+     * @param soleReplica whether the endpoint is the model's only replica: its {@code Retry-After}
+     *     then holds back the whole model ({@link OpenAiCallException#retryAfter()})
      */
     static OpenAiCallException forStatus(
             String endpoint,
@@ -66,7 +59,8 @@ public final class OpenAiErrors {
             HttpHeaders headers,
             byte[] body,
             ApiKey key,
-            ApiKeySource keySource) {
+            ApiKeySource keySource,
+            boolean soleReplica) {
         String server = serverMessage(body, key);
         String said = server.isEmpty() ? "" : " (the server said: " + server + ")";
         long retryAfter = retryAfterNanos(headers);
@@ -137,7 +131,7 @@ public final class OpenAiErrors {
                                 + " max-concurrency, or add replicas";
                 break;
             default:
-                if (retriable(status)) {
+                if (ModelErrors.retriable(status)) {
                     kind = Kind.SERVER_ERROR;
                     text =
                             head
@@ -160,7 +154,14 @@ public final class OpenAiErrors {
                 }
         }
         return new OpenAiCallException(
-                kind, endpoint, status, retryAfter, retriable(status), text, null);
+                kind,
+                endpoint,
+                status,
+                retryAfter,
+                soleReplica,
+                ModelErrors.retriable(status),
+                text,
+                null);
     }
 
     /**
@@ -171,71 +172,73 @@ public final class OpenAiErrors {
      * @param timeout the call timeout, for the message
      */
     static OpenAiCallException forFailure(String endpoint, Throwable error, Duration timeout) {
-        Throwable cause = unwrap(error);
+        Throwable cause = ModelErrors.unwrap(error);
         if (cause instanceof OpenAiCallException known) {
             return known;
         }
-        if (cause instanceof HttpConnectTimeoutException) {
-            return new OpenAiCallException(
-                    Kind.CONNECT,
+        if (cause instanceof CancellationException) {
+            return timeout(endpoint, timeout); // the client cancels an exchange on its timeout
+        }
+        ModelErrors.Transport transport = ModelErrors.transport(cause);
+        if (transport == null) {
+            return connection(
                     endpoint,
-                    OpenAiCallException.NO_STATUS,
-                    0,
-                    true,
-                    "cannot connect to "
-                            + endpoint
-                            + " (connect timed out); retried on another replica if there is one."
-                            + " Is the server up and reachable from the TaskManagers?",
-                    null);
+                    "the call to " + endpoint + " failed (" + describe(cause) + "); retried");
         }
-        if (cause instanceof HttpTimeoutException || cause instanceof CancellationException) {
-            return timeout(endpoint, timeout);
+        Throwable found = transport.cause();
+        switch (transport.kind()) {
+            case TIMEOUT:
+                return timeout(endpoint, timeout);
+            case CONNECT:
+                return new OpenAiCallException(
+                        Kind.CONNECT,
+                        endpoint,
+                        OpenAiCallException.NO_STATUS,
+                        0,
+                        false,
+                        true,
+                        "cannot connect to "
+                                + endpoint
+                                + (found instanceof HttpConnectTimeoutException
+                                        ? " (connect timed out); retried on another replica if"
+                                                + " there is one. Is the server up and reachable"
+                                                + " from the TaskManagers?"
+                                        : " ("
+                                                + describe(found)
+                                                + "); retried on another replica if there is one."
+                                                + " Is the server up, and is the host and port"
+                                                + " right?"),
+                        null);
+            case BROKEN:
+            default:
+                boolean eof =
+                        found instanceof EOFException
+                                || String.valueOf(found.getMessage())
+                                        .toLowerCase(Locale.ROOT)
+                                        .contains("eof");
+                return connection(
+                        endpoint,
+                        "the connection to "
+                                + endpoint
+                                + (eof
+                                        ? " closed before the answer was complete"
+                                        : " broke before an answer")
+                                + " ("
+                                + describe(found)
+                                + "); retried. If it persists, check the server and any proxy or"
+                                + " load balancer between");
         }
-        if (cause instanceof ConnectException || cause instanceof UnresolvedAddressException) {
-            return new OpenAiCallException(
-                    Kind.CONNECT,
-                    endpoint,
-                    OpenAiCallException.NO_STATUS,
-                    0,
-                    true,
-                    "cannot connect to "
-                            + endpoint
-                            + " ("
-                            + describe(cause)
-                            + "); retried on another replica if there is one. Is the server up,"
-                            + " and is the host and port right?",
-                    null);
-        }
-        if (cause instanceof IOException) {
-            boolean eof =
-                    cause instanceof EOFException
-                            || String.valueOf(cause.getMessage())
-                                    .toLowerCase(Locale.ROOT)
-                                    .contains("eof");
-            return new OpenAiCallException(
-                    Kind.CONNECTION,
-                    endpoint,
-                    OpenAiCallException.NO_STATUS,
-                    0,
-                    true,
-                    "the connection to "
-                            + endpoint
-                            + (eof
-                                    ? " closed before the answer was complete"
-                                    : " broke before an answer")
-                            + " ("
-                            + describe(cause)
-                            + "); retried. If it persists, check the server and any proxy or load"
-                            + " balancer between",
-                    null);
-        }
+    }
+
+    private static OpenAiCallException connection(String endpoint, String message) {
         return new OpenAiCallException(
                 Kind.CONNECTION,
                 endpoint,
                 OpenAiCallException.NO_STATUS,
                 0,
+                false,
                 true,
-                "the call to " + endpoint + " failed (" + describe(cause) + "); retried",
+                message,
                 null);
     }
 
@@ -246,6 +249,7 @@ public final class OpenAiErrors {
                 endpoint,
                 OpenAiCallException.NO_STATUS,
                 0,
+                false,
                 true,
                 "no answer from "
                         + endpoint
@@ -263,6 +267,7 @@ public final class OpenAiErrors {
                 endpoint,
                 200,
                 0,
+                false,
                 true,
                 "the response from "
                         + endpoint
@@ -286,6 +291,7 @@ public final class OpenAiErrors {
                 endpoint,
                 200,
                 0,
+                false,
                 true,
                 "the stream from "
                         + endpoint
@@ -302,23 +308,6 @@ public final class OpenAiErrors {
                 : text.substring(0, MAX_SERVER_MESSAGE) + "...";
     }
 
-    /** The call's attempts ran out: not retriable any more, whatever the last failure was. */
-    static OpenAiCallException exhausted(OpenAiCallException last, int attempts) {
-        return new OpenAiCallException(
-                Kind.EXHAUSTED,
-                last.endpoint(),
-                last.status(),
-                0,
-                false,
-                "gave up after "
-                        + attempts
-                        + " attempt"
-                        + (attempts == 1 ? "" : "s")
-                        + " (max-attempts); the last: "
-                        + last.getMessage(),
-                last);
-    }
-
     /** The model was closed while the call waited or ran. */
     static OpenAiCallException closed(String endpoint) {
         return new OpenAiCallException(
@@ -326,6 +315,7 @@ public final class OpenAiErrors {
                 endpoint,
                 OpenAiCallException.NO_STATUS,
                 0,
+                false,
                 false,
                 "the OpenAI-compatible model for "
                         + endpoint
@@ -417,14 +407,5 @@ public final class OpenAiErrors {
         String message = cause.getMessage();
         return cause.getClass().getSimpleName()
                 + (message == null || message.isBlank() ? "" : ": " + message);
-    }
-
-    static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }
