@@ -2,6 +2,7 @@ package dev.triad.model;
 
 import dev.triad.schemas.Question;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * What a model call is for, in structured form. Real models read only the rendered messages;
@@ -18,6 +19,7 @@ import java.util.Map;
  *     a retriable error
  * @param inputs the template variables the prompt was rendered from
  */
+@PublicEvolving
 public record CallContext(
         Question question,
         String strategy,

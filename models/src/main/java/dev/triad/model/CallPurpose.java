@@ -1,5 +1,7 @@
 package dev.triad.model;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * The kinds of model call the strategies make: the {@code purpose} of a {@link CallContext}, with
  * the template inputs each one carries and the JSON reply each one asks for. Simulated models
@@ -10,6 +12,7 @@ package dev.triad.model;
  * answer}, {@code feedback} ({@code {class, explanation, subquestion, answer}} of the rejected
  * attempt, present only when a step is written again).
  */
+@PublicEvolving
 public final class CallPurpose {
 
     private CallPurpose() {}

@@ -2,11 +2,13 @@ package dev.triad.model;
 
 import java.io.Serializable;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A serialisable recipe for a role's model: shipped with the job graph, opened once per parallel
  * subtask. Bindings are what {@code --model ROLE=SPEC} resolves to.
  */
+@PublicEvolving
 public interface ModelBinding extends Serializable {
 
     /** Creates the model for one subtask; called from the operator's {@code open()}. */

@@ -1,5 +1,7 @@
 package dev.triad.model;
 
+import org.apache.flink.annotation.PublicEvolving;
+
 /**
  * A model's reply to one {@link ModelRequest}, with its usage.
  *
@@ -10,6 +12,7 @@ package dev.triad.model;
  * @param latencyMs time from request to last token, in milliseconds
  * @param endpoint which model or replica answered, e.g. {@code sim} or a base URL
  */
+@PublicEvolving
 public record ModelCompletion(
         String text,
         int promptTokens,

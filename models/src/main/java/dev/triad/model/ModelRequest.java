@@ -3,6 +3,7 @@ package dev.triad.model;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * One call to a model: the chat to complete, sampling settings and the call's structured context.
@@ -11,6 +12,7 @@ import java.util.function.Supplier;
  * #messages()}, which renders once; in-process models that read only {@link #context()} never pay
  * for rendering. Thread-safe.
  */
+@PublicEvolving
 public final class ModelRequest {
 
     private final Role role;

@@ -2,8 +2,10 @@ package dev.triad.model;
 
 import java.util.Arrays;
 import java.util.Locale;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** The three LM2 roles; each is bound to its own model. */
+@PublicEvolving
 public enum Role {
     DECOMPOSER,
     SOLVER,

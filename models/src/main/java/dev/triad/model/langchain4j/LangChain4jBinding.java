@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A role bound to a langchain4j chat model provider: {@code langchain4j:PROVIDER[?key=value&…]},
@@ -34,6 +35,7 @@ import java.util.function.UnaryOperator;
  * <p>Serialisable and immutable: holds where the key is, never the key; {@link #describe()} and
  * {@link #toString()} never show it. The key is read in {@link #open}, on the TaskManager.
  */
+@PublicEvolving
 public final class LangChain4jBinding implements ModelBinding {
 
     private static final long serialVersionUID = 1L;

@@ -28,6 +28,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * An {@link AsyncChatModel} over a blocking langchain4j {@link ChatModel}: each call runs {@code
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * complete on the pool's threads. {@link #close} fails every waiting call and interrupts running
  * ones.
  */
+@PublicEvolving
 public final class LangChain4jChatModel implements AsyncChatModel {
 
     private static final String THREAD_PREFIX = "triad-langchain4j-";

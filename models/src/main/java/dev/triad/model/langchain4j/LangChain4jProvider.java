@@ -2,6 +2,7 @@ package dev.triad.model.langchain4j;
 
 import dev.langchain4j.model.chat.ChatModel;
 import dev.triad.model.openai.ApiKeySource;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Makes one langchain4j provider's {@link ChatModel} from a {@link LangChain4jBinding}'s settings.
@@ -10,6 +11,7 @@ import dev.triad.model.openai.ApiKeySource;
  *
  * <p>Implementations are stateless and called once per subtask, from the operator's {@code open()}.
  */
+@PublicEvolving
 public interface LangChain4jProvider {
 
     /** The name used in specs, e.g. {@code openai} in {@code langchain4j:openai?…}. */

@@ -5,8 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.apache.flink.annotation.Internal;
 
 /** The langchain4j providers Triad can bind a role to, by name. Immutable; thread-safe. */
+@Internal
 public final class LangChain4jProviders {
 
     private static final Map<String, LangChain4jProvider> KNOWN;

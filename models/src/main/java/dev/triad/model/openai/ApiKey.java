@@ -1,10 +1,13 @@
 package dev.triad.model.openai;
 
+import org.apache.flink.annotation.Internal;
+
 /**
  * An API key in memory, read at open time by {@link ApiKeySource}. Deliberately not {@code
  * Serializable}, and {@link #toString()} never shows it; {@link #redact} scrubs it from text that
  * came from elsewhere (a server's error message may echo the key it refused).
  */
+@Internal
 public final class ApiKey {
 
     /** No key: no {@code Authorization} header is sent. */

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.function.UnaryOperator;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Where an API key comes from: an environment variable or a file, read when a model is opened
@@ -18,6 +19,7 @@ import java.util.function.UnaryOperator;
  * unset (local vLLM, SGLang and Ollama servers need none). A variable or file named on purpose must
  * exist. Immutable and thread-safe.
  */
+@PublicEvolving
 public final class ApiKeySource implements Serializable {
 
     private static final long serialVersionUID = 1L;

@@ -1,6 +1,7 @@
 package dev.triad.model.openai;
 
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A snapshot of one replica as one {@link OpenAiCompatibleModel} sees it, for metrics and tests.
@@ -23,6 +24,7 @@ import java.util.Map;
  * @param timeToFirstToken time from sending a streamed request to its first chunk with a choice
  *     (the first token), of the streamed requests that succeeded; empty without {@code stream=true}
  */
+@PublicEvolving
 public record EndpointStats(
         String endpoint,
         int limit,

@@ -2,12 +2,14 @@ package dev.triad.model.openai;
 
 import dev.triad.model.ModelCallException;
 import java.time.Duration;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A failed call to an OpenAI-compatible endpoint, as {@link OpenAiErrors} maps it (retriable or not
  * as {@link dev.triad.model.ModelErrors} says): the message names the endpoint, the status (or what
  * went wrong on the wire) and what to do. Messages never hold an API key, a prompt or an answer.
  */
+@PublicEvolving
 public final class OpenAiCallException extends ModelCallException {
 
     private static final long serialVersionUID = 1L;

@@ -3,10 +3,12 @@ package dev.triad.model.openai;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * How calls are spread over the replicas of one role, as written in a binding ({@code ?routing=}).
  */
+@PublicEvolving
 public enum Routing {
     /**
      * Prefix affinity: every call of one question goes to the same replica, so its prefix cache is
