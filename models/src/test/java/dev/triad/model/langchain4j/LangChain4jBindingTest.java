@@ -3,6 +3,8 @@ package dev.triad.model.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.triad.model.AsyncChatModel;
+import dev.triad.model.RetryingChatModel;
 import dev.triad.model.openai.ApiKeySource;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -193,5 +195,32 @@ class LangChain4jBindingTest {
                 .hasMessageContaining("?key-env=NAME or ?key-file=PATH");
         // Ollama needs none: it opens with an empty environment.
         LangChain4jBinding.parse("ollama?model=llama3.2").open(0, name -> null).close();
+    }
+
+    @Test
+    void openForTheOperatorRetriesAsAttemptsAndBudgetSay() {
+        LangChain4jBinding b =
+                LangChain4jBinding.parse(
+                        "openai?base-url=http://127.0.0.1:9/v1&model=m&key-env=NO_SUCH_KEY_VAR_X"
+                                + "&attempts=3&budget=30s");
+        assertThat(b.retryPolicy().maxAttempts()).isEqualTo(3);
+        assertThat(b.retryPolicy().budget()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(b.retryPolicy().attemptsOption())
+                .isEqualTo("attempts=N in the langchain4j: binding");
+        assertThat(b.describe()).endsWith("&attempts=3&budget=30s");
+        assertThat(LangChain4jBinding.parse(b.describe())).isEqualTo(b);
+        assertThat(LangChain4jBinding.parse("openai?model=m").retryPolicy().maxAttempts())
+                .isEqualTo(LangChain4jBinding.DEFAULT_ATTEMPTS);
+        assertThatThrownBy(() -> LangChain4jBinding.parse("openai?model=m&attempts=0"))
+                .hasMessageContaining("attempts must be at least 1");
+
+        LangChain4jBinding keyless =
+                LangChain4jBinding.parse("ollama?base-url=http://127.0.0.1:9&model=m&attempts=2");
+        try (AsyncChatModel model = keyless.open(0)) {
+            assertThat(model).isInstanceOf(RetryingChatModel.class);
+            assertThat(((RetryingChatModel) model).policy().maxAttempts()).isEqualTo(2);
+            assertThat(((RetryingChatModel) model).delegate())
+                    .isInstanceOf(LangChain4jChatModel.class);
+        }
     }
 }

@@ -193,4 +193,21 @@ class OpenAiCompatibleBindingTest {
                         .build();
         assertThat(b.describe()).isEqualTo("openai:http://127.0.0.1:9/v1#m");
     }
+
+    @Test
+    void attemptsBackoffAndBudgetMakeTheRetryPolicy() {
+        OpenAiCompatibleBinding b =
+                OpenAiCompatibleBinding.parse("http://a:8000/v1?attempts=3&budget=2min");
+        assertThat(b.retryPolicy().maxAttempts()).isEqualTo(3);
+        assertThat(b.retryPolicy().budget()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(b.retryPolicy().initialBackoff())
+                .isEqualTo(OpenAiCompatibleBinding.DEFAULT_INITIAL_BACKOFF);
+        assertThat(b.retryPolicy().attemptsOption()).isEqualTo("attempts=N in the openai: binding");
+        assertThat(b.describe()).isEqualTo("openai:http://a:8000/v1?attempts=3&budget=2min");
+        assertThat(OpenAiCompatibleBinding.parse(b.describe())).isEqualTo(b);
+        assertThat(OpenAiCompatibleBinding.parse("http://a:8000/v1").retryPolicy().budget())
+                .isZero();
+        assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a/v1?budget=soon"))
+                .hasMessageContaining("budget must be a duration such as 30s");
+    }
 }

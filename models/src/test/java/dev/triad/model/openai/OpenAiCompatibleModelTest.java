@@ -346,6 +346,39 @@ class OpenAiCompatibleModelTest {
     }
 
     @Test
+    void onlyASoleReplicasRetryAfterHoldsBackTheWholeModel() {
+        java.net.http.HttpHeaders headers =
+                java.net.http.HttpHeaders.of(Map.of("Retry-After", List.of("2")), (a, b) -> true);
+        OpenAiCallException sole =
+                OpenAiErrors.forStatus(
+                        "http://a/v1",
+                        "m",
+                        429,
+                        headers,
+                        new byte[0],
+                        ApiKey.NONE,
+                        ApiKeySource.none(),
+                        true);
+        OpenAiCallException oneOfMany =
+                OpenAiErrors.forStatus(
+                        "http://a/v1",
+                        "m",
+                        429,
+                        headers,
+                        new byte[0],
+                        ApiKey.NONE,
+                        ApiKeySource.none(),
+                        false);
+
+        assertThat(sole.retriable()).isTrue();
+        assertThat(sole.retryAfter()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(oneOfMany.retryAfterNanos()).as("the replica still waits").isPositive();
+        assertThat(oneOfMany.retryAfter())
+                .as("the client routes the retry around the waiting replica")
+                .isZero();
+    }
+
+    @Test
     void aCallThatHangsTimesOutIsRetriedAndItsConnectionClosed() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
         try (FakeOpenAiServer server =
