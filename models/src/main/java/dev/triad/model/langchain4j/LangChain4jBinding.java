@@ -262,8 +262,11 @@ public final class LangChain4jBinding implements ModelBinding {
         private int queue = DEFAULT_QUEUE;
         private Duration timeout = DEFAULT_TIMEOUT;
         private int retries = DEFAULT_RETRIES;
-        private int attempts = DEFAULT_ATTEMPTS;
-        private Duration retryBudget = DEFAULT_BUDGET;
+        private final RetryPolicy.Builder retry =
+                RetryPolicy.builder()
+                        .options(
+                                "attempts=N in the " + SCHEME + ": binding",
+                                "budget=DURATION in the " + SCHEME + ": binding");
         private RetryPolicy retryPolicy;
 
         Builder() {}
@@ -309,13 +312,13 @@ public final class LangChain4jBinding implements ModelBinding {
 
         /** Tries per call for retriable failures, the first included ({@link #open(int)}). */
         public Builder attempts(int attempts) {
-            this.attempts = attempts;
+            retry.maxAttempts(attempts);
             return this;
         }
 
         /** The most time from a call's start to the start of its last try; zero for none. */
         public Builder retryBudget(Duration budget) {
-            this.retryBudget = budget;
+            retry.budget(budget);
             return this;
         }
 
@@ -371,14 +374,7 @@ public final class LangChain4jBinding implements ModelBinding {
                                 + " retriable failures itself), was "
                                 + retries);
             }
-            retryPolicy =
-                    RetryPolicy.builder()
-                            .maxAttempts(attempts)
-                            .budget(retryBudget)
-                            .options(
-                                    "attempts=N in the " + SCHEME + ": binding",
-                                    "budget=DURATION in the " + SCHEME + ": binding")
-                            .build();
+            retryPolicy = retry.build();
             return new LangChain4jBinding(this);
         }
     }

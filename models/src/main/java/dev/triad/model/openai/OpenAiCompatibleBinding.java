@@ -126,11 +126,6 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final double loadFactor;
     private final Duration callTimeout;
     private final Duration connectTimeout;
-    private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final double backoffMultiplier;
-    private final double jitter;
-    private final Duration maxBackoff;
     private final ConcurrencyLimit limit;
     private final int initialConcurrency;
     private final int minConcurrency;
@@ -150,11 +145,6 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.loadFactor = b.loadFactor;
         this.callTimeout = b.callTimeout;
         this.connectTimeout = b.connectTimeout;
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.backoffMultiplier = b.backoffMultiplier;
-        this.jitter = b.jitter;
-        this.maxBackoff = b.maxBackoff;
         this.limit = b.limit;
         this.initialConcurrency = b.initialConcurrency;
         this.minConcurrency = b.minConcurrency;
@@ -274,7 +264,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         return spec.paramUnlessDefault("routing", routing.key(), DEFAULT_ROUTING.key())
                 .paramUnlessDefault("load-factor", loadFactor, DEFAULT_LOAD_FACTOR)
                 .paramUnlessDefault("timeout", callTimeout, DEFAULT_CALL_TIMEOUT)
-                .paramUnlessDefault("attempts", maxAttempts, DEFAULT_MAX_ATTEMPTS)
+                .paramUnlessDefault("attempts", retryPolicy.maxAttempts(), DEFAULT_MAX_ATTEMPTS)
                 .paramUnlessDefault("limit", limit.key(), DEFAULT_LIMIT.key())
                 .paramUnlessDefault("concurrency", initialConcurrency, DEFAULT_INITIAL_CONCURRENCY)
                 .paramUnlessDefault("max-concurrency", maxConcurrency, DEFAULT_MAX_CONCURRENCY)
@@ -320,23 +310,23 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     }
 
     public int maxAttempts() {
-        return maxAttempts;
+        return retryPolicy.maxAttempts();
     }
 
     public Duration initialBackoff() {
-        return initialBackoff;
+        return retryPolicy.initialBackoff();
     }
 
     public double backoffMultiplier() {
-        return backoffMultiplier;
+        return retryPolicy.multiplier();
     }
 
     public double jitter() {
-        return jitter;
+        return retryPolicy.jitter();
     }
 
     public Duration maxBackoff() {
-        return maxBackoff;
+        return retryPolicy.maxBackoff();
     }
 
     /**
@@ -404,11 +394,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 loadFactor,
                 callTimeout,
                 connectTimeout,
-                maxAttempts,
-                initialBackoff,
-                backoffMultiplier,
-                jitter,
-                maxBackoff,
+                retryPolicy,
                 limit,
                 initialConcurrency,
                 minConcurrency,
@@ -417,8 +403,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 tokensPerMinute,
                 ejectFor,
                 httpThreads,
-                stream,
-                retryPolicy.budget());
+                stream);
     }
 
     /**
@@ -434,11 +419,11 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private double loadFactor = DEFAULT_LOAD_FACTOR;
         private Duration callTimeout = DEFAULT_CALL_TIMEOUT;
         private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
-        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
-        private double backoffMultiplier = DEFAULT_BACKOFF_MULTIPLIER;
-        private double jitter = DEFAULT_JITTER;
-        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private final RetryPolicy.Builder retry =
+                RetryPolicy.builder()
+                        .options(
+                                "attempts=N in the " + SCHEME + ": binding",
+                                "budget=DURATION in the " + SCHEME + ": binding");
         private ConcurrencyLimit limit = DEFAULT_LIMIT;
         private int initialConcurrency = DEFAULT_INITIAL_CONCURRENCY;
         private int minConcurrency = DEFAULT_MIN_CONCURRENCY;
@@ -448,7 +433,6 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private Duration ejectFor = DEFAULT_EJECT_FOR;
         private int httpThreads = DEFAULT_HTTP_THREADS;
         private boolean stream = DEFAULT_STREAM;
-        private Duration retryBudget = DEFAULT_BUDGET;
 
         Builder() {}
 
@@ -505,7 +489,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
 
         /** Tries per call for retriable errors, the first included. */
         public Builder maxAttempts(int attempts) {
-            this.maxAttempts = attempts;
+            retry.maxAttempts(attempts);
             return this;
         }
 
@@ -515,16 +499,13 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
          * jitter); never less than a sole replica's {@code Retry-After}.
          */
         public Builder backoff(Duration initial, double multiplier, double jitter, Duration max) {
-            this.initialBackoff = initial;
-            this.backoffMultiplier = multiplier;
-            this.jitter = jitter;
-            this.maxBackoff = max;
+            retry.backoff(initial, multiplier, jitter, max);
             return this;
         }
 
         /** The most time from a call's start to the start of its last try; zero for none. */
         public Builder retryBudget(Duration budget) {
-            this.retryBudget = budget;
+            retry.budget(budget);
             return this;
         }
 
@@ -619,15 +600,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
             }
             requirePositive("timeout", callTimeout);
             requirePositive("connect timeout", connectTimeout);
-            RetryPolicy retryPolicy =
-                    RetryPolicy.builder()
-                            .maxAttempts(maxAttempts)
-                            .backoff(initialBackoff, backoffMultiplier, jitter, maxBackoff)
-                            .budget(retryBudget)
-                            .options(
-                                    "attempts=N in the " + SCHEME + ": binding",
-                                    "budget=DURATION in the " + SCHEME + ": binding")
-                            .build();
+            RetryPolicy retryPolicy = retry.build();
             requirePositive("eject-for", ejectFor);
             if (minConcurrency < 1) {
                 throw new IllegalArgumentException(
