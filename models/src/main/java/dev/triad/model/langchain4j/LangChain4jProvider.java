@@ -31,8 +31,8 @@ public interface LangChain4jProvider {
     }
 
     /**
-     * Builds the provider's blocking chat model. langchain4j's own retries must be off (0): the
-     * operator decides what to try again.
+     * Builds the provider's blocking chat model. langchain4j's own retries must be off (0): Triad's
+     * {@link dev.triad.model.RetryingChatModel} decides what to try again.
      *
      * @param binding base URL, model, timeout
      * @param apiKey the key read from the binding's key source, or {@code null} to send none
