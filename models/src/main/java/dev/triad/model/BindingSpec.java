@@ -110,45 +110,17 @@ public final class BindingSpec {
 
     /** A whole number that fits an {@code int}. */
     public int integer(String key, int fallback) {
-        String value = parameters.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            throw invalid(key, "a whole number", value, fallback, e);
-        }
+        return read(key, fallback, "a whole number", fallback, Integer::valueOf);
     }
 
     /** A whole number. */
     public long whole(String key, long fallback) {
-        String value = parameters.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw invalid(key, "a whole number", value, fallback, e);
-        }
+        return read(key, fallback, "a whole number", fallback, Long::valueOf);
     }
 
     /** Any finite number. */
     public double number(String key, double fallback) {
-        String value = parameters.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            double n = Double.parseDouble(value);
-            if (Double.isFinite(n)) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            throw invalid(key, "a number", value, fallback, e);
-        }
-        throw invalid(key, "a number", value, fallback, null);
+        return read(key, fallback, "a number", fallback, BindingSpec::finite);
     }
 
     /**
@@ -156,25 +128,12 @@ public final class BindingSpec {
      * (Flink's syntax: d, h, min or m, s, ms, us, ns and their long names; no unit is ms).
      */
     public Duration duration(String key, Duration fallback) {
-        String value = parameters.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return parseDuration(value);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(
-                    scheme
-                            + ": "
-                            + key
-                            + " must be a duration such as 30s, 500ms or 2min, was '"
-                            + value
-                            + "'; write e.g. "
-                            + key
-                            + "="
-                            + format(fallback),
-                    e);
-        }
+        return read(
+                key,
+                fallback,
+                "a duration such as 30s, 500ms or 2min",
+                format(fallback),
+                BindingSpec::parseDuration);
     }
 
     /**
@@ -183,27 +142,7 @@ public final class BindingSpec {
      * everywhere it is pasted.
      */
     public boolean bool(String key, boolean fallback) {
-        String value = parameters.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        switch (value.toLowerCase(Locale.ROOT)) {
-            case "true":
-                return true;
-            case "false":
-                return false;
-            default:
-                throw new IllegalArgumentException(
-                        scheme
-                                + ": "
-                                + key
-                                + " must be true or false, was '"
-                                + value
-                                + "'; write e.g. "
-                                + key
-                                + "="
-                                + !fallback);
-        }
+        return read(key, fallback, "true or false", !fallback, BindingSpec::trueOrFalse);
     }
 
     /**
@@ -212,46 +151,70 @@ public final class BindingSpec {
      * @throws IllegalArgumentException {@code key must be one of [a, b, c], was 'x'}
      */
     public <T> T choice(String key, T fallback, List<T> choices, Function<T, String> name) {
+        List<String> names = new ArrayList<>(choices.size());
+        choices.forEach(c -> names.add(name.apply(c)));
+        return read(
+                key,
+                fallback,
+                "one of " + names,
+                name.apply(fallback),
+                value -> {
+                    for (T c : choices) {
+                        if (name.apply(c).equalsIgnoreCase(value)) {
+                            return c;
+                        }
+                    }
+                    throw new IllegalArgumentException("not one of " + names);
+                });
+    }
+
+    /**
+     * The value of {@code key} read by {@code parse}, or {@code fallback} when absent; what {@code
+     * parse} refuses (an {@link IllegalArgumentException}) fails naming the scheme, the key, the
+     * rule, the value given and {@code example}.
+     */
+    private <T> T read(
+            String key, T fallback, String rule, Object example, Function<String, T> parse) {
         String value = parameters.get(key);
         if (value == null) {
             return fallback;
         }
-        List<String> names = new ArrayList<>(choices.size());
-        for (T c : choices) {
-            if (name.apply(c).equalsIgnoreCase(value)) {
-                return c;
-            }
-            names.add(name.apply(c));
+        try {
+            return parse.apply(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    scheme
+                            + ": "
+                            + key
+                            + " must be "
+                            + rule
+                            + ", was '"
+                            + value
+                            + "'; write e.g. "
+                            + key
+                            + "="
+                            + example,
+                    e);
         }
-        throw new IllegalArgumentException(
-                scheme
-                        + ": "
-                        + key
-                        + " must be one of "
-                        + names
-                        + ", was '"
-                        + value
-                        + "'; write e.g. "
-                        + key
-                        + "="
-                        + name.apply(fallback));
     }
 
-    private IllegalArgumentException invalid(
-            String key, String rule, String value, Object example, Throwable cause) {
-        return new IllegalArgumentException(
-                scheme
-                        + ": "
-                        + key
-                        + " must be "
-                        + rule
-                        + ", was '"
-                        + value
-                        + "'; write e.g. "
-                        + key
-                        + "="
-                        + example,
-                cause);
+    private static double finite(String text) {
+        double n = Double.parseDouble(text);
+        if (!Double.isFinite(n)) {
+            throw new IllegalArgumentException("not finite");
+        }
+        return n;
+    }
+
+    private static boolean trueOrFalse(String text) {
+        switch (text.toLowerCase(Locale.ROOT)) {
+            case "true":
+                return true;
+            case "false":
+                return false;
+            default:
+                throw new IllegalArgumentException("neither true nor false");
+        }
     }
 
     /** "a, b and c". */
