@@ -34,6 +34,19 @@ import org.slf4j.LoggerFactory;
  *       would start the next try past the policy's budget gives up as in 2.
  * </ol>
  *
+ * <p>Followed through, with the adapters' classification ({@link ModelErrors}):
+ *
+ * <ul>
+ *   <li>429 with {@code Retry-After: 2}: retriable, {@code retryAfter} 2 s (from a sole replica);
+ *       the next try waits max(backoff, 2 s);
+ *   <li>500, 502, 503: retriable; the next try waits the backoff;
+ *   <li>connection reset or refused, no answer within {@code timeout}: retriable; the backoff;
+ *   <li>400, 401, 403, 404: not retriable; the call fails at once with the adapter's message;
+ *   <li>any of the retriable ones on the last attempt, or past the budget: the call fails, not
+ *       retriable, "gave up after N attempts (max-attempts); the last: …. To allow more, raise
+ *       attempts=N in the openai: binding".
+ * </ul>
+ *
  * <p>Guarantees: {@link #complete} never blocks and no thread waits out a backoff: the next try is
  * a task on the scheduler. A call that succeeds at once costs one dependent future. Once retries
  * ran out the failure is not retriable, so a caller that retries retriable failures itself does not
