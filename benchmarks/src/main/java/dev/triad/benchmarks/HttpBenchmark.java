@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
-import dev.triad.model.CallPurpose;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.ModelRequest;
@@ -13,6 +12,7 @@ import dev.triad.model.Role;
 import dev.triad.model.langchain4j.LangChain4jBinding;
 import dev.triad.model.openai.ApiKeySource;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
+import dev.triad.reasoning.CotPurpose;
 import dev.triad.reasoning.CotStrategy;
 import dev.triad.reasoning.PromptLibrary;
 import dev.triad.schemas.Json;
@@ -487,8 +487,7 @@ public final class HttpBenchmark implements Benchmark {
             for (Question q : questions) {
                 Map<String, Object> inputs = Map.of("question", q.text());
                 List<ChatMessage> messages =
-                        PromptLibrary.render(
-                                CotStrategy.NAME, Role.SOLVER, CallPurpose.COT, inputs);
+                        PromptLibrary.render(CotStrategy.NAME, CotPurpose.WHOLE_QUESTION, inputs);
                 reqs.add(
                         new ModelRequest(
                                 Role.SOLVER,
@@ -496,7 +495,13 @@ public final class HttpBenchmark implements Benchmark {
                                 TEMPERATURE,
                                 MAX_TOKENS,
                                 new CallContext(
-                                        q, CotStrategy.NAME, CallPurpose.COT, 0, 1, 0, inputs)));
+                                        q,
+                                        CotStrategy.NAME,
+                                        CotPurpose.WHOLE_QUESTION,
+                                        0,
+                                        1,
+                                        0,
+                                        inputs)));
                 raw.add(body(ServerSettings.DEFAULT_MODEL_NAME, messages));
             }
             this.requests = List.copyOf(reqs);

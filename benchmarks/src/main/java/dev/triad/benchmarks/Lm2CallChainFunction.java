@@ -3,10 +3,9 @@ package dev.triad.benchmarks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
-import dev.triad.model.CallPurpose;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.ModelRequest;
-import dev.triad.model.Role;
+import dev.triad.reasoning.Lm2Purpose;
 import dev.triad.reasoning.Lm2Strategy;
 import dev.triad.reasoning.PromptLibrary;
 import dev.triad.reasoning.ReplyFormatException;
@@ -145,12 +144,12 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("question", question.text());
         if (index == 0) {
-            return request(Role.DECOMPOSER, question, CallPurpose.CONCEPTS, 1, inputs);
+            return request(question, Lm2Purpose.CONCEPTS_AND_FIRST, 1, inputs);
         }
         if (index == callsFor(count) - 1) {
             inputs.put("concepts", concepts);
             inputs.put("verified", steps);
-            return request(Role.SOLVER, question, CallPurpose.FINAL, 0, inputs);
+            return request(question, Lm2Purpose.FINAL_ANSWER, 0, inputs);
         }
         int k = (index - 1) / 3; // the step, from 0
         GoldStep step = steps.get(k);
@@ -159,25 +158,25 @@ public final class Lm2CallChainFunction extends RichAsyncFunction<Question, Inte
                 inputs.put("concepts", concepts);
                 inputs.put("verified", steps.subList(0, k));
                 inputs.put("subquestion", step.subquestion());
-                return request(Role.SOLVER, question, CallPurpose.ANSWER, k + 1, inputs);
+                return request(question, Lm2Purpose.ANSWER_SUBQUESTION, k + 1, inputs);
             case 1:
                 inputs.put("verified", steps.subList(0, k));
                 inputs.put("subquestion", step.subquestion());
                 inputs.put("answer", step.answer());
-                return request(Role.VERIFIER, question, CallPurpose.VERIFY, k + 1, inputs);
+                return request(question, Lm2Purpose.VERIFY, k + 1, inputs);
             default:
                 inputs.put("concepts", concepts);
                 inputs.put("verified", steps.subList(0, k + 1));
-                return request(Role.DECOMPOSER, question, CallPurpose.SUBQUESTION, k + 2, inputs);
+                return request(question, Lm2Purpose.NEXT_SUBQUESTION, k + 2, inputs);
         }
     }
 
     private static ModelRequest request(
-            Role role, Question question, String purpose, int step, Map<String, Object> inputs) {
+            Question question, Lm2Purpose purpose, int step, Map<String, Object> inputs) {
         // The same prompt Triad would send, rendered only if the model asks for it (as Triad does).
         return ModelRequest.rendering(
-                role,
-                () -> PromptLibrary.render(Lm2Strategy.NAME, role, purpose, inputs),
+                purpose.role(),
+                () -> PromptLibrary.render(Lm2Strategy.NAME, purpose, inputs),
                 TEMPERATURE,
                 MAX_TOKENS,
                 new CallContext(question, Lm2Strategy.NAME, purpose, step, 1, 0, inputs));

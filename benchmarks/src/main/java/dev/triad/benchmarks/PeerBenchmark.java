@@ -1,11 +1,11 @@
 package dev.triad.benchmarks;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.triad.model.CallPurpose;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.model.openai.ApiKeySource;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
+import dev.triad.reasoning.CotPurpose;
 import dev.triad.reasoning.CotStrategy;
 import dev.triad.reasoning.PromptLibrary;
 import dev.triad.reasoning.Reasoning;
@@ -469,8 +469,7 @@ public final class PeerBenchmark implements Benchmark {
                         .option("model", ServerSettings.DEFAULT_MODEL_NAME)
                         .option(
                                 "system-prompt",
-                                PromptLibrary.template(
-                                        CotStrategy.NAME, Role.SOLVER, CallPurpose.COT))
+                                PromptLibrary.template(CotStrategy.NAME, CotPurpose.WHOLE_QUESTION))
                         .option("temperature", TEMPERATURE)
                         .option("max-tokens", MAX_TOKENS)
                         .build());

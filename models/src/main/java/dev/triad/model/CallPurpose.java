@@ -1,61 +1,51 @@
 package dev.triad.model;
 
+import java.util.List;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * The kinds of model call the strategies make: the {@code purpose} of a {@link CallContext}, with
- * the template inputs each one carries and the JSON reply each one asks for. Simulated models
- * answer by these; prompts are written for them.
+ * What a model call asks for, as data: the protocol's purposes (each strategy's enum, e.g. lm2's
+ * {@code verify}) implement it, and requests carry it in their {@link CallContext}. Real models
+ * never see it; simulated models answer from it and the call's inputs, and the HTTP client sends it
+ * beside the chat (see {@link CallHeader}) so a simulated server can do the same.
  *
- * <p>Input keys: {@code question} (text), {@code concepts} (list of strings), {@code verified}
- * (list of {@code {subquestion, answer}} objects accepted so far), {@code subquestion}, {@code
- * answer}, {@code feedback} ({@code {class, explanation, subquestion, answer}} of the rejected
- * attempt, present only when a step is written again).
+ * <p>Implementations are immutable (enum constants in practice).
  */
 @PublicEvolving
-public final class CallPurpose {
+public interface CallPurpose {
 
-    private CallPurpose() {}
+    /** The purpose's name, unique within its strategy, e.g. {@code verify}. */
+    String key();
 
-    /**
-     * lm2, decomposer, first call. Inputs: question. Reply: {@code {"concepts": [..],
-     * "subquestion": "..."}}.
-     */
-    public static final String CONCEPTS = "concepts";
+    /** The role whose model the call goes to. */
+    Role role();
 
-    /**
-     * lm2, decomposer, next step or a rejected step again. Inputs: question, concepts, verified,
-     * feedback (on regeneration). Reply: {@code {"subquestion": "..."}} or {@code {"done": true}}.
-     */
-    public static final String SUBQUESTION = "subquestion";
+    /** The template inputs the call carries, in the order the user message shows them. */
+    List<CallInput> inputs();
 
-    /**
-     * lm2 and plan-solve, solver, one subquestion. Inputs: question, concepts (lm2), verified,
-     * subquestion. Reply: {@code {"answer": "..."}} (a {@code reasoning} field may precede it).
-     */
-    public static final String ANSWER = "answer";
+    /** The fields of the JSON object the reply is asked to be. */
+    List<ReplyField> replyFields();
 
-    /**
-     * lm2, verifier. Inputs: question, verified, subquestion, answer. Reply: {@code {"explanation":
-     * "...", "class": "no_mistake"}} with one of the nine LM2 classes.
-     */
-    public static final String VERIFY = "verify";
+    /** Whether the reply is asked to carry {@code field}. */
+    default boolean asks(ReplyField field) {
+        return replyFields().contains(field);
+    }
+
+    /** Whether the call carries {@code input}. */
+    default boolean carries(CallInput input) {
+        return inputs().contains(input);
+    }
 
     /**
-     * lm2 and plan-solve, solver, the final answer from the context. Inputs: question, concepts
-     * (lm2), verified. Reply: {@code {"answer": "..."}}.
+     * A purpose described by its parts, for calls whose purpose arrives as data (e.g. from a
+     * request header) rather than from a strategy.
      */
-    public static final String FINAL = "final";
+    static CallPurpose of(
+            String key, Role role, List<CallInput> inputs, List<ReplyField> replyFields) {
+        return new Described(key, role, List.copyOf(inputs), List.copyOf(replyFields));
+    }
 
-    /**
-     * cot, solver, the whole question. Inputs: question. Reply: {@code {"reasoning": "...",
-     * "answer": "..."}}.
-     */
-    public static final String COT = "cot";
-
-    /**
-     * plan-solve, decomposer, all subquestions at once. Inputs: question. Reply: {@code
-     * {"subquestions": [..]}}.
-     */
-    public static final String PLAN = "plan";
+    /** The value behind {@link #of}. */
+    record Described(String key, Role role, List<CallInput> inputs, List<ReplyField> replyFields)
+            implements CallPurpose {}
 }

@@ -1,6 +1,5 @@
 package dev.triad.reasoning;
 
-import dev.triad.model.Role;
 import dev.triad.schemas.Status;
 import java.util.Map;
 
@@ -8,14 +7,14 @@ import java.util.Map;
 public sealed interface Decision {
 
     /** Make this call; its reply comes back to the strategy. */
-    record Call(Role role, String purpose, int step, int attempt, Map<String, Object> inputs)
+    record Call(StrategyPurpose purpose, int step, int attempt, Map<String, Object> inputs)
             implements Decision {}
 
     /** The question is over. */
     record Finish(Status status, String reason, String answer) implements Decision {}
 
-    static Call call(Role role, String purpose, int step, int attempt, Map<String, Object> inputs) {
-        return new Call(role, purpose, step, attempt, inputs);
+    static Call call(StrategyPurpose purpose, int step, int attempt, Map<String, Object> inputs) {
+        return new Call(purpose, step, attempt, inputs);
     }
 
     static Finish solved(String answer) {
@@ -24,5 +23,9 @@ public sealed interface Decision {
 
     static Finish unsolved(String reason) {
         return new Finish(Status.UNSOLVED, reason, null);
+    }
+
+    static Finish failed(String reason) {
+        return new Finish(Status.FAILED, reason, null);
     }
 }

@@ -1,44 +1,34 @@
 package dev.triad.reasoning;
 
+import dev.triad.model.CallInput;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-/** Builds the template inputs of a call (see {@link dev.triad.model.CallPurpose}) from state. */
+/**
+ * Builds the template inputs of a call, keyed by {@link CallInput#key()}, in the order they are put
+ * (the order the user message shows them). The question's text always comes first.
+ */
 final class Inputs {
 
     private final Map<String, Object> values = new LinkedHashMap<>();
 
     private Inputs(QuestionState state) {
-        values.put("question", state.question.text());
+        values.put(CallInput.QUESTION.key(), state.question.text());
     }
 
     static Inputs of(QuestionState state) {
         return new Inputs(state);
     }
 
-    Inputs concepts(QuestionState state) {
-        values.put("concepts", List.copyOf(state.concepts));
-        return this;
-    }
-
-    Inputs verified(QuestionState state) {
-        values.put("verified", state.promptContext(isLm2(state)));
-        return this;
-    }
-
-    Inputs put(String key, Object value) {
+    /** Adds {@code value} as {@code input}, unless it is {@code null}. */
+    Inputs put(CallInput input, Object value) {
         if (value != null) {
-            values.put(key, value);
+            values.put(input.key(), value);
         }
         return this;
     }
 
     Map<String, Object> build() {
         return values;
-    }
-
-    private static boolean isLm2(QuestionState state) {
-        return Lm2Strategy.NAME.equals(state.strategy);
     }
 }

@@ -1,24 +1,16 @@
 package dev.triad.reasoning;
 
-import static dev.triad.model.CallPurpose.ANSWER;
-import static dev.triad.model.CallPurpose.CONCEPTS;
-import static dev.triad.model.CallPurpose.FINAL;
-import static dev.triad.model.CallPurpose.SUBQUESTION;
-import static dev.triad.model.CallPurpose.VERIFY;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.triad.model.Role;
+import dev.triad.model.CallInput;
 import dev.triad.reasoning.ReasoningOptions.ExhaustedPolicy;
 import dev.triad.schemas.Step;
 import dev.triad.schemas.Verdict;
 import dev.triad.schemas.VerifierClass;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * LM2 (Juneja et al., 2024): the decomposer lists concepts and writes one subquestion at a time,
@@ -27,6 +19,8 @@ import java.util.Set;
  * class and explanation, at most {@code max-regenerations} times; then the step is kept unverified
  * or the question ends UNSOLVED. After {@code max-steps} accepted steps, or when the decomposer
  * says it is done, the solver writes the final answer from the verified context.
+ *
+ * <p>Its calls are the {@link Lm2Purpose}s; its part of the state is an {@link Lm2State}.
  */
 public final class Lm2Strategy implements ReasoningStrategy {
 
@@ -34,6 +28,8 @@ public final class Lm2Strategy implements ReasoningStrategy {
 
     /** The strategy's name in options and results. */
     public static final String NAME = "lm2";
+
+    private static final List<Lm2Purpose> PURPOSES = List.of(Lm2Purpose.values());
 
     private final StrategySettings settings;
 
@@ -47,84 +43,102 @@ public final class Lm2Strategy implements ReasoningStrategy {
     }
 
     @Override
-    public Set<Role> roles() {
-        return EnumSet.allOf(Role.class);
+    public List<Lm2Purpose> purposes() {
+        return PURPOSES;
     }
 
     @Override
     public Decision start(QuestionState state) {
-        return Decision.call(Role.DECOMPOSER, CONCEPTS, 1, 1, Inputs.of(state).build());
+        Lm2State first = Lm2State.first();
+        state.part(first);
+        return Decision.call(Lm2Purpose.CONCEPTS_AND_FIRST, 1, 1, Inputs.of(state).build());
     }
 
     @Override
-    public Decision onReply(QuestionState state, PendingCall call, ObjectNode reply)
+    public Decision onReply(
+            QuestionState state, StrategyPurpose purpose, PendingCall call, ObjectNode reply)
             throws ReplyFormatException {
-        switch (call.purpose()) {
-            case CONCEPTS:
-                state.concepts = concepts(reply);
-                return afterSubquestion(state, reply);
-            case SUBQUESTION:
-                return afterSubquestion(state, reply);
-            case ANSWER:
-                state.answer = ReplyParser.requireText(reply, "answer");
+        Lm2State lm2 = state.part();
+        switch ((Lm2Purpose) purpose) {
+            case CONCEPTS_AND_FIRST:
+                lm2 = lm2.withConcepts(concepts(reply));
+                state.part(lm2); // kept even when the reply lacks its subquestion
+                return afterSubquestion(state, lm2, reply);
+            case NEXT_SUBQUESTION:
+                return afterSubquestion(state, lm2, reply);
+            case ANSWER_SUBQUESTION:
+                lm2 = lm2.withAnswer(ReplyParser.requireText(reply, "answer"));
+                state.part(lm2);
                 return Decision.call(
-                        Role.VERIFIER,
-                        VERIFY,
-                        state.step,
-                        state.attempt,
+                        Lm2Purpose.VERIFY,
+                        lm2.step(),
+                        lm2.attempt(),
                         Inputs.of(state)
-                                .verified(state)
-                                .put("subquestion", state.subquestion)
-                                .put("answer", state.answer)
+                                .put(CallInput.VERIFIED, lm2.context().prompt(true))
+                                .put(CallInput.SUBQUESTION, lm2.subquestion())
+                                .put(CallInput.ANSWER, lm2.answer())
                                 .build());
             case VERIFY:
-                return afterVerdict(state, verdict(reply));
-            case FINAL:
+                return afterVerdict(state, lm2, verdict(reply));
+            case FINAL_ANSWER:
                 return Decision.solved(ReplyParser.requireText(reply, "answer"));
             default:
-                throw new IllegalStateException("lm2 made no call for purpose " + call.purpose());
+                throw new IllegalStateException("lm2 made no call for purpose " + purpose.key());
         }
     }
 
-    private Decision afterSubquestion(QuestionState state, ObjectNode reply)
+    @Override
+    public Step unparsableReply(QuestionState state, PendingCall call, String raw) {
+        Lm2State lm2 = state.part();
+        return new Step(
+                call.step() > 0 ? call.step() : lm2.step(),
+                call.attempt(),
+                lm2.subquestion(),
+                null,
+                null,
+                false,
+                raw);
+    }
+
+    private Decision afterSubquestion(QuestionState state, Lm2State lm2, ObjectNode reply)
             throws ReplyFormatException {
         if (reply.path("done").asBoolean(false) && !reply.hasNonNull("subquestion")) {
-            return finalAnswer(state);
+            state.part(lm2);
+            return finalAnswer(state, lm2);
         }
-        state.subquestion = ReplyParser.requireText(reply, "subquestion");
-        state.answer = null;
+        lm2 = lm2.withSubquestion(ReplyParser.requireText(reply, "subquestion"));
+        state.part(lm2);
         return Decision.call(
-                Role.SOLVER,
-                ANSWER,
-                state.step,
-                state.attempt,
+                Lm2Purpose.ANSWER_SUBQUESTION,
+                lm2.step(),
+                lm2.attempt(),
                 Inputs.of(state)
-                        .concepts(state)
-                        .verified(state)
-                        .put("subquestion", state.subquestion)
+                        .put(CallInput.CONCEPTS, lm2.concepts())
+                        .put(CallInput.VERIFIED, lm2.context().prompt(true))
+                        .put(CallInput.SUBQUESTION, lm2.subquestion())
                         .build());
     }
 
-    private Decision afterVerdict(QuestionState state, Verdict verdict) {
+    private Decision afterVerdict(QuestionState state, Lm2State lm2, Verdict verdict) {
         boolean rejected = settings.rejectClasses().contains(verdict.verifierClass());
-        if (rejected && state.attempt <= settings.maxRegenerations()) {
-            record(state, verdict, false);
+        if (rejected && lm2.attempt() <= settings.maxRegenerations()) {
+            record(state, lm2, verdict, false);
             Map<String, String> feedback = new LinkedHashMap<>();
-            feedback.put("subquestion", state.subquestion);
-            feedback.put("answer", state.answer);
+            feedback.put("subquestion", lm2.subquestion());
+            feedback.put("answer", lm2.answer());
             feedback.put("class", verdict.verifierClass().wireName());
             feedback.put("explanation", verdict.explanation());
-            state.feedback = feedback;
-            state.attempt++;
-            return nextSubquestion(state);
+            lm2 = lm2.retryWith(feedback);
+            state.part(lm2);
+            return nextSubquestion(state, lm2);
         }
         if (rejected && settings.onExhausted() == ExhaustedPolicy.UNSOLVED) {
-            record(state, verdict, false);
+            record(state, lm2, verdict, false);
             return Decision.unsolved(
                     "step "
-                            + state.step
+                            + lm2.step()
                             + " was rejected "
-                            + state.attempt
+                            + lm2.attempt()
                             + " times (max-regenerations "
                             + settings.maxRegenerations()
                             + "); last verdict "
@@ -133,44 +147,47 @@ public final class Lm2Strategy implements ReasoningStrategy {
                             + verdict.explanation());
         }
         // Accepted, or kept unverified after the regenerations ran out.
-        record(state, verdict, true);
-        state.context.add(new ContextStep(state.subquestion, state.answer, !rejected));
-        state.step++;
-        state.attempt = 1;
-        state.feedback = null;
-        state.subquestion = null;
-        state.answer = null;
-        if (state.context.size() >= settings.maxSteps()) {
-            return finalAnswer(state);
+        record(state, lm2, verdict, true);
+        lm2.context().add(new ContextStep(lm2.subquestion(), lm2.answer(), !rejected));
+        lm2 = lm2.nextStep();
+        state.part(lm2);
+        if (lm2.context().size() >= settings.maxSteps()) {
+            return finalAnswer(state, lm2);
         }
-        return nextSubquestion(state);
+        return nextSubquestion(state, lm2);
     }
 
-    private Decision nextSubquestion(QuestionState state) {
+    private static Decision nextSubquestion(QuestionState state, Lm2State lm2) {
         return Decision.call(
-                Role.DECOMPOSER,
-                SUBQUESTION,
-                state.step,
-                state.attempt,
+                Lm2Purpose.NEXT_SUBQUESTION,
+                lm2.step(),
+                lm2.attempt(),
                 Inputs.of(state)
-                        .concepts(state)
-                        .verified(state)
-                        .put("feedback", state.feedback)
+                        .put(CallInput.CONCEPTS, lm2.concepts())
+                        .put(CallInput.VERIFIED, lm2.context().prompt(true))
+                        .put(CallInput.FEEDBACK, lm2.feedback())
                         .build());
     }
 
-    private static Decision finalAnswer(QuestionState state) {
+    private static Decision finalAnswer(QuestionState state, Lm2State lm2) {
         return Decision.call(
-                Role.SOLVER, FINAL, 0, 1, Inputs.of(state).concepts(state).verified(state).build());
+                Lm2Purpose.FINAL_ANSWER,
+                0,
+                1,
+                Inputs.of(state)
+                        .put(CallInput.CONCEPTS, lm2.concepts())
+                        .put(CallInput.VERIFIED, lm2.context().prompt(true))
+                        .build());
     }
 
-    private static void record(QuestionState state, Verdict verdict, boolean accepted) {
+    private static void record(
+            QuestionState state, Lm2State lm2, Verdict verdict, boolean accepted) {
         state.trace.add(
                 new Step(
-                        state.step,
-                        state.attempt,
-                        state.subquestion,
-                        state.answer,
+                        lm2.step(),
+                        lm2.attempt(),
+                        lm2.subquestion(),
+                        lm2.answer(),
                         verdict,
                         accepted,
                         null));

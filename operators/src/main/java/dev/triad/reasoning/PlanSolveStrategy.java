@@ -1,21 +1,16 @@
 package dev.triad.reasoning;
 
-import static dev.triad.model.CallPurpose.ANSWER;
-import static dev.triad.model.CallPurpose.FINAL;
-import static dev.triad.model.CallPurpose.PLAN;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.triad.model.Role;
+import dev.triad.model.CallInput;
 import dev.triad.schemas.Step;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Plan, then solve (Divide-or-Conquer, Wu et al., 2024): the decomposer plans every subquestion at
- * once, the solver answers them in order, then writes the final answer. No verifier.
+ * once, the solver answers them in order, then writes the final answer. No verifier. Its calls are
+ * the {@link PlanSolvePurpose}s; its part of the state is a {@link PlanSolveState}.
  */
 public final class PlanSolveStrategy implements ReasoningStrategy {
 
@@ -23,6 +18,8 @@ public final class PlanSolveStrategy implements ReasoningStrategy {
 
     /** The strategy's name in options and results. */
     public static final String NAME = "plan-solve";
+
+    private static final List<PlanSolvePurpose> PURPOSES = List.of(PlanSolvePurpose.values());
 
     private final StrategySettings settings;
 
@@ -36,50 +33,70 @@ public final class PlanSolveStrategy implements ReasoningStrategy {
     }
 
     @Override
-    public Set<Role> roles() {
-        return EnumSet.of(Role.DECOMPOSER, Role.SOLVER);
+    public List<PlanSolvePurpose> purposes() {
+        return PURPOSES;
     }
 
     @Override
     public Decision start(QuestionState state) {
-        return Decision.call(Role.DECOMPOSER, PLAN, 0, 1, Inputs.of(state).build());
+        state.part(PlanSolveState.first());
+        return Decision.call(PlanSolvePurpose.PLAN, 0, 1, Inputs.of(state).build());
     }
 
     @Override
-    public Decision onReply(QuestionState state, PendingCall call, ObjectNode reply)
+    public Decision onReply(
+            QuestionState state, StrategyPurpose purpose, PendingCall call, ObjectNode reply)
             throws ReplyFormatException {
-        switch (call.purpose()) {
+        PlanSolveState plan = state.part();
+        switch ((PlanSolvePurpose) purpose) {
             case PLAN:
-                state.plan = plan(reply);
-                return next(state);
-            case ANSWER:
+                plan = plan.withPlan(plan(reply));
+                state.part(plan);
+                return next(state, plan);
+            case ANSWER_SUBQUESTION:
                 String answer = ReplyParser.requireText(reply, "answer");
-                String subquestion = state.plan.get(state.step - 1);
-                state.trace.add(new Step(state.step, 1, subquestion, answer, null, true, null));
-                state.context.add(new ContextStep(subquestion, answer, false));
-                state.step++;
-                return next(state);
-            case FINAL:
+                String subquestion = plan.plan().get(plan.step() - 1);
+                state.trace.add(new Step(plan.step(), 1, subquestion, answer, null, true, null));
+                plan.context().add(new ContextStep(subquestion, answer, false));
+                plan = plan.nextStep();
+                state.part(plan);
+                return next(state, plan);
+            case FINAL_ANSWER:
                 return Decision.solved(ReplyParser.requireText(reply, "answer"));
             default:
                 throw new IllegalStateException(
-                        "plan-solve made no call for purpose " + call.purpose());
+                        "plan-solve made no call for purpose " + purpose.key());
         }
     }
 
-    private Decision next(QuestionState state) {
-        if (state.step > state.plan.size()) {
+    @Override
+    public Step unparsableReply(QuestionState state, PendingCall call, String raw) {
+        PlanSolveState plan = state.part();
+        return new Step(
+                call.step() > 0 ? call.step() : plan.step(),
+                call.attempt(),
+                null,
+                null,
+                null,
+                false,
+                raw);
+    }
+
+    private static Decision next(QuestionState state, PlanSolveState plan) {
+        if (plan.step() > plan.plan().size()) {
             return Decision.call(
-                    Role.SOLVER, FINAL, 0, 1, Inputs.of(state).verified(state).build());
+                    PlanSolvePurpose.FINAL_ANSWER,
+                    0,
+                    1,
+                    Inputs.of(state).put(CallInput.VERIFIED, plan.context().prompt(false)).build());
         }
         return Decision.call(
-                Role.SOLVER,
-                ANSWER,
-                state.step,
+                PlanSolvePurpose.ANSWER_SUBQUESTION,
+                plan.step(),
                 1,
                 Inputs.of(state)
-                        .verified(state)
-                        .put("subquestion", state.plan.get(state.step - 1))
+                        .put(CallInput.VERIFIED, plan.context().prompt(false))
+                        .put(CallInput.SUBQUESTION, plan.plan().get(plan.step() - 1))
                         .build());
     }
 

@@ -1,7 +1,6 @@
 package dev.triad.reasoning;
 
 import dev.triad.model.ChatMessage;
-import dev.triad.model.Role;
 import dev.triad.schemas.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,7 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Renders model calls from Triad's versioned prompt templates ({@code
- * dev/triad/prompts/v1/<strategy>/<role>-<purpose>.txt}).
+ * dev/triad/prompts/v1/<strategy>/<template>.txt}, the template named by each {@link
+ * StrategyPurpose}).
  *
  * <p>The template is the system message; the call's inputs (the question text among them) go into
  * the user message as one JSON object. A question's text is therefore always data inside a JSON
@@ -26,43 +26,40 @@ public final class PromptLibrary {
     /** The template set in use; results of different versions are not comparable. */
     public static final String VERSION = "v1";
 
-    /** (strategy, role, purpose) → template, without building the path on every call. */
-    private static final Map<String, Map<Role, Map<String, String>>> BY_CALL =
+    /** (strategy, purpose) → template, without building the path on every call. */
+    private static final Map<String, Map<StrategyPurpose, String>> BY_CALL =
             new ConcurrentHashMap<>();
 
     private PromptLibrary() {}
 
     /** The chat for one call of a strategy. */
     public static List<ChatMessage> render(
-            String strategy, Role role, String purpose, Map<String, Object> inputs) {
+            String strategy, StrategyPurpose purpose, Map<String, Object> inputs) {
         return List.of(
-                ChatMessage.system(template(strategy, role, purpose)),
+                ChatMessage.system(template(strategy, purpose)),
                 ChatMessage.user(Json.write(inputs)));
     }
 
     /**
-     * The system template for (strategy, role, purpose).
+     * The system template of {@code purpose}'s calls in {@code strategy}: {@code
+     * dev/triad/prompts/VERSION/STRATEGY/TEMPLATE.txt}, {@code TEMPLATE} being {@link
+     * StrategyPurpose#template()}.
      *
      * @throws IllegalArgumentException when the template set has none
      */
-    public static String template(String strategy, Role role, String purpose) {
+    public static String template(String strategy, StrategyPurpose purpose) {
         return BY_CALL.computeIfAbsent(strategy, s -> new ConcurrentHashMap<>())
-                .computeIfAbsent(role, r -> new ConcurrentHashMap<>())
-                .computeIfAbsent(purpose, p -> load(strategy, role, purpose));
-    }
-
-    private static String load(String strategy, Role role, String purpose) {
-        String path =
-                "/dev/triad/prompts/"
-                        + VERSION
-                        + "/"
-                        + strategy
-                        + "/"
-                        + role.key()
-                        + "-"
-                        + purpose
-                        + ".txt";
-        return read(path);
+                .computeIfAbsent(
+                        purpose,
+                        p ->
+                                read(
+                                        "/dev/triad/prompts/"
+                                                + VERSION
+                                                + "/"
+                                                + strategy
+                                                + "/"
+                                                + p.template()
+                                                + ".txt"));
     }
 
     private static String read(String path) {
@@ -71,7 +68,7 @@ public final class PromptLibrary {
                 throw new IllegalArgumentException(
                         "No prompt template at classpath:"
                                 + path
-                                + "; the strategy asked for a (role, purpose) the template set "
+                                + "; the strategy asked for a purpose the template set "
                                 + VERSION
                                 + " does not have");
             }

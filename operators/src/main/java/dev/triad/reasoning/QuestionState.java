@@ -1,21 +1,37 @@
 package dev.triad.reasoning;
 
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.Step;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Everything the operator knows about one (question, strategy) while it runs; lives in keyed state
- * and is cleared when the question ends. Mutable, with public fields so Jackson (the state
- * serialiser) and the strategies read it directly; only the task thread touches it.
+ * Everything the operator knows about one (question, strategy) while it runs: what every strategy
+ * shares (the question, timing, the trace, usage per role, the call it waits for) and one
+ * strategy-specific {@link #part()}. Lives in keyed state and is cleared when the question ends.
+ *
+ * <p><b>This is the savepoint format.</b> It is written as JSON with a {@link #version}; a change
+ * to its layout gets a new version and a reader for the old one (see {@link QuestionStateV1}),
+ * tested against a snapshot written by the old code ({@code SavepointCompatibilityTest}).
+ *
+ * <p>Mutable, with public fields so Jackson (the state serialiser) and the strategies read it
+ * directly; only the task thread touches it.
  */
 public final class QuestionState {
+
+    /** The layout written now. 1: strategy fields flat in this object; 2: in {@link #part()}. */
+    public static final int VERSION = 2;
+
+    /** The layout this state was read in; states written before versions existed are 1. */
+    public int version = 1;
 
     public Question question;
     public String strategy;
@@ -25,32 +41,6 @@ public final class QuestionState {
 
     /** Processing time of the deadline timer, in milliseconds. */
     public long deadline;
-
-    /** The strategy's own phase name, e.g. {@code VERIFY}. */
-    public String phase;
-
-    /** The step being worked on, from 1. */
-    public int step = 1;
-
-    /** The attempt at the current step, from 1. */
-    public int attempt = 1;
-
-    public List<String> concepts = new ArrayList<>();
-
-    /** The subquestion being worked on (lm2). */
-    public String subquestion;
-
-    /** The answer to the subquestion being worked on (lm2). */
-    public String answer;
-
-    /** The rejected attempt's verdict and text, sent back to the decomposer (lm2). */
-    public Map<String, String> feedback;
-
-    /** The planned subquestions (plan-solve). */
-    public List<String> plan;
-
-    /** The pairs the final answer is written from. */
-    public List<ContextStep> context = new ArrayList<>();
 
     /** Every attempt at every step, in order. */
     public List<Step> trace = new ArrayList<>();
@@ -64,50 +54,48 @@ public final class QuestionState {
     /** Sequence number of the last call made. */
     public long callSeq;
 
-    /** {@link #context} as the prompts show it; rebuilt only when the context grew. */
-    @JsonIgnore private transient List<Map<String, Object>> promptContext;
+    /** The strategy's own state, with its class name so any strategy's part can be read back. */
+    @JsonProperty("part")
+    @JsonTypeInfo(use = JsonTypeInfo.Id.CLASS, property = "@class")
+    private StrategyState part;
+
+    /** Fields of an older layout, upgraded on first access to {@link #part()}. */
+    @JsonIgnore private Map<String, JsonNode> older;
 
     public QuestionState() {}
 
     QuestionState(ReasoningTask task, long now, long deadline) {
+        this.version = VERSION;
         this.question = task.question();
         this.strategy = task.strategy();
         this.startedAt = now;
         this.deadline = deadline;
     }
 
-    /**
-     * The context as the prompts' {@code "verified"} list of {@code {"subquestion", "answer"}}
-     * objects: immutable, shared by the calls made until the context grows again (it only ever
-     * grows).
-     *
-     * @param markUnverified whether a step kept unverified also says {@code "verified": false}
-     */
-    List<Map<String, Object>> promptContext(boolean markUnverified) {
-        List<Map<String, Object>> pairs = promptContext;
-        if (pairs == null || pairs.size() != context.size()) {
-            // Earlier pairs are reused: the context only ever grows at its end.
-            List<Map<String, Object>> built = new ArrayList<>(context.size());
-            if (pairs != null && pairs.size() < context.size()) {
-                built.addAll(pairs);
-            }
-            for (int i = built.size(); i < context.size(); i++) {
-                built.add(pair(context.get(i), markUnverified));
-            }
-            pairs = List.copyOf(built);
-            promptContext = pairs;
+    /** The strategy's own part, as the strategy set it ({@code null} before it set one). */
+    @SuppressWarnings("unchecked")
+    public <S extends StrategyState> S part() {
+        if (older != null) {
+            part = QuestionStateV1.part(strategy, older);
+            older = null;
+            version = VERSION;
         }
-        return pairs;
+        return (S) part;
     }
 
-    private static Map<String, Object> pair(ContextStep step, boolean markUnverified) {
-        Map<String, Object> pair = new LinkedHashMap<>(4);
-        pair.put("subquestion", step.subquestion());
-        pair.put("answer", step.answer());
-        if (markUnverified && !step.verified()) {
-            pair.put("verified", false);
+    /** Replaces the strategy's own part. */
+    public void part(StrategyState newPart) {
+        older = null;
+        this.part = newPart;
+    }
+
+    /** Collects the fields of an older layout (read only, never written). */
+    @JsonAnySetter
+    void older(String name, JsonNode value) {
+        if (older == null) {
+            older = new HashMap<>();
         }
-        return Collections.unmodifiableMap(pair);
+        older.put(name, value);
     }
 
     /** The usage of {@code role}, started at zero on its first call. */

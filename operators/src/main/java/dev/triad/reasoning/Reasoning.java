@@ -6,10 +6,10 @@ import dev.triad.model.Role;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.Result;
 import dev.triad.serde.JsonTypeInfo;
-import dev.triad.serde.SerializerTypeInfo;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -74,8 +74,8 @@ public final class Reasoning implements Serializable {
      */
     public DataStream<Result> apply(DataStream<Question> questions) {
         return questions
-                .flatMap(new StrategyFanOut(config.strategies()))
-                .returns(SerializerTypeInfo.REASONING_TASK)
+                .flatMap(new StrategyFanOut(config.strategyNames()))
+                .returns(ReasoningTaskSerializer.TYPE_INFO)
                 .name("fan out per strategy")
                 .uid(FAN_OUT_UID)
                 .keyBy(ReasoningTask::key, Types.STRING)
@@ -90,7 +90,7 @@ public final class Reasoning implements Serializable {
 
     /** The strategies this pipeline runs, in order. */
     public List<String> strategies() {
-        return config.strategies();
+        return config.strategyNames();
     }
 
     /** Builds a {@link Reasoning}; {@link #build()} checks every setting. */
@@ -98,6 +98,7 @@ public final class Reasoning implements Serializable {
     public static final class Builder {
 
         private final List<String> strategies = new ArrayList<>();
+        private final Map<String, ReasoningStrategyFactory> ownStrategies = new LinkedHashMap<>();
         private final Map<Role, ModelBinding> bindings = new EnumMap<>(Role.class);
         private final Configuration configuration = new Configuration();
         private PriceTable prices;
@@ -110,6 +111,19 @@ public final class Reasoning implements Serializable {
         public Builder strategies(List<String> names) {
             strategies.clear();
             strategies.addAll(names);
+            return this;
+        }
+
+        /**
+         * Makes a strategy of the job's own available under {@code name}, for {@link
+         * #strategies(List)} to name (a built-in name cannot be taken).
+         */
+        public Builder strategy(String name, ReasoningStrategyFactory factory) {
+            if (Strategies.factory(name) != null) {
+                throw new IllegalArgumentException(
+                        "Strategy name '" + name + "' is a built-in strategy's; pick another name");
+            }
+            ownStrategies.put(name, Objects.requireNonNull(factory, "factory"));
             return this;
         }
 
@@ -159,8 +173,23 @@ public final class Reasoning implements Serializable {
                         "Strategies " + strategies + " name one strategy twice; name each once");
             }
             StrategySettings settings = StrategySettings.from(configuration);
+            Map<String, ReasoningStrategyFactory> factories = new LinkedHashMap<>();
             for (String name : strategies) {
-                ReasoningStrategy strategy = Strategies.create(name, settings);
+                ReasoningStrategyFactory factory = ownStrategies.get(name);
+                if (factory == null) {
+                    Strategies.create(name, settings); // names the known ones when unknown
+                    factory = Strategies.factory(name);
+                }
+                factories.put(name, factory);
+                ReasoningStrategy strategy = factory.create(settings);
+                if (!strategy.name().equals(name)) {
+                    throw new IllegalArgumentException(
+                            "Strategy registered as '"
+                                    + name
+                                    + "' calls itself '"
+                                    + strategy.name()
+                                    + "'; register it under its own name");
+                }
                 for (Role role : strategy.roles()) {
                     if (!bindings.containsKey(role)) {
                         throw new IllegalArgumentException(
@@ -177,7 +206,6 @@ public final class Reasoning implements Serializable {
             }
             int maxQuestions = positive(ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT);
             int maxCalls = positive(ReasoningOptions.MAX_CALLS_IN_FLIGHT);
-            int maxAttempts = positive(ReasoningOptions.MAX_CALL_ATTEMPTS);
             int parseRetries = configuration.get(ReasoningOptions.MAX_PARSE_RETRIES);
             if (parseRetries < 0) {
                 throw new IllegalArgumentException(
@@ -194,14 +222,13 @@ public final class Reasoning implements Serializable {
             }
             return new Reasoning(
                     new ReasoningConfig(
-                            strategies,
+                            factories,
                             settings,
                             bindings,
                             maxQuestions,
                             maxCalls,
                             timeoutMs,
                             parseRetries,
-                            maxAttempts,
                             prices));
         }
 

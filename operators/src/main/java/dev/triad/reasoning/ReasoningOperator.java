@@ -1,33 +1,20 @@
 package dev.triad.reasoning;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.AsyncChatModel;
-import dev.triad.model.CallContext;
-import dev.triad.model.ModelBinding;
-import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
-import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
 import dev.triad.schemas.Result;
-import dev.triad.schemas.Status;
-import dev.triad.schemas.Step;
-import dev.triad.scoring.AnswerScorer;
 import dev.triad.serde.JsonTypeInfo;
-import dev.triad.serde.SerializerTypeInfo;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import org.apache.flink.annotation.Internal;
 import org.apache.flink.api.common.operators.MailboxExecutor;
@@ -84,6 +71,11 @@ import org.slf4j.LoggerFactory;
  * timer are written when a question first has to wait (the deadline still counts from its start),
  * which is also the only moment a checkpoint can see it.
  *
+ * <p>This class is Flink mechanics only: keyed state, mails, caps, restore, deadlines. What a call
+ * asks and how its reply moves a question on is the {@link StrategyDriver}'s (and the strategy's);
+ * what a finished question's result holds is the {@link ResultAssembler}'s; retries of failed calls
+ * are the model client's.
+ *
  * <p>Threading: everything except the model futures runs on the task thread.
  */
 @Internal
@@ -98,16 +90,12 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     static final String STATE_NAME = "triad-question";
     static final String QUEUE_NAME = "triad-same-key-queue";
 
-    private static final double TEMPERATURE = 0.0;
-    private static final int MAX_TOKENS = 1024;
-
     private final ReasoningConfig config;
     private final transient MailboxExecutor mailbox;
 
-    private transient Map<String, ReasoningStrategy> strategies;
+    private transient StrategyDriver driver;
+    private transient ResultAssembler results;
     private transient Map<Role, AsyncChatModel> models;
-    private transient Map<String, Map<String, String>> modelsByStrategy;
-    private transient Map<String, Map<String, Object>> simulatorByStrategy;
     private transient ValueState<QuestionState> states;
     private transient ListState<ReasoningTask> sameKeyQueue;
     private transient InternalTimerService<VoidNamespace> deadlines;
@@ -134,30 +122,11 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     @Override
     public void open() throws Exception {
         super.open();
-        strategies = new HashMap<>();
-        modelsByStrategy = new HashMap<>();
-        simulatorByStrategy = new HashMap<>();
-        models = new EnumMap<>(Role.class);
-        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        for (String name : config.strategies()) {
-            ReasoningStrategy strategy = Strategies.create(name, config.settings());
-            strategies.put(name, strategy);
-            Map<String, String> bindings = new TreeMap<>();
-            Map<String, Object> simulator = new TreeMap<>();
-            for (Role role : strategy.roles()) {
-                ModelBinding binding = config.bindings().get(role);
-                bindings.put(role.key(), binding.describe());
-                if (binding.simulated()) {
-                    simulator.put(role.key(), binding.settings());
-                }
-                if (!models.containsKey(role)) {
-                    models.put(role, binding.open(subtask, parallelism));
-                }
-            }
-            modelsByStrategy.put(name, Map.copyOf(bindings));
-            simulatorByStrategy.put(name, simulator.isEmpty() ? null : simulator);
-        }
+        Map<String, ReasoningStrategy> strategies = new HashMap<>();
+        config.strategies().forEach((name, f) -> strategies.put(name, f.create(config.settings())));
+        driver = new StrategyDriver(strategies, config.maxParseRetries());
+        results = new ResultAssembler(strategies, config.bindings(), config.prices());
+        openModels(strategies);
         states =
                 getRuntimeContext()
                         .getState(
@@ -167,7 +136,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 getRuntimeContext()
                         .getListState(
                                 new ListStateDescriptor<>(
-                                        QUEUE_NAME, SerializerTypeInfo.REASONING_TASK));
+                                        QUEUE_NAME, ReasoningTaskSerializer.TYPE_INFO));
         deadlines =
                 getInternalTimerService("triad-deadlines", VoidNamespaceSerializer.INSTANCE, this);
         waitingForSlot = new ArrayDeque<>();
@@ -180,23 +149,27 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         }
     }
 
+    /** Opens one model per role the strategies call, this subtask's share of its binding. */
+    private void openModels(Map<String, ReasoningStrategy> strategies) {
+        models = new EnumMap<>(Role.class);
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        for (ReasoningStrategy strategy : strategies.values()) {
+            for (Role role : strategy.roles()) {
+                if (!models.containsKey(role)) {
+                    models.put(role, config.bindings().get(role).open(subtask, parallelism));
+                }
+            }
+        }
+    }
+
     /**
      * Walks every key this subtask owns after a restore (any parallelism) and makes each pending
      * call again, exactly once.
      */
     private void resumeRestoredQuestions() throws Exception {
-        List<String> keys;
-        try (var stream =
-                getKeyedStateBackend().<VoidNamespace>getKeys(STATE_NAME, VoidNamespace.INSTANCE)) {
-            keys = stream.map(String.class::cast).collect(Collectors.toList());
-        }
-        List<String> queuedKeys;
-        try (var stream =
-                getKeyedStateBackend().<VoidNamespace>getKeys(QUEUE_NAME, VoidNamespace.INSTANCE)) {
-            queuedKeys = stream.map(String.class::cast).collect(Collectors.toList());
-        }
         List<String> pending = new ArrayList<>();
-        for (String key : keys) {
+        for (String key : keysIn(STATE_NAME)) {
             setCurrentKey(key);
             QuestionState state = states.value();
             if (state == null) {
@@ -211,7 +184,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         // The calls are made from a mail: it runs before the first input record, once the whole
         // operator chain is open, so replies that arrive at once can be emitted.
         mailbox.execute(() -> reissue(pending), "triad re-issue restored calls");
-        for (String key : queuedKeys) {
+        for (String key : keysIn(QUEUE_NAME)) {
             setCurrentKey(key);
             Iterable<ReasoningTask> queued = sameKeyQueue.get();
             if (queued != null) {
@@ -224,6 +197,14 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 "Restored {} questions in flight; making {} pending model calls again",
                 questionsInFlight,
                 pending.size());
+    }
+
+    /** The keys that have an entry in keyed state {@code name} on this subtask. */
+    private List<String> keysIn(String name) {
+        try (var stream =
+                getKeyedStateBackend().<VoidNamespace>getKeys(name, VoidNamespace.INSTANCE)) {
+            return stream.map(String.class::cast).collect(Collectors.toList());
+        }
     }
 
     private void reissue(List<String> keys) throws Exception {
@@ -265,26 +246,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         if (state == null || state.deadline != timer.getTimestamp()) {
             return;
         }
-        String waitingFor =
-                state.pending == null
-                        ? ""
-                        : " (waiting for the "
-                                + state.pending.role().key()
-                                + "'s '"
-                                + state.pending.purpose()
-                                + "' reply, step "
-                                + state.pending.step()
-                                + ")";
-        finish(
-                timer.getKey(),
-                state,
-                true,
-                Status.FAILED,
-                "deadline: not finished within question-timeout of "
-                        + config.questionTimeoutMs()
-                        + " ms"
-                        + waitingFor,
-                null);
+        finish(timer.getKey(), state, true, driver.overrun(state, config.questionTimeoutMs()));
     }
 
     @Override
@@ -306,7 +268,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         long now = getProcessingTimeService().getCurrentProcessingTime();
         QuestionState state = new QuestionState(task, now, now + config.questionTimeoutMs());
         metrics.questionsStarted.inc();
-        advance(key, state, false, strategies.get(task.strategy()).start(state));
+        advance(key, state, false, driver.start(state));
     }
 
     /**
@@ -319,26 +281,18 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
      * in between), so an instant model pays no state or timer cost per call.
      *
      * @param stored whether the question is already in keyed state (it waited before)
-     * @param decision the next step, or {@code null} to make {@code state.pending} (a retry)
+     * @param decision the next step, or {@code null} to make {@code state.pending} (a re-ask, a
+     *     call that waited for a slot, or one restored from a checkpoint)
      */
     private void advance(String key, QuestionState state, boolean stored, Decision decision)
             throws Exception {
         while (true) {
             if (decision instanceof Decision.Finish end) {
-                finish(key, state, stored, end.status(), end.reason(), end.answer());
+                finish(key, state, stored, end);
                 return;
             }
-            if (decision != null) {
-                Decision.Call call = (Decision.Call) decision;
-                state.pending =
-                        new PendingCall(
-                                ++nextSeq,
-                                call.role(),
-                                call.purpose(),
-                                call.step(),
-                                call.attempt(),
-                                0,
-                                call.inputs());
+            if (decision instanceof Decision.Call call) {
+                state.pending = PendingCall.of(++nextSeq, call);
                 state.callSeq = nextSeq;
             }
             PendingCall call = state.pending;
@@ -350,18 +304,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             CompletableFuture<ModelCompletion> future = issue(state, call);
             if (!future.isDone()) {
                 store(state, stored);
-                long seq = call.seq();
-                Role role = call.role();
-                future.whenComplete(
-                        (completion, error) -> {
-                            try {
-                                mailbox.execute(
-                                        () -> onReply(key, seq, role, completion, error),
-                                        "triad model reply");
-                            } catch (RejectedExecutionException closing) {
-                                // The task is shutting down; a restore makes the call again.
-                            }
-                        });
+                replyByMail(key, call, future);
                 return;
             }
             // Answered already: apply it here, under this key, instead of paying for a mail.
@@ -375,6 +318,23 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             callEnded(call.role(), completion, error);
             decision = apply(state, call, completion, error);
         }
+    }
+
+    /** When {@code future} completes, hands its outcome to {@link #onReply} as a mail. */
+    private void replyByMail(
+            String key, PendingCall call, CompletableFuture<ModelCompletion> future) {
+        long seq = call.seq();
+        Role role = call.role();
+        future.whenComplete(
+                (completion, error) -> {
+                    try {
+                        mailbox.execute(
+                                () -> onReply(key, seq, role, completion, error),
+                                "triad model reply");
+                    } catch (RejectedExecutionException closing) {
+                        // The task is shutting down; a restore makes the call again.
+                    }
+                });
     }
 
     /**
@@ -392,25 +352,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private CompletableFuture<ModelCompletion> issue(QuestionState state, PendingCall call) {
         callsInFlight++;
         metrics.callStarted(call.role());
-        String strategy = state.strategy;
-        ModelRequest request =
-                ModelRequest.rendering(
-                        call.role(),
-                        () ->
-                                PromptLibrary.render(
-                                        strategy, call.role(), call.purpose(), call.inputs()),
-                        TEMPERATURE,
-                        MAX_TOKENS,
-                        new CallContext(
-                                state.question,
-                                state.strategy,
-                                call.purpose(),
-                                call.step(),
-                                call.attempt(),
-                                call.retry(),
-                                call.inputs()));
         try {
-            return models.get(call.role()).complete(request);
+            return models.get(call.role()).complete(driver.request(state, call));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -439,78 +382,18 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     }
 
     /**
-     * Applies a reply (or a failed call) to the question: usage, then the strategy's next decision,
-     * a {@link Decision.Finish} FAILED, or {@code null} when {@code state.pending} was replaced by
-     * the same call asked again.
+     * Applies a reply (or a failed call) through the driver; when the same call is to be asked
+     * again, makes it the pending call under a new sequence number and returns {@code null} for
+     * {@link #advance}.
      */
     private Decision apply(
-            QuestionState state, PendingCall call, ModelCompletion completion, Throwable error)
-            throws Exception {
-        String role = call.role().key();
-        if (error != null) {
-            Throwable cause = unwrap(error);
-            state.tally(role).failed();
-            boolean retriable = isRetriable(cause);
-            if (retriable && call.retry() + 1 < config.maxCallAttempts()) {
-                return retry(state, call);
-            }
-            return failed(
-                    "the "
-                            + role
-                            + " model call ('"
-                            + call.purpose()
-                            + "', step "
-                            + call.step()
-                            + ") failed"
-                            + (retriable ? " " + (call.retry() + 1) + " times" : "")
-                            + ": "
-                            + cause.getMessage());
+            QuestionState state, PendingCall call, ModelCompletion completion, Throwable error) {
+        Decision next = driver.apply(state, call, completion, error);
+        if (next == null) {
+            state.pending = call.retried(++nextSeq);
+            state.callSeq = nextSeq;
         }
-        state.tally(role).answered(completion);
-        Decision next;
-        try {
-            ObjectNode reply = ReplyParser.parseObject(completion.text());
-            next = strategies.get(state.strategy).onReply(state, call, reply);
-        } catch (ReplyFormatException e) {
-            if (call.retry() < config.maxParseRetries()) {
-                return retry(state, call);
-            }
-            // Calls outside steps (cot, plan, final) are recorded at the step they stopped at.
-            state.trace.add(
-                    new Step(
-                            call.step() > 0 ? call.step() : state.step,
-                            call.attempt(),
-                            state.subquestion,
-                            null,
-                            null,
-                            false,
-                            completion.text()));
-            return failed(
-                    "the "
-                            + role
-                            + "'s reply to '"
-                            + call.purpose()
-                            + "' was not the JSON asked for after "
-                            + (call.retry() + 1)
-                            + " tries ("
-                            + e.getMessage()
-                            + "); the last raw reply is in the trace");
-        }
-        state.pending = null;
         return next;
-    }
-
-    /**
-     * Replaces the pending call by the same call asked again; {@code null} for {@link #advance}.
-     */
-    private Decision retry(QuestionState state, PendingCall call) {
-        state.pending = call.retried(++nextSeq);
-        state.callSeq = nextSeq;
-        return null;
-    }
-
-    private static Decision.Finish failed(String reason) {
-        return new Decision.Finish(Status.FAILED, reason, null);
     }
 
     private void issueWaitingCalls() throws Exception {
@@ -524,45 +407,13 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         }
     }
 
-    private void finish(
-            String key,
-            QuestionState state,
-            boolean stored,
-            Status status,
-            String reason,
-            String answer)
+    /** Emits the question's result, and clears its state, timer and slot. */
+    private void finish(String key, QuestionState state, boolean stored, Decision.Finish end)
             throws Exception {
         long now = getProcessingTimeService().getCurrentProcessingTime();
-        String gold = state.question.gold();
-        String normalized = AnswerScorer.normalize(answer);
-        Map<String, Object> simulator = simulatorByStrategy.get(state.strategy);
-        Map<String, String> models = modelsByStrategy.get(state.strategy);
-        ResultUsage usage = ResultUsage.of(state.usage, models, config.prices());
-        output.collect(
-                new StreamRecord<>(
-                        new Result(
-                                state.question.id(),
-                                state.strategy,
-                                status,
-                                reason,
-                                normalized,
-                                gold,
-                                gold == null ? null : AnswerScorer.equivalent(normalized, gold),
-                                simulator != null,
-                                simulator,
-                                models,
-                                // Read-only views: the state is dropped once the question ends.
-                                state.concepts.isEmpty()
-                                        ? null
-                                        : Collections.unmodifiableList(state.concepts),
-                                Collections.unmodifiableList(state.trace),
-                                usage.roles(),
-                                Math.max(0, now - state.startedAt),
-                                state.question.metadata(),
-                                now,
-                                usage.cost())));
+        output.collect(new StreamRecord<>(results.assemble(state, end, now)));
         questionsInFlight--;
-        metrics.questionFinished(state.strategy, status);
+        metrics.questionFinished(state.strategy, end.status());
         if (stored) {
             // Only a question that waited is in keyed state, has a deadline timer, and can have
             // elements of the same key queued behind it.
@@ -593,22 +444,6 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 return;
             }
         }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
-    }
-
-    private static boolean isRetriable(Throwable cause) {
-        if (cause instanceof ModelCallException modelError) {
-            return modelError.retriable();
-        }
-        return cause instanceof TimeoutException || cause instanceof java.io.IOException;
     }
 
     /** A call that waits for a free slot under max-calls-in-flight. */

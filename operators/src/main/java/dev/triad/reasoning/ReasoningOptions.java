@@ -83,18 +83,6 @@ public final class ReasoningOptions {
                             "Times a call is made again after a reply that is not the JSON asked"
                                     + " for; then the question ends FAILED with the raw reply.");
 
-    public static final ConfigOption<Integer> MAX_CALL_ATTEMPTS =
-            ConfigOptions.key("max-call-attempts")
-                    .intType()
-                    .defaultValue(1)
-                    .withDescription(
-                            "Attempts the operator makes per model call when the model reports a"
-                                    + " retriable error (first try included), re-issuing at once;"
-                                    + " then the question ends FAILED. Model adapters that retry"
-                                    + " themselves with backoff and Retry-After (openai:) report"
-                                    + " their final error as not retriable, so keep this at 1"
-                                    + " for them.");
-
     public static final ConfigOption<Integer> MAX_QUESTION_CHARS =
             ConfigOptions.key("max-question-chars")
                     .intType()
@@ -113,7 +101,6 @@ public final class ReasoningOptions {
                     ON_REGENERATIONS_EXHAUSTED,
                     REJECT_CLASSES,
                     MAX_PARSE_RETRIES,
-                    MAX_CALL_ATTEMPTS,
                     MAX_QUESTION_CHARS);
 
     /** What lm2 does when a step's regenerations run out. */

@@ -1,32 +1,46 @@
 package dev.triad.reasoning;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Looks strategies up by name: {@code lm2}, {@code cot}, {@code plan-solve}. */
+/**
+ * The strategies Triad ships, by name: {@code lm2}, {@code cot}, {@code plan-solve}. A job adds its
+ * own with {@link Reasoning.Builder#strategy(String, ReasoningStrategyFactory)}.
+ */
 public final class Strategies {
 
-    /** Every strategy name Triad knows. */
-    public static final List<String> NAMES =
-            List.of(Lm2Strategy.NAME, CotStrategy.NAME, PlanSolveStrategy.NAME);
+    private static final Map<String, ReasoningStrategyFactory> BUILT_IN = builtIn();
+
+    /** Every strategy name Triad ships. */
+    public static final List<String> NAMES = List.copyOf(BUILT_IN.keySet());
 
     private Strategies() {}
 
+    private static Map<String, ReasoningStrategyFactory> builtIn() {
+        Map<String, ReasoningStrategyFactory> map = new LinkedHashMap<>();
+        map.put(Lm2Strategy.NAME, Lm2Strategy::new);
+        map.put(CotStrategy.NAME, CotStrategy::new);
+        map.put(PlanSolveStrategy.NAME, PlanSolveStrategy::new);
+        return map;
+    }
+
+    /** The factory of built-in strategy {@code name}, or {@code null}. */
+    static ReasoningStrategyFactory factory(String name) {
+        return BUILT_IN.get(name);
+    }
+
     /**
-     * The strategy called {@code name}.
+     * The built-in strategy called {@code name}.
      *
      * @throws IllegalArgumentException naming the unknown strategy and the known ones
      */
     public static ReasoningStrategy create(String name, StrategySettings settings) {
-        switch (name) {
-            case Lm2Strategy.NAME:
-                return new Lm2Strategy(settings);
-            case CotStrategy.NAME:
-                return new CotStrategy();
-            case PlanSolveStrategy.NAME:
-                return new PlanSolveStrategy(settings);
-            default:
-                throw new IllegalArgumentException(
-                        "Unknown strategy '" + name + "'; use one or more of " + NAMES);
+        ReasoningStrategyFactory factory = BUILT_IN.get(name);
+        if (factory == null) {
+            throw new IllegalArgumentException(
+                    "Unknown strategy '" + name + "'; use one or more of " + NAMES);
         }
+        return factory.create(settings);
     }
 }

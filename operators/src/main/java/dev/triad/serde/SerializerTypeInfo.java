@@ -6,17 +6,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 
 /**
- * Flink type information for a value with a serializer of its own, such as {@link
- * ReasoningTaskSerializer}.
+ * Flink type information for a value with a serializer of its own, such as the reasoning operator's
+ * input ({@code ReasoningTaskSerializer.TYPE_INFO}).
  */
 public final class SerializerTypeInfo<T> extends TypeInformation<T> {
 
     private static final long serialVersionUID = 1L;
-
-    /** The reasoning operator's input. */
-    public static final SerializerTypeInfo<dev.triad.reasoning.ReasoningTask> REASONING_TASK =
-            new SerializerTypeInfo<>(
-                    dev.triad.reasoning.ReasoningTask.class, ReasoningTaskSerializer.INSTANCE);
 
     private final Class<T> type;
     private final TypeSerializer<T> serializer;

@@ -1,17 +1,10 @@
 package dev.triad.reasoning;
 
-import static dev.triad.model.CallPurpose.ANSWER;
-import static dev.triad.model.CallPurpose.CONCEPTS;
-import static dev.triad.model.CallPurpose.COT;
-import static dev.triad.model.CallPurpose.FINAL;
-import static dev.triad.model.CallPurpose.SUBQUESTION;
-import static dev.triad.model.CallPurpose.VERIFY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.triad.cost.PriceTable;
-import dev.triad.model.CallPurpose;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.Role;
 import dev.triad.reasoning.ReasoningOptions.ExhaustedPolicy;
@@ -25,8 +18,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
+import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +29,14 @@ class ReasoningOperatorTest {
 
     private static final Question Q1 =
             new Question("q1", "Ann has 3 apples and buys 3 more. How many?", "6", null, Map.of());
+
+    private static final String CONCEPTS = Lm2Purpose.CONCEPTS_AND_FIRST.key();
+    private static final String SUBQUESTION = Lm2Purpose.NEXT_SUBQUESTION.key();
+    private static final String ANSWER = Lm2Purpose.ANSWER_SUBQUESTION.key();
+    private static final String VERIFY = Lm2Purpose.VERIFY.key();
+    private static final String FINAL = Lm2Purpose.FINAL_ANSWER.key();
+    private static final String COT = CotPurpose.WHOLE_QUESTION.key();
+    private static final String PLAN = PlanSolvePurpose.PLAN.key();
 
     private final ScriptedModel model = new ScriptedModel();
 
@@ -170,18 +172,11 @@ class ReasoningOperatorTest {
         Reasoning reasoning =
                 OperatorFixture.builder(model, "lm2")
                         .model(Role.VERIFIER, model.binding("judge-model"))
-                        .option(ReasoningOptions.MAX_CALL_ATTEMPTS, 2)
                         .prices(prices)
                         .build();
         try (OperatorFixture fixture = OperatorFixture.open(reasoning)) {
             fixture.add(Q1, "lm2");
             replyFrom(fixture, CONCEPTS, "http://d-1", 100, 20, 0, concepts("How many?"));
-            // The solver's first try fails (no replica answered) and is made again.
-            model.open()
-                    .get(0)
-                    .future()
-                    .completeExceptionally(new ModelCallException("http://s-1: 503", true));
-            fixture.drainMailbox();
             replyFrom(fixture, ANSWER, "http://s-1", 200, 40, 50, answer("6"));
             replyFrom(fixture, VERIFY, "http://v-1", 80, 10, 0, verdict(VerifierClass.NO_MISTAKE));
             replyFrom(fixture, SUBQUESTION, "http://d-1", 150, 5, 100, DONE);
@@ -205,7 +200,7 @@ class ReasoningOperatorTest {
                             RoleUsage::promptTokens,
                             RoleUsage::completionTokens,
                             RoleUsage::cachedTokens)
-                    .containsExactly(3L, 500L, 100L, 300L);
+                    .containsExactly(2L, 500L, 100L, 300L);
             assertThat(solver.replicas()).isEqualTo(Map.of("http://s-1", 1L, "http://s-2", 1L));
             assertThat(verifier.replicas()).isEqualTo(Map.of("http://v-1", 1L));
 
@@ -436,28 +431,29 @@ class ReasoningOperatorTest {
             fixture.add(Question.of("b", "b?"), "cot");
             assertThat(model.calls()).hasSize(2);
 
-            // The third element must wait: a helper thread watches the task thread block,
-            // checks no call was made meanwhile, then completes question a's call.
-            Thread taskThread = Thread.currentThread();
-            AtomicInteger callsWhileBlocked = new AtomicInteger(-1);
-            AtomicReference<Throwable> helperError = new AtomicReference<>();
-            Thread helper =
-                    new Thread(
-                            () -> {
-                                try {
-                                    awaitBlocked(taskThread);
-                                    callsWhileBlocked.set(model.calls().size());
-                                    model.calls().get(0).reply(answer("1"));
-                                } catch (Throwable t) {
-                                    helperError.set(t);
-                                }
-                            });
-            helper.start();
+            // The third element must wait at the cap, running mails meanwhile. The mail put here
+            // runs only from that wait (nothing else takes mails while processElement runs): it
+            // sees no third call made yet, then answers question a, which frees a slot.
+            AtomicInteger callsWhileWaiting = new AtomicInteger(-1);
+            AtomicInteger inFlightWhileWaiting = new AtomicInteger(-1);
+            fixture.harness
+                    .getTaskMailbox()
+                    .put(
+                            new Mail(
+                                    () -> {
+                                        callsWhileWaiting.set(model.calls().size());
+                                        inFlightWhileWaiting.set(
+                                                fixture.operator().questionsInFlight());
+                                        model.calls().get(0).reply(answer("1"));
+                                    },
+                                    TaskMailbox.MAX_PRIORITY,
+                                    "answer question a while c waits at the cap"));
             fixture.add(Question.of("c", "c?"), "cot");
-            helper.join();
 
-            assertThat(helperError.get()).isNull();
-            assertThat(callsWhileBlocked.get()).isEqualTo(2);
+            assertThat(callsWhileWaiting.get()).as("calls made before c started").isEqualTo(2);
+            assertThat(inFlightWhileWaiting.get())
+                    .as("questions in flight at the cap")
+                    .isEqualTo(2);
             assertThat(fixture.results()).extracting(Result::id).containsExactly("a");
             assertThat(model.calls()).hasSize(3);
             assertThat(fixture.operator().questionsInFlight()).isEqualTo(2);
@@ -522,11 +518,11 @@ class ReasoningOperatorTest {
         // verifier's reply does not.
         model.answering(
                 request ->
-                        switch (request.context().purpose()) {
-                            case CONCEPTS -> concepts("How many apples at first?");
-                            case ANSWER -> answer("3");
-                            default -> null;
-                        });
+                        request.context().purpose() == Lm2Purpose.CONCEPTS_AND_FIRST
+                                ? concepts("How many apples at first?")
+                                : request.context().purpose() == Lm2Purpose.ANSWER_SUBQUESTION
+                                        ? answer("3")
+                                        : null);
         Reasoning reasoning =
                 OperatorFixture.builder(model, "lm2")
                         .option(ReasoningOptions.QUESTION_TIMEOUT, Duration.ofSeconds(5))
@@ -652,21 +648,18 @@ class ReasoningOperatorTest {
     }
 
     @Test
-    void retriableModelErrorsAreRetriedUpToTheAttemptLimitOthersFailAtOnce() throws Exception {
-        Reasoning reasoning =
-                OperatorFixture.builder(model, "cot")
-                        .option(ReasoningOptions.MAX_CALL_ATTEMPTS, 3)
-                        .build();
-        try (OperatorFixture fixture = OperatorFixture.open(reasoning)) {
+    void aFailedModelCallEndsItsQuestionFailedAtOnceRetriesAreTheModelClients() throws Exception {
+        // Model clients retry retriable errors themselves (RetryingChatModel); an error that
+        // reaches the operator has used up its attempts, whatever its kind.
+        try (OperatorFixture fixture =
+                OperatorFixture.open(OperatorFixture.builder(model, "cot").build())) {
             fixture.add(Question.of("r", "retriable"), "cot");
-            for (int i = 0; i < 3; i++) {
-                model.open()
-                        .get(0)
-                        .future()
-                        .completeExceptionally(
-                                new ModelCallException("http://fleet: 503 overloaded", true));
-                fixture.drainMailbox();
-            }
+            model.open()
+                    .get(0)
+                    .future()
+                    .completeExceptionally(
+                            new ModelCallException("http://fleet: 503 overloaded", true));
+            fixture.drainMailbox();
             fixture.add(Question.of("n", "not retriable"), "cot");
             model.open()
                     .get(0)
@@ -675,16 +668,18 @@ class ReasoningOperatorTest {
                             new ModelCallException("http://fleet: 401 bad key", false));
             fixture.drainMailbox();
 
-            assertThat(model.calls()).hasSize(4);
+            assertThat(model.calls()).hasSize(2);
             assertThat(fixture.results())
                     .extracting(Result::id, Result::status)
                     .containsExactly(
                             org.assertj.core.groups.Tuple.tuple("r", Status.FAILED),
                             org.assertj.core.groups.Tuple.tuple("n", Status.FAILED));
             assertThat(fixture.results().get(0).reason())
-                    .contains("failed 3 times")
+                    .contains("the solver model call ('cot', step 0) failed")
                     .contains("503");
-            assertThat(fixture.results().get(1).reason()).contains("401").doesNotContain("times");
+            assertThat(fixture.results().get(1).reason()).contains("401");
+            assertThat(fixture.results())
+                    .allSatisfy(r -> assertThat(r.usage().get("solver").calls()).isEqualTo(1));
             assertStateCleared(fixture);
         }
     }
@@ -733,7 +728,7 @@ class ReasoningOperatorTest {
         try (OperatorFixture fixture =
                 OperatorFixture.open(OperatorFixture.builder(model, "plan-solve").build())) {
             fixture.add(Q1, "plan-solve");
-            reply(fixture, CallPurpose.PLAN, "{\"subquestions\": [\"first?\", \"second?\"]}");
+            reply(fixture, PLAN, "{\"subquestions\": [\"first?\", \"second?\"]}");
             reply(fixture, ANSWER, answer("3"));
             assertThat(model.open().get(0).request().context().inputs().get("subquestion"))
                     .isEqualTo("second?");
@@ -783,16 +778,5 @@ class ReasoningOperatorTest {
                         .computeOperatorIndexForKeyGroup(
                                 OperatorFixture.MAX_PARALLELISM, parallelism, keyGroup)
                 == subtask;
-    }
-
-    private static void awaitBlocked(Thread thread) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (thread.getState() != Thread.State.WAITING
-                && thread.getState() != Thread.State.TIMED_WAITING) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the task thread never blocked at the cap");
-            }
-            Thread.onSpinWait();
-        }
     }
 }

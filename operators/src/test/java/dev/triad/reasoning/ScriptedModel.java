@@ -23,7 +23,7 @@ final class ScriptedModel implements AsyncChatModel {
     /** One request and the future the operator waits on. */
     record Call(ModelRequest request, CompletableFuture<ModelCompletion> future) {
         String purpose() {
-            return request.context().purpose();
+            return request.context().purposeKey();
         }
 
         String questionId() {

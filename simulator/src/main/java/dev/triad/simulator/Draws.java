@@ -24,7 +24,7 @@ final class Draws {
         h = mix(h ^ (context.question() == null ? 0 : stringHash(context.questionId())));
         String strategy = context.strategy();
         h = mix(h + (strategy == null ? 0 : strategy.hashCode()));
-        String purpose = context.purpose();
+        String purpose = context.purposeKey();
         h = mix(h + (purpose == null ? 0 : purpose.hashCode()));
         h = mix(h + (((long) context.step()) << 42));
         h = mix(h + (((long) context.attempt()) << 21));

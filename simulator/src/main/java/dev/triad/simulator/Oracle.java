@@ -2,7 +2,9 @@ package dev.triad.simulator;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.model.CallContext;
+import dev.triad.model.CallInput;
 import dev.triad.model.CallPurpose;
+import dev.triad.model.ReplyField;
 import dev.triad.schemas.GoldStep;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
@@ -14,10 +16,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The reply logic of {@link SimulatedModel}: answers each {@link CallPurpose} from the question's
- * gold steps, with mistakes drawn at the configured rates. Without gold steps it behaves as if the
- * question had a two-step decomposition with generic subquestions whose last answer is the gold
- * answer (or a number derived from the text when there is none).
+ * The reply logic of {@link SimulatedModel}: answers each call from what its {@link CallPurpose}
+ * asks for and the question's gold steps, with mistakes drawn at the configured rates. Without gold
+ * steps it behaves as if the question had a two-step decomposition with generic subquestions whose
+ * last answer is the gold answer (or a number derived from the text when there is none).
  *
  * <p>Every decision is a {@link Draws} draw from the call's hash, so the same call context always
  * gets the same reply. Threading: stateless apart from immutable settings; safe from any thread.
@@ -100,38 +102,55 @@ final class Oracle {
         Question question = context.question();
         List<GoldStep> steps = steps(question);
         Map<String, Object> inputs = context.inputs() == null ? Map.of() : context.inputs();
-        String purpose = context.purpose() == null ? "" : context.purpose();
-        String json;
-        switch (purpose) {
-            case CallPurpose.CONCEPTS:
-                json = concepts(question, steps, h);
-                break;
-            case CallPurpose.SUBQUESTION:
-                json = subquestion(steps, inputs, h);
-                break;
-            case CallPurpose.ANSWER:
-                json = answer(steps, inputs, h);
-                break;
-            case CallPurpose.VERIFY:
-                json = verify(steps, inputs, h);
-                break;
-            case CallPurpose.FINAL:
-                json = finalAnswer(question, steps, inputs, h);
-                break;
-            case CallPurpose.COT:
-                json = cot(question, steps, h);
-                break;
-            case CallPurpose.PLAN:
-                json = plan(steps, h);
-                break;
-            default:
-                throw new IllegalArgumentException(
-                        "Simulated model got unknown call purpose '"
-                                + context.purpose()
-                                + "'; expected one of concepts, subquestion, answer, verify,"
-                                + " final, cot, plan (see CallPurpose)");
+        return wrap(answer(context.purpose(), question, steps, inputs, h), h);
+    }
+
+    /**
+     * The JSON reply to a call, chosen by what its purpose asks for and carries, so any strategy's
+     * purposes are answered, not only the ones Triad ships: a verifier class; a plan of every
+     * subquestion; concepts with the first subquestion; the next subquestion (or done); or an
+     * answer, to the subquestion the call carries, from the verified context it carries, or to the
+     * whole question.
+     */
+    private String answer(
+            CallPurpose purpose,
+            Question question,
+            List<GoldStep> steps,
+            Map<String, Object> inputs,
+            long h) {
+        if (purpose == null) {
+            throw new IllegalArgumentException(
+                    "Simulated model got a call without a purpose; the simulator answers from what"
+                            + " the purpose asks for, so set CallContext.purpose");
         }
-        return wrap(json, h);
+        if (purpose.asks(ReplyField.CLASS)) {
+            return verify(steps, inputs, h);
+        }
+        if (purpose.asks(ReplyField.SUBQUESTIONS)) {
+            return plan(steps, h);
+        }
+        if (purpose.asks(ReplyField.CONCEPTS)) {
+            return concepts(question, steps, h);
+        }
+        if (purpose.asks(ReplyField.SUBQUESTION)) {
+            return subquestion(steps, inputs, h);
+        }
+        if (purpose.asks(ReplyField.ANSWER)) {
+            if (purpose.carries(CallInput.SUBQUESTION)) {
+                return answer(steps, inputs, h);
+            }
+            if (purpose.carries(CallInput.VERIFIED)) {
+                return finalAnswer(question, steps, inputs, h);
+            }
+            return cot(question, steps, h);
+        }
+        throw new IllegalArgumentException(
+                "Simulated model got unknown call purpose '"
+                        + purpose.key()
+                        + "': it asks for the reply fields "
+                        + purpose.replyFields()
+                        + ", and the simulator writes a class, subquestions, concepts, a"
+                        + " subquestion or an answer");
     }
 
     private String wrap(String json, long h) {

@@ -2,7 +2,6 @@ package dev.triad.simulator;
 
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
-import dev.triad.model.CallPurpose;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
@@ -20,10 +19,13 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Guarantees: the reply to a call is a pure function of the seed and the call's identity
  * (question id, strategy, purpose, step, attempt, retry) and inputs, whatever the order or thread
- * calls arrive on. Latency per role is {@code base + per-token × completion tokens}, with
- * deterministic jitter; with no latency the returned future is already complete. Token usage is
- * counted with jtokkit's {@code cl100k_base} (or characters / 4 when {@link
- * SimulatorSettings#countTokens()} is off); no prefix cache is simulated, so cached tokens are 0.
+ * calls arrive on. Latency follows the {@link LatencyModel} of the settings, the same formula as
+ * the simulated server's: prefill overhead + prompt tokens × per-token prefill cost + (completion
+ * tokens − 1) × inter-token latency, times a deterministic jitter. This model has no prefix cache
+ * and no queue, so it is the server's formula with no cached tokens and no load (a slowdown of 1).
+ * With no latency the returned future is already complete. Token usage is counted with jtokkit's
+ * {@code cl100k_base} (or characters / 4 when {@link SimulatorSettings#countTokens()} is off); no
+ * prefix cache is simulated, so cached tokens are 0.
  *
  * <p>Threading: thread-safe and non-blocking. Delayed completions run on one daemon thread shared
  * by every simulated model in the JVM ({@value #LATENCY_THREAD_NAME}); callbacks attached without
@@ -38,6 +40,9 @@ public final class SimulatedModel implements AsyncChatModel {
     public static final String ENDPOINT_PREFIX = "sim:";
 
     private static final int NO_CACHED_TOKENS = 0;
+
+    /** The slowdown of the latency model with no other call running: none. */
+    private static final double NO_LOAD = 1;
 
     private final SimulatorSettings settings;
     private final long seed;
@@ -105,8 +110,11 @@ public final class SimulatedModel implements AsyncChatModel {
         boolean exact = settings.countTokens();
         int promptTokens = Tokens.count(request.messages(), exact);
         int completionTokens = Tokens.count(text, exact);
-        Role role = request.role() != null ? request.role() : roleOf(context.purpose());
-        double latencyMs = hasLatency ? latencyMs(role, completionTokens, h) : 0;
+        Role role =
+                request.role() != null || context.purpose() == null
+                        ? request.role()
+                        : context.purpose().role();
+        double latencyMs = hasLatency ? latencyMs(role, promptTokens, completionTokens, h) : 0;
         if (latencyMs <= 0) {
             return CompletableFuture.completedFuture(
                     new ModelCompletion(
@@ -141,24 +149,14 @@ public final class SimulatedModel implements AsyncChatModel {
         return oracle.reply(context, Draws.callHash(seed, context));
     }
 
-    private double latencyMs(Role role, int completionTokens, long h) {
-        double nominal =
-                settings.baseLatencyMs(role) + settings.perTokenLatencyMs(role) * completionTokens;
-        double jitter = settings.latencyJitter() * (2 * Draws.unit(h, Oracle.SALT_JITTER) - 1);
-        return nominal * (1 + jitter);
-    }
-
-    /** The role a purpose belongs to, for requests that do not name one. */
-    static Role roleOf(String purpose) {
-        if (CallPurpose.VERIFY.equals(purpose)) {
-            return Role.VERIFIER;
-        }
-        if (CallPurpose.CONCEPTS.equals(purpose)
-                || CallPurpose.SUBQUESTION.equals(purpose)
-                || CallPurpose.PLAN.equals(purpose)) {
-            return Role.DECOMPOSER;
-        }
-        return Role.SOLVER;
+    /**
+     * The latency model's formula with every prompt token uncached and no load: this model has no
+     * prefix cache and no queue.
+     */
+    private double latencyMs(Role role, int promptTokens, int completionTokens, long h) {
+        LatencyModel latency = settings.latency();
+        double factor = latency.factor(NO_LOAD, Draws.unit(h, Oracle.SALT_JITTER));
+        return latency.latencyMs(role, promptTokens, completionTokens, factor);
     }
 
     @Override

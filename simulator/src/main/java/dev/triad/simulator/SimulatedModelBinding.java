@@ -33,7 +33,8 @@ public final class SimulatedModelBinding implements ModelBinding {
     }
 
     /**
-     * A binding for a named profile: {@code default}, {@code zero} or {@code perfect}.
+     * A binding for a named {@link SimulationProfile}: {@code default}, {@code zero}, {@code
+     * perfect} or {@code 8b-h100}.
      *
      * @throws IllegalArgumentException naming the profile and the known ones
      */

@@ -6,13 +6,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The behaviour and latency of a {@link SimulatedModel}: error rates per role, how often replies
- * are malformed or wrapped, and latency per role. Built with {@link #builder()} or taken from a
- * named profile ({@link #profile(String)}): {@code default} (realistic error rates and latency),
- * {@code zero} (the same error rates, no latency, for throughput benchmarks) and {@code perfect}
- * (no errors, no latency, for tests).
+ * are malformed or wrapped, and the {@link LatencyModel} (figures per role). Built with {@link
+ * #builder()} or taken from a named {@link SimulationProfile} ({@link #profile(String)}): {@code
+ * default} (realistic error rates and latency), {@code zero} (the same error rates, no latency, for
+ * throughput benchmarks), {@code perfect} (no errors, no latency, for tests) and {@code 8b-h100}
+ * (realistic error rates, the simulated server's H100 latency without its prefix cache and load).
  *
  * <p>Every rate is a probability in [0, 1]; {@link Builder#build()} rejects anything else with a
  * message naming the setting. Results of a simulated run carry {@link #settings()}, so it is always
@@ -22,16 +24,22 @@ import java.util.Map;
  */
 public final class SimulatorSettings implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
 
-    /** Realistic error rates and latency. */
+    /** Realistic error rates and latency ({@link SimulationProfile#DEFAULT}). */
     public static final String PROFILE_DEFAULT = "default";
 
-    /** The default error rates without latency: for throughput benchmarks. */
+    /** The default error rates without latency ({@link SimulationProfile#ZERO}). */
     public static final String PROFILE_ZERO = "zero";
 
-    /** No errors, no malformed replies, no latency: for tests. */
+    /** No errors, no malformed replies, no latency ({@link SimulationProfile#PERFECT}). */
     public static final String PROFILE_PERFECT = "perfect";
+
+    /**
+     * The simulated server's H100 latency, realistic error rates ({@link
+     * SimulationProfile#H100_8B}).
+     */
+    public static final String PROFILE_8B_H100 = "8b-h100";
 
     /** Name a settings object built from scratch carries. */
     public static final String PROFILE_CUSTOM = "custom";
@@ -60,32 +68,10 @@ public final class SimulatorSettings implements Serializable {
     /** Any role: chance the JSON is preceded by a sentence of prose. */
     public static final double DEFAULT_PROSE_REPLY_RATE = 0.03;
 
-    /** Decomposer latency before the first token, in milliseconds. */
-    public static final double DEFAULT_DECOMPOSER_BASE_MS = 30;
-
-    /** Decomposer latency per completion token, in milliseconds. */
-    public static final double DEFAULT_DECOMPOSER_PER_TOKEN_MS = 4;
-
-    /** Solver latency before the first token, in milliseconds. */
-    public static final double DEFAULT_SOLVER_BASE_MS = 60;
-
-    /** Solver latency per completion token, in milliseconds. */
-    public static final double DEFAULT_SOLVER_PER_TOKEN_MS = 6;
-
-    /** Verifier latency before the first token, in milliseconds. */
-    public static final double DEFAULT_VERIFIER_BASE_MS = 30;
-
-    /** Verifier latency per completion token, in milliseconds. */
-    public static final double DEFAULT_VERIFIER_PER_TOKEN_MS = 4;
-
-    /** Latency varies by up to this fraction either way (0.2 = ±20%). */
-    public static final double DEFAULT_LATENCY_JITTER = 0.2;
-
     /** Count tokens with jtokkit's cl100k_base by default (otherwise characters / 4). */
     public static final boolean DEFAULT_COUNT_TOKENS = true;
 
-    private static final List<String> PROFILES =
-            List.of(PROFILE_DEFAULT, PROFILE_ZERO, PROFILE_PERFECT);
+    private static final String OWNER = "Simulator";
 
     static final String KEY_PROFILE = "profile";
     static final String KEY_OFF_TRACK = "decomposer-off-track-rate";
@@ -96,7 +82,6 @@ public final class SimulatorSettings implements Serializable {
     static final String KEY_UNPARSABLE = "unparsable-rate";
     static final String KEY_FENCED = "fenced-reply-rate";
     static final String KEY_PROSE = "prose-reply-rate";
-    static final String KEY_JITTER = "latency-jitter";
     static final String KEY_COUNT_TOKENS = "count-tokens";
 
     private final String profile;
@@ -108,9 +93,7 @@ public final class SimulatorSettings implements Serializable {
     private final double unparsableRate;
     private final double fencedReplyRate;
     private final double proseReplyRate;
-    private final double[] baseMs;
-    private final double[] perTokenMs;
-    private final double latencyJitter;
+    private final LatencyModel latency;
     private final boolean countTokens;
 
     SimulatorSettings(Builder b) {
@@ -123,9 +106,7 @@ public final class SimulatorSettings implements Serializable {
         this.unparsableRate = b.unparsableRate;
         this.fencedReplyRate = b.fencedReplyRate;
         this.proseReplyRate = b.proseReplyRate;
-        this.baseMs = b.baseMs.clone();
-        this.perTokenMs = b.perTokenMs.clone();
-        this.latencyJitter = b.latencyJitter;
+        this.latency = b.latency;
         this.countTokens = b.countTokens;
     }
 
@@ -148,68 +129,54 @@ public final class SimulatorSettings implements Serializable {
         b.unparsableRate = unparsableRate;
         b.fencedReplyRate = fencedReplyRate;
         b.proseReplyRate = proseReplyRate;
-        b.baseMs = baseMs.clone();
-        b.perTokenMs = perTokenMs.clone();
-        b.latencyJitter = latencyJitter;
+        b.latency = latency;
         b.countTokens = countTokens;
         return b;
     }
 
-    /**
-     * The names {@link #profile(String)} accepts: {@code default}, {@code zero}, {@code perfect}.
-     */
+    /** The names {@link #profile(String)} accepts: those of {@link SimulationProfile}. */
     public static List<String> profiles() {
-        return PROFILES;
+        return SimulationProfile.names();
     }
 
     /**
-     * The settings of a named profile.
+     * The settings of a named profile (see {@link SimulationProfile}).
      *
      * @throws IllegalArgumentException naming the profile and the known ones
      */
     public static SimulatorSettings profile(String name) {
-        String key = name == null ? "" : name.trim();
-        switch (key) {
-            case PROFILE_DEFAULT:
-                return defaults();
-            case PROFILE_ZERO:
-                return zero();
-            case PROFILE_PERFECT:
-                return perfect();
-            default:
-                throw new IllegalArgumentException(
-                        "Unknown simulator profile '"
-                                + name
-                                + "'; expected one of "
-                                + String.join(", ", PROFILES)
-                                + " (e.g. --model all=sim:zero)");
+        return profile(SimulationProfile.of(name, "simulator", "--model all=sim:zero"));
+    }
+
+    /** The settings of a profile: its latency and, unless it makes none, realistic mistakes. */
+    public static SimulatorSettings profile(SimulationProfile profile) {
+        Builder b = builder().profile(profile.key()).latency(profile.latency());
+        if (!profile.mistakes()) {
+            b.decomposerOffTrackRate(0)
+                    .solverComputationalRate(0)
+                    .solverConceptualRate(0)
+                    .verifierMissRate(0)
+                    .verifierFalseAlarmRate(0)
+                    .unparsableRate(0)
+                    .fencedReplyRate(0)
+                    .proseReplyRate(0);
         }
+        return b.build();
     }
 
     /** The {@code default} profile: realistic error rates and latency. */
     public static SimulatorSettings defaults() {
-        return builder().profile(PROFILE_DEFAULT).build();
+        return profile(SimulationProfile.DEFAULT);
     }
 
     /** The {@code zero} profile: the default error rates with no latency. */
     public static SimulatorSettings zero() {
-        return builder().profile(PROFILE_ZERO).noLatency().build();
+        return profile(SimulationProfile.ZERO);
     }
 
     /** The {@code perfect} profile: no errors, no malformed or wrapped replies, no latency. */
     public static SimulatorSettings perfect() {
-        return builder()
-                .profile(PROFILE_PERFECT)
-                .decomposerOffTrackRate(0)
-                .solverComputationalRate(0)
-                .solverConceptualRate(0)
-                .verifierMissRate(0)
-                .verifierFalseAlarmRate(0)
-                .unparsableRate(0)
-                .fencedReplyRate(0)
-                .proseReplyRate(0)
-                .noLatency()
-                .build();
+        return profile(SimulationProfile.PERFECT);
     }
 
     /** The profile name, e.g. {@code default}; {@value #PROFILE_CUSTOM} when built from scratch. */
@@ -249,28 +216,33 @@ public final class SimulatorSettings implements Serializable {
         return proseReplyRate;
     }
 
-    /** Latency before the first token for a role, in milliseconds. */
-    public double baseLatencyMs(Role role) {
-        return baseMs[role.ordinal()];
+    /** The latency figures per role and the jitter. */
+    public LatencyModel latency() {
+        return latency;
     }
 
-    /** Latency per completion token for a role, in milliseconds. */
+    /** Prefill overhead (latency before the first token) of a role, in milliseconds. */
+    public double baseLatencyMs(Role role) {
+        return latency.of(role).prefillOverheadMs();
+    }
+
+    /** Inter-token latency (per completion token after the first) of a role, in milliseconds. */
     public double perTokenLatencyMs(Role role) {
-        return perTokenMs[role.ordinal()];
+        return latency.of(role).interTokenMs();
+    }
+
+    /** Prefill time per prompt token of a role, in microseconds. */
+    public double prefillPerTokenUs(Role role) {
+        return latency.of(role).prefillPerTokenUs();
     }
 
     /** Whether any role has latency (otherwise calls complete at once). */
     public boolean hasLatency() {
-        for (int i = 0; i < baseMs.length; i++) {
-            if (baseMs[i] > 0 || perTokenMs[i] > 0) {
-                return true;
-            }
-        }
-        return false;
+        return latency.hasLatency();
     }
 
     public double latencyJitter() {
-        return latencyJitter;
+        return latency.jitter();
     }
 
     /** Whether tokens are counted with jtokkit (otherwise approximated as characters / 4). */
@@ -280,7 +252,8 @@ public final class SimulatorSettings implements Serializable {
 
     /**
      * The settings as a map for results and reports: the profile, every rate, latency per role
-     * ({@code solver-base-ms}, {@code solver-per-token-ms}, ...) and {@code simulated: true}.
+     * ({@code solver-base-ms} = prefill overhead, {@code solver-prefill-per-token-us}, {@code
+     * solver-per-token-ms} = inter-token latency, ...) and {@code simulated: true}.
      */
     public Map<String, Object> settings() {
         Map<String, Object> map = new LinkedHashMap<>();
@@ -295,20 +268,30 @@ public final class SimulatorSettings implements Serializable {
         map.put(KEY_FENCED, fencedReplyRate);
         map.put(KEY_PROSE, proseReplyRate);
         for (Role role : Role.values()) {
-            map.put(baseKey(role), baseMs[role.ordinal()]);
-            map.put(perTokenKey(role), perTokenMs[role.ordinal()]);
+            LatencyModel.Figures f = latency.of(role);
+            map.put(key(role, LatencyModel.KEY_PREFILL_OVERHEAD), f.prefillOverheadMs());
+            map.put(key(role, LatencyModel.KEY_PREFILL_PER_TOKEN), f.prefillPerTokenUs());
+            map.put(key(role, LatencyModel.KEY_INTER_TOKEN), f.interTokenMs());
         }
-        map.put(KEY_JITTER, latencyJitter);
+        map.put(LatencyModel.KEY_JITTER, latency.jitter());
         map.put(KEY_COUNT_TOKENS, countTokens);
         return Collections.unmodifiableMap(map);
     }
 
-    static String baseKey(Role role) {
-        return role.key() + "-base-ms";
-    }
-
-    static String perTokenKey(Role role) {
-        return role.key() + "-per-token-ms";
+    /**
+     * The key of a role's latency figure: {@code <role>-base-ms} (prefill overhead), {@code
+     * <role>-prefill-per-token-us} and {@code <role>-per-token-ms} (inter-token), the first and
+     * last as results have always named them.
+     */
+    static String key(Role role, String figure) {
+        switch (figure) {
+            case LatencyModel.KEY_PREFILL_OVERHEAD:
+                return role.key() + "-base-ms";
+            case LatencyModel.KEY_INTER_TOKEN:
+                return role.key() + "-per-token-ms";
+            default:
+                return role.key() + "-" + figure;
+        }
     }
 
     @Override
@@ -341,15 +324,7 @@ public final class SimulatorSettings implements Serializable {
         private double unparsableRate = DEFAULT_UNPARSABLE_RATE;
         private double fencedReplyRate = DEFAULT_FENCED_REPLY_RATE;
         private double proseReplyRate = DEFAULT_PROSE_REPLY_RATE;
-        private double[] baseMs = {
-            DEFAULT_DECOMPOSER_BASE_MS, DEFAULT_SOLVER_BASE_MS, DEFAULT_VERIFIER_BASE_MS
-        };
-        private double[] perTokenMs = {
-            DEFAULT_DECOMPOSER_PER_TOKEN_MS,
-            DEFAULT_SOLVER_PER_TOKEN_MS,
-            DEFAULT_VERIFIER_PER_TOKEN_MS
-        };
-        private double latencyJitter = DEFAULT_LATENCY_JITTER;
+        private LatencyModel latency = SimulationProfile.DEFAULT.latency();
         private boolean countTokens = DEFAULT_COUNT_TOKENS;
 
         Builder() {}
@@ -400,24 +375,37 @@ public final class SimulatorSettings implements Serializable {
             return this;
         }
 
-        /** Latency of one role: {@code baseMs + perTokenMs × completion tokens}, ± jitter. */
+        /**
+         * Latency of one role: {@code baseMs} prefill overhead and {@code perTokenMs} per
+         * completion token after the first, ± jitter; the role's prefill cost per prompt token
+         * stays.
+         */
         public Builder latency(Role role, double baseMs, double perTokenMs) {
-            this.baseMs[role.ordinal()] = baseMs;
-            this.perTokenMs[role.ordinal()] = perTokenMs;
+            LatencyModel.Figures f = latency.of(role);
+            return latency(
+                    role, new LatencyModel.Figures(baseMs, f.prefillPerTokenUs(), perTokenMs));
+        }
+
+        /** Latency figures of one role. */
+        public Builder latency(Role role, LatencyModel.Figures figures) {
+            this.latency = latency.with(role, figures);
+            return this;
+        }
+
+        /** Latency figures of every role and the jitter, e.g. a profile's. */
+        public Builder latency(LatencyModel latency) {
+            this.latency = latency;
             return this;
         }
 
         /** No latency for any role: calls return already-completed futures. */
         public Builder noLatency() {
-            for (Role role : Role.values()) {
-                latency(role, 0, 0);
-            }
-            return this;
+            return latency(LatencyModel.NONE.withJitter(latency.jitter()));
         }
 
         /** Fraction latency varies either way, in [0, 1). */
         public Builder latencyJitter(double fraction) {
-            this.latencyJitter = fraction;
+            this.latency = latency.withJitter(fraction);
             return this;
         }
 
@@ -434,12 +422,12 @@ public final class SimulatorSettings implements Serializable {
          */
         public SimulatorSettings build() {
             if (profile == null || profile.isBlank()) {
-                throw new IllegalArgumentException(
-                        "Simulator setting '"
-                                + KEY_PROFILE
-                                + "' must be a non-blank name, but was '"
-                                + profile
-                                + "'; use e.g. 'custom'");
+                throw SettingRules.invalid(
+                        OWNER,
+                        KEY_PROFILE,
+                        "must be a non-blank name",
+                        "'" + profile + "'",
+                        "use e.g. 'custom'");
             }
             requireRate(KEY_OFF_TRACK, decomposerOffTrackRate);
             requireRate(KEY_COMPUTATIONAL, solverComputationalRate);
@@ -461,30 +449,13 @@ public final class SimulatorSettings implements Serializable {
                     KEY_PROSE,
                     proseReplyRate,
                     "a reply is either fenced or preceded by prose");
-            for (Role role : Role.values()) {
-                requireLatency(baseKey(role), baseMs[role.ordinal()]);
-                requireLatency(perTokenKey(role), perTokenMs[role.ordinal()]);
-            }
-            if (!(latencyJitter >= 0 && latencyJitter < 1)) {
-                throw new IllegalArgumentException(
-                        "Simulator setting '"
-                                + KEY_JITTER
-                                + "' must be at least 0 and below 1, but was "
-                                + latencyJitter
-                                + "; use a fraction such as 0.2 for ±20%");
-            }
+            Objects.requireNonNull(latency, "latency");
+            latency.validate(OWNER, SimulatorSettings::key);
             return new SimulatorSettings(this);
         }
 
         private static void requireRate(String key, double rate) {
-            if (!(rate >= 0 && rate <= 1)) {
-                throw new IllegalArgumentException(
-                        "Simulator setting '"
-                                + key
-                                + "' must be a probability between 0 and 1, but was "
-                                + rate
-                                + "; use e.g. 0.05 for 5%");
-            }
+            SettingRules.requireRate(OWNER, key, rate, "use e.g. 0.05 for 5%");
         }
 
         private static void requireSumAtMostOne(
@@ -502,17 +473,6 @@ public final class SimulatorSettings implements Serializable {
                                 + " + "
                                 + b
                                 + "; lower one of them");
-            }
-        }
-
-        private static void requireLatency(String key, double ms) {
-            if (!(ms >= 0 && ms < Double.POSITIVE_INFINITY)) {
-                throw new IllegalArgumentException(
-                        "Simulator setting '"
-                                + key
-                                + "' must be a finite number of milliseconds, 0 or more, but was "
-                                + ms
-                                + "; use 0 for no latency");
             }
         }
     }

@@ -43,7 +43,7 @@ class SimulatedModelBindingTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "Unknown simulator profile 'oracle'; expected one of default, zero,"
-                                + " perfect (e.g. --model all=sim:zero)");
+                                + " perfect, 8b-h100 (e.g. --model all=sim:zero)");
     }
 
     @Test

@@ -9,12 +9,16 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
 import dev.triad.model.CallContext;
+import dev.triad.model.CallInput;
 import dev.triad.model.CallPurpose;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
+import dev.triad.reasoning.CotPurpose;
+import dev.triad.reasoning.Lm2Purpose;
+import dev.triad.reasoning.PlanSolvePurpose;
 import dev.triad.schemas.GoldStep;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
@@ -63,11 +67,11 @@ class SimulatedModelTest {
                             model,
                             Role.SOLVER,
                             q,
-                            CallPurpose.COT,
+                            CotPurpose.WHOLE_QUESTION,
                             0,
                             1,
                             Map.of("question", q.text()));
-            JsonNode plan = call(model, Role.DECOMPOSER, q, CallPurpose.PLAN, 0, 1, Map.of());
+            JsonNode plan = call(model, Role.DECOMPOSER, q, PlanSolvePurpose.PLAN, 0, 1, Map.of());
 
             assertThat(cot.get("answer").asText()).isEqualTo(q.gold());
             assertThat(cot.get("reasoning").asText()).contains(q.goldSteps().get(0).subquestion());
@@ -115,7 +119,14 @@ class SimulatedModelTest {
                     .isEqualTo("computational_mistake");
 
             JsonNode concepts =
-                    call(offTrack, Role.DECOMPOSER, q, CallPurpose.CONCEPTS, 1, 1, Map.of());
+                    call(
+                            offTrack,
+                            Role.DECOMPOSER,
+                            q,
+                            Lm2Purpose.CONCEPTS_AND_FIRST,
+                            1,
+                            1,
+                            Map.of());
             String wrongStep = concepts.get("subquestion").asText();
             assertThat(wrongStep).isNotEqualTo(first.subquestion());
             String answer = answerOf(offTrack, q, wrongStep, List.of());
@@ -152,7 +163,14 @@ class SimulatedModelTest {
         }
         verified.set(0, Map.of("subquestion", first.subquestion(), "answer", wrong));
         JsonNode last =
-                call(blind, Role.SOLVER, q, CallPurpose.FINAL, 0, 1, Map.of("verified", verified));
+                call(
+                        blind,
+                        Role.SOLVER,
+                        q,
+                        Lm2Purpose.FINAL_ANSWER,
+                        0,
+                        1,
+                        Map.of("verified", verified));
         assertThat(last.get("answer").asText()).isNotEqualTo(q.gold());
     }
 
@@ -173,13 +191,13 @@ class SimulatedModelTest {
                             first.answer(),
                             "verified",
                             List.of());
-            for (String purpose :
+            for (CallPurpose purpose :
                     List.of(
-                            CallPurpose.CONCEPTS,
-                            CallPurpose.ANSWER,
-                            CallPurpose.VERIFY,
-                            CallPurpose.COT,
-                            CallPurpose.PLAN)) {
+                            Lm2Purpose.CONCEPTS_AND_FIRST,
+                            Lm2Purpose.ANSWER_SUBQUESTION,
+                            Lm2Purpose.VERIFY,
+                            CotPurpose.WHOLE_QUESTION,
+                            PlanSolvePurpose.PLAN)) {
                 requests.add(request(Role.SOLVER, q, purpose, 1, 1, 0, inputs));
             }
         }
@@ -210,15 +228,15 @@ class SimulatedModelTest {
                 new SimulatedModel(
                         SimulatorSettings.perfect().toBuilder().unparsableRate(1).build(), SEED);
         Question q = PROBLEMS.problem(3);
-        for (String purpose :
+        for (CallPurpose purpose :
                 List.of(
-                        CallPurpose.CONCEPTS,
-                        CallPurpose.SUBQUESTION,
-                        CallPurpose.ANSWER,
-                        CallPurpose.VERIFY,
-                        CallPurpose.FINAL,
-                        CallPurpose.COT,
-                        CallPurpose.PLAN)) {
+                        Lm2Purpose.CONCEPTS_AND_FIRST,
+                        Lm2Purpose.NEXT_SUBQUESTION,
+                        Lm2Purpose.ANSWER_SUBQUESTION,
+                        Lm2Purpose.VERIFY,
+                        Lm2Purpose.FINAL_ANSWER,
+                        CotPurpose.WHOLE_QUESTION,
+                        PlanSolvePurpose.PLAN)) {
             String text = model.reply(context(q, purpose, 1, 1, 0, Map.of()));
             assertThat(text).isNotBlank().doesNotContain("{").doesNotContain("}");
         }
@@ -230,7 +248,7 @@ class SimulatedModelTest {
         for (int retry = 0; retry < 20 && !parsedOnSomeRetry; retry++) {
             parsedOnSomeRetry =
                     sometimes
-                            .reply(context(q, CallPurpose.COT, 0, 1, retry, Map.of()))
+                            .reply(context(q, CotPurpose.WHOLE_QUESTION, 0, 1, retry, Map.of()))
                             .contains("{");
         }
         assertThat(parsedOnSomeRetry).isTrue();
@@ -244,7 +262,7 @@ class SimulatedModelTest {
         int unparsable = 0;
         for (int i = 0; i < 3_000; i++) {
             Question q = PROBLEMS.problem(i);
-            String text = model.reply(context(q, CallPurpose.COT, 0, 1, 0, Map.of()));
+            String text = model.reply(context(q, CotPurpose.WHOLE_QUESTION, 0, 1, 0, Map.of()));
             if (!text.contains("{")) {
                 unparsable++;
                 continue;
@@ -273,7 +291,7 @@ class SimulatedModelTest {
             int steps = q.goldSteps().size();
             total[steps]++;
             String answer =
-                    json(model.reply(context(q, CallPurpose.COT, 0, 1, 0, Map.of())))
+                    json(model.reply(context(q, CotPurpose.WHOLE_QUESTION, 0, 1, 0, Map.of())))
                             .get("answer")
                             .asText();
             if (answer.equals(q.gold())) {
@@ -326,7 +344,7 @@ class SimulatedModelTest {
                             model,
                             Role.DECOMPOSER,
                             q,
-                            CallPurpose.SUBQUESTION,
+                            Lm2Purpose.NEXT_SUBQUESTION,
                             9,
                             1,
                             Map.of("verified", verified));
@@ -335,7 +353,7 @@ class SimulatedModelTest {
                             model,
                             Role.SOLVER,
                             q,
-                            CallPurpose.FINAL,
+                            Lm2Purpose.FINAL_ANSWER,
                             0,
                             1,
                             Map.of("verified", verified));
@@ -350,7 +368,8 @@ class SimulatedModelTest {
         Question q = PROBLEMS.problem(0);
         long start = System.nanoTime();
         CompletableFuture<ModelCompletion> future =
-                model.complete(request(Role.SOLVER, q, CallPurpose.COT, 0, 1, 0, Map.of()));
+                model.complete(
+                        request(Role.SOLVER, q, CotPurpose.WHOLE_QUESTION, 0, 1, 0, Map.of()));
         assertThat(future).isNotDone();
         ModelCompletion completion = future.get(TIMEOUT_S, TimeUnit.SECONDS);
         long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -366,7 +385,9 @@ class SimulatedModelTest {
         for (int i = 0; i < 10_000; i++) {
             Question p = PROBLEMS.problem(i);
             Role role = Role.values()[i % 3];
-            futures.add(model.complete(request(role, p, CallPurpose.CONCEPTS, 1, 1, 0, Map.of())));
+            futures.add(
+                    model.complete(
+                            request(role, p, Lm2Purpose.CONCEPTS_AND_FIRST, 1, 1, 0, Map.of())));
         }
         long simulatorThreads =
                 Thread.getAllStackTraces().keySet().stream()
@@ -387,7 +408,7 @@ class SimulatedModelTest {
                         request(
                                 Role.VERIFIER,
                                 PROBLEMS.problem(0),
-                                CallPurpose.CONCEPTS,
+                                Lm2Purpose.CONCEPTS_AND_FIRST,
                                 1,
                                 1,
                                 0,
@@ -400,7 +421,8 @@ class SimulatedModelTest {
     @Test
     void countsTokensWithJtokkitOrApproximately() {
         Question q = PROBLEMS.problem(5);
-        ModelRequest request = request(Role.SOLVER, q, CallPurpose.COT, 0, 1, 0, Map.of());
+        ModelRequest request =
+                request(Role.SOLVER, q, CotPurpose.WHOLE_QUESTION, 0, 1, 0, Map.of());
         Encoding cl100k = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.CL100K_BASE);
         int exactPrompt =
                 request.messages().stream().mapToInt(m -> cl100k.countTokens(m.content())).sum();
@@ -425,7 +447,18 @@ class SimulatedModelTest {
         SimulatedModel model = SimulatedModel.forProfile("perfect", SEED);
         CompletableFuture<ModelCompletion> unknown =
                 model.complete(
-                        request(Role.SOLVER, PROBLEMS.problem(0), "poem", 1, 1, 0, Map.of()));
+                        request(
+                                Role.SOLVER,
+                                PROBLEMS.problem(0),
+                                CallPurpose.of(
+                                        "poem",
+                                        Role.SOLVER,
+                                        List.of(CallInput.QUESTION),
+                                        List.of()),
+                                1,
+                                1,
+                                0,
+                                Map.of()));
         CompletableFuture<ModelCompletion> noContext =
                 model.complete(
                         new ModelRequest(
@@ -436,7 +469,8 @@ class SimulatedModelTest {
                 .cause()
                 .isInstanceOf(ModelCallException.class)
                 .hasMessageContaining("unknown call purpose 'poem'")
-                .hasMessageContaining("concepts, subquestion, answer, verify, final, cot, plan")
+                // The simulator answers by reply fields, so it names what it can write.
+                .hasMessageContaining("a class, subquestions, concepts, a subquestion or an answer")
                 .matches(e -> !((ModelCallException) e).retriable());
         assertThatThrownBy(() -> noContext.get(TIMEOUT_S, TimeUnit.SECONDS))
                 .cause()
@@ -449,7 +483,14 @@ class SimulatedModelTest {
                                 List.of(ChatMessage.user("hi")),
                                 0,
                                 10,
-                                new CallContext(null, "lm2", CallPurpose.COT, 0, 1, 0, Map.of())));
+                                new CallContext(
+                                        null,
+                                        "lm2",
+                                        CotPurpose.WHOLE_QUESTION,
+                                        0,
+                                        1,
+                                        0,
+                                        Map.of())));
         assertThatThrownBy(() -> noQuestion.get(TIMEOUT_S, TimeUnit.SECONDS))
                 .cause()
                 .isInstanceOf(ModelCallException.class)
@@ -475,7 +516,7 @@ class SimulatedModelTest {
                         model,
                         Role.DECOMPOSER,
                         q,
-                        CallPurpose.CONCEPTS,
+                        Lm2Purpose.CONCEPTS_AND_FIRST,
                         1,
                         1,
                         Map.of("question", q.text()));
@@ -494,7 +535,14 @@ class SimulatedModelTest {
             inputs.put("concepts", run.concepts);
             inputs.put("verified", List.copyOf(verified));
             JsonNode next =
-                    call(model, Role.DECOMPOSER, q, CallPurpose.SUBQUESTION, step + 1, 1, inputs);
+                    call(
+                            model,
+                            Role.DECOMPOSER,
+                            q,
+                            Lm2Purpose.NEXT_SUBQUESTION,
+                            step + 1,
+                            1,
+                            inputs);
             if (next.path("done").asBoolean(false)) {
                 break;
             }
@@ -505,7 +553,7 @@ class SimulatedModelTest {
                                 model,
                                 Role.SOLVER,
                                 q,
-                                CallPurpose.FINAL,
+                                Lm2Purpose.FINAL_ANSWER,
                                 0,
                                 1,
                                 Map.of("question", q.text(), "verified", List.copyOf(verified)))
@@ -522,7 +570,7 @@ class SimulatedModelTest {
                         model,
                         Role.SOLVER,
                         q,
-                        CallPurpose.ANSWER,
+                        Lm2Purpose.ANSWER_SUBQUESTION,
                         step,
                         1,
                         Map.of("subquestion", subquestion, "verified", List.copyOf(verified)))
@@ -539,7 +587,7 @@ class SimulatedModelTest {
                         model,
                         Role.VERIFIER,
                         q,
-                        CallPurpose.VERIFY,
+                        Lm2Purpose.VERIFY,
                         step,
                         1,
                         Map.of(
@@ -557,7 +605,7 @@ class SimulatedModelTest {
             SimulatedModel model,
             Role role,
             Question q,
-            String purpose,
+            CallPurpose purpose,
             int step,
             int attempt,
             Map<String, Object> inputs)
@@ -568,10 +616,10 @@ class SimulatedModelTest {
         return json(completion.text());
     }
 
-    private static ModelRequest request(
+    static ModelRequest request(
             Role role,
             Question q,
-            String purpose,
+            CallPurpose purpose,
             int step,
             int attempt,
             int retry,
@@ -588,7 +636,7 @@ class SimulatedModelTest {
 
     private static CallContext context(
             Question q,
-            String purpose,
+            CallPurpose purpose,
             int step,
             int attempt,
             int retry,

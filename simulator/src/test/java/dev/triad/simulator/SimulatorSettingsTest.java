@@ -84,7 +84,8 @@ class SimulatorSettingsTest {
                 .containsEntry("unparsable-rate", 0.0)
                 .containsEntry("solver-base-ms", 0.0)
                 .containsEntry("count-tokens", true);
-        assertThat(SimulatorSettings.profiles()).containsExactly("default", "zero", "perfect");
+        assertThat(SimulatorSettings.profiles())
+                .containsExactly("default", "zero", "perfect", "8b-h100");
     }
 
     @Test

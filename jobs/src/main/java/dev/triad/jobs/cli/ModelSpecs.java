@@ -16,7 +16,7 @@ import java.util.Map;
  * Resolves {@code --model ROLE=SPEC} entries into a model binding per role.
  *
  * <p>ROLE is {@code decomposer}, {@code solver}, {@code verifier} or {@code all}. SPEC is {@code
- * sim[:profile][?seed=N]} (profiles {@code default}, {@code zero}, {@code perfect}) or {@code
+ * sim[:profile][?seed=N]} (a profile of {@code SimulationProfile}, e.g. {@code zero}) or {@code
  * openai:URL[,URL…][#model][?key-env=NAME&…]} (replicas of one OpenAI-compatible fleet, see {@link
  * OpenAiCompatibleBinding#parse}) or {@code langchain4j:PROVIDER[?key=value&…]} (a langchain4j chat
  * model provider, see {@link LangChain4jBinding#parse}); {@code djl:} is recognised and refused
@@ -34,7 +34,7 @@ public final class ModelSpecs {
     private static final String ALL = "all";
     private static final String ROLES = "decomposer, solver, verifier or all";
     private static final String FORMS =
-            "sim[:profile][?seed=N] (simulated models; profiles default, zero, perfect) or"
+            "sim[:profile][?seed=N] (simulated models; profiles default, zero, perfect, 8b-h100) or"
                     + " openai:URL[,URL...][#model][?key-env=NAME] (OpenAI-compatible replicas) or"
                     + " langchain4j:PROVIDER?model=NAME[&base-url=URL&key-env=NAME] (a langchain4j"
                     + " provider)";

@@ -221,7 +221,6 @@ public final class RunOptions {
                 ReasoningOptions.REJECT_CLASSES.key(),
                 rejectClasses == null ? null : String.join(",", rejectClasses));
         put(given, ReasoningOptions.MAX_PARSE_RETRIES.key(), maxParseRetries);
-        put(given, ReasoningOptions.MAX_CALL_ATTEMPTS.key(), maxCallAttempts);
         put(given, ReasoningOptions.MAX_QUESTION_CHARS.key(), maxQuestionChars);
         return given;
     }

@@ -45,9 +45,12 @@ import picocli.CommandLine.ParentCommand;
             "Example: triad simulate-server --replicas 4 --port 8000 --profile 8b-h100%n"
         },
         footer = {
-            "%nProfiles: 8b-h100 (max-num-seqs 16, inter-token 12 ms, prefill overhead 30 ms,"
-                    + " 250 us per uncached prompt token, load factor 2.0, prefix cache of 16384"
-                    + " blocks) and zero (no latency, max-num-seqs 1000000: for client benchmarks).",
+            "%nProfiles (the same as sim:NAME in --model; see README, Simulation profiles):"
+                    + " 8b-h100 (max-num-seqs 16, inter-token 12 ms, prefill overhead 30 ms,"
+                    + " 250 us per uncached prompt token, load factor 2.0), zero (no latency, no"
+                    + " limit: for client benchmarks), perfect (zero without mistakes) and default"
+                    + " (the in-process default's latency per role, no limit). Every replica has a"
+                    + " prefix cache of 16384 blocks.",
             "Faults: 429,500,503,401,400 (context length),hang,reset,malformed,truncated,empty."
         },
         exitCodeListHeading = "%nExit codes:%n",
@@ -82,7 +85,8 @@ public final class SimulateServerCommand implements Callable<Integer> {
     @Option(
             names = "--profile",
             paramLabel = "NAME",
-            description = "8b-h100 or zero. Default: ${DEFAULT-VALUE}.")
+            description =
+                    "default, zero, perfect or 8b-h100: latency, scheduling and the oracle's error rates. Default: ${DEFAULT-VALUE}.")
     String profile = ServerSettings.PROFILE_8B_H100;
 
     @Option(
@@ -137,8 +141,8 @@ public final class SimulateServerCommand implements Callable<Integer> {
             names = "--oracle",
             paramLabel = "PROFILE",
             description =
-                    "Error rates of the oracle's replies: default, zero (the same rates) or perfect (no mistakes). Default: ${DEFAULT-VALUE}.")
-    String oracle = ServerSettings.DEFAULT_ORACLE_PROFILE;
+                    "Error rates of the oracle's replies from another profile, e.g. perfect (no mistakes). Default: the --profile's.")
+    String oracle;
 
     @Override
     public Integer call() throws Exception {
@@ -173,8 +177,10 @@ public final class SimulateServerCommand implements Callable<Integer> {
                             .host(host)
                             .faultRate(faultRate)
                             .seed(seed)
-                            .modelName(modelName)
-                            .oracle(SimulatorSettings.profile(oracle));
+                            .modelName(modelName);
+            if (oracle != null) {
+                b.oracle(SimulatorSettings.profile(oracle));
+            }
             if (faults != null) {
                 b.faults(FaultType.parseList(faults));
             }

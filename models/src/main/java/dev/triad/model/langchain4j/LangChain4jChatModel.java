@@ -11,6 +11,7 @@ import dev.langchain4j.model.googleai.GoogleAiGeminiTokenUsage;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.CallHeader;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
@@ -158,7 +159,11 @@ public final class LangChain4jChatModel implements AsyncChatModel {
         if (request.maxTokens() > 0) {
             chat.maxOutputTokens(request.maxTokens());
         }
-        ChatResponse response = delegate.chat(chat.build());
+        ChatRequest built = chat.build();
+        ChatResponse response =
+                HttpClients.during(
+                        request.context() == null ? null : CallHeader.encode(request.context()),
+                        () -> delegate.chat(built));
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         AiMessage message = response == null ? null : response.aiMessage();
         String text = message == null ? null : message.text();

@@ -1,5 +1,6 @@
 package dev.triad.model.openai;
 
+import dev.triad.model.CallHeader;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelRequest;
 import java.util.List;
@@ -20,6 +21,9 @@ final class Call {
     final long estimatedTokens;
     final boolean stream;
 
+    /** The call's {@link CallHeader}, or {@code null} for a request without a context. */
+    final String callHeader;
+
     private volatile String bodyModel;
     private volatile byte[] body;
 
@@ -28,6 +32,7 @@ final class Call {
         this.stream = stream;
         this.key = request.context() == null ? null : request.context().questionId();
         this.messages = request.messages();
+        this.callHeader = request.context() == null ? null : CallHeader.encode(request.context());
         long chars = 0;
         for (ChatMessage m : messages) {
             chars += m.content() == null ? 0 : m.content().length();

@@ -1,5 +1,7 @@
 package dev.triad.model.openai;
 
+import dev.triad.model.AsyncChatModel;
+import dev.triad.model.CallHeader;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelMetricGroup;
@@ -55,7 +57,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: thread-safe. {@link #close()} fails queued calls and cancels those in flight.
  */
-final class OpenAiClient implements dev.triad.model.AsyncChatModel {
+final class OpenAiClient implements AsyncChatModel {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiClient.class);
 
@@ -330,6 +332,9 @@ final class OpenAiClient implements dev.triad.model.AsyncChatModel {
                         .POST(HttpRequest.BodyPublishers.ofByteArray(attempt.call.body(model)));
         if (key.present()) {
             post.header("Authorization", key.bearer());
+        }
+        if (attempt.call.callHeader != null) {
+            post.header(CallHeader.NAME, attempt.call.callHeader);
         }
         replica.sent.increment();
         try {

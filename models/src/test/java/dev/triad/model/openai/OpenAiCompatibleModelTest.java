@@ -9,10 +9,13 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.triad.model.CallContext;
+import dev.triad.model.CallInput;
+import dev.triad.model.CallPurpose;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
+import dev.triad.model.ReplyField;
 import dev.triad.model.Role;
 import dev.triad.model.openai.FakeOpenAiServer.Answer;
 import dev.triad.model.openai.FakeOpenAiServer.Received;
@@ -56,7 +59,11 @@ class OpenAiCompatibleModelTest {
                 new CallContext(
                         Question.of(questionId, "What is 2 + 2?"),
                         "cot",
-                        "cot",
+                        CallPurpose.of(
+                                "cot",
+                                Role.SOLVER,
+                                List.of(CallInput.QUESTION),
+                                List.of(ReplyField.ANSWER)),
                         0,
                         1,
                         0,

@@ -1,5 +1,8 @@
 package dev.triad.simulator.server;
 
+import dev.triad.model.CallHeader;
+import dev.triad.model.Role;
+import dev.triad.simulator.LatencyModel;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -66,6 +69,13 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final String NO_STATUS = "none";
     private static final String FINISH_STOP = "stop";
     private static final String FINISH_LENGTH = "length";
+
+    /** The draw that leaves a latency as it is: {@code 1 + jitter × (2 × 0.5 − 1) = 1}. */
+    private static final double NO_JITTER = 0.5;
+
+    /** Keeps the jitter draws apart from the fault draws of the same seed. */
+    private static final long JITTER_SALT = 0x632BE59BD9B4E019L;
+
     private static final String SIMULATED = " (SIMULATED fault injected by triad simulate-server)";
 
     private final ServerContext server;
@@ -481,7 +491,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         int promptTokens = 0;
         PrefixCache.Hasher hasher = new PrefixCache.Hasher();
         for (int i = 0, n = request.messages().size(); i < n; i++) {
-            int[] tokens = server.tokensOf(request.messages().get(i).content());
+            int[] tokens = server.tokensOf(request.messages().get(i));
             promptTokens += tokens.length;
             hasher.add(tokens);
         }
@@ -556,7 +566,13 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             contextLength(maxModelLen, promptTokens, request.maxTokens(), "");
             return;
         }
-        Exchange exchange = new Exchange(request, promptTokens, hasher.blocks(), fault);
+        Exchange exchange =
+                new Exchange(
+                        request,
+                        http.headers().get(CallHeader.NAME),
+                        promptTokens,
+                        hasher.blocks(),
+                        fault);
         current = exchange;
         switch (replica.admit(exchange)) {
             case RUN:
@@ -647,12 +663,25 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     /**
+     * The role whose latency figures a request takes: the role its {@value CallHeader#NAME} header
+     * names, or the solver's when it has none. Only looked up where roles differ.
+     */
+    static Role latencyRole(LatencyModel latency, String callHeader) {
+        if (latency.isUniform() || callHeader == null) {
+            return Role.SOLVER;
+        }
+        Role role = CallHeader.role(callHeader);
+        return role != null ? role : Role.SOLVER;
+    }
+
+    /**
      * One chat completion in flight: asks the oracle when it gets a slot, then plays the latency
      * model with timers on the event loop: prefill until the first token, then one token per
      * inter-token interval (streamed as chunks, or answered in one body at the end).
      */
     private final class Exchange extends Replica.Sequence {
         private final ChatRequest request;
+        private final String call;
         private final int promptTokens;
         private final long[] blocks;
         private final FaultType fault;
@@ -672,8 +701,14 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         private long pieceNanos;
         private boolean truncateStream;
 
-        Exchange(ChatRequest request, int promptTokens, long[] blocks, FaultType fault) {
+        Exchange(
+                ChatRequest request,
+                String call,
+                int promptTokens,
+                long[] blocks,
+                FaultType fault) {
             this.request = request;
+            this.call = call;
             this.promptTokens = promptTokens;
             this.blocks = blocks;
             this.fault = fault;
@@ -699,7 +734,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             ServerSettings s = server.settings;
             cachedTokens = replica.cachedTokens(blocks, promptTokens);
-            String text = server.oracle.reply(request.messages());
+            String text = server.oracle.reply(request.messages(), call);
             int tokens = server.tokens.count(text);
             finishReason = FINISH_STOP;
             if (request.maxTokens() > 0 && tokens > request.maxTokens()) {
@@ -709,14 +744,11 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             }
             content = text;
             completionTokens = tokens;
-            double slowdown = replica.slowdown();
-            double ttftMs =
-                    (s.prefillOverheadMs()
-                                    + (promptTokens - cachedTokens)
-                                            * s.prefillPerTokenUs()
-                                            / 1000.0)
-                            * slowdown;
-            double decodeMs = Math.max(0, tokens - 1) * s.interTokenMs() * slowdown;
+            LatencyModel latency = s.latency();
+            Role role = latencyRole(latency, call);
+            double factor = latency.factor(replica.slowdown(), jitterUnit(latency));
+            double ttftMs = latency.timeToFirstTokenMs(role, promptTokens - cachedTokens, factor);
+            double decodeMs = latency.decodeMs(role, tokens, factor);
             ttftSeconds = ttftMs / 1000.0;
             totalNanos = (long) ((ttftMs + decodeMs) * 1_000_000);
             if (request.stream()) {
@@ -735,6 +767,15 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                             after(decodeNanos, this::complete);
                         });
             }
+        }
+
+        /** The request's draw for the latency jitter: a function of the seed and the request id. */
+        private double jitterUnit(LatencyModel latency) {
+            if (latency.jitter() == 0) {
+                return NO_JITTER;
+            }
+            long h = PrefixCache.mix(server.settings.seed() * JITTER_SALT + head.id().hashCode());
+            return (h >>> 11) * 0x1.0p-53;
         }
 
         /** Runs the task after the delay, inline when there is none. */

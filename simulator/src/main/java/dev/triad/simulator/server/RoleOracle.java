@@ -2,63 +2,52 @@ package dev.triad.simulator.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.triad.model.CallContext;
+import dev.triad.model.CallHeader;
+import dev.triad.model.CallInput;
 import dev.triad.model.CallPurpose;
 import dev.triad.model.ChatMessage;
+import dev.triad.model.ReplyField;
 import dev.triad.model.Role;
-import dev.triad.reasoning.CotStrategy;
-import dev.triad.reasoning.Lm2Strategy;
-import dev.triad.reasoning.PlanSolveStrategy;
-import dev.triad.reasoning.PromptLibrary;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
 import dev.triad.simulator.SimulatedModel;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Writes the reply of a chat request behind HTTP with the same oracle as the in-process {@link
- * SimulatedModel}: it recognises (strategy, role, purpose) by comparing the system message with
- * Triad's prompt templates, reads the call's inputs from the user message's JSON object, finds the
- * question's gold steps in the oracle book by its exact text, and asks the oracle. A request it
- * cannot place gets a generic reply (a JSON object saying it is simulated).
+ * SimulatedModel}. Nothing is recognised by prompt text: the call's strategy, purpose (role,
+ * inputs, reply fields), step, attempt and retry come from the {@value CallHeader#NAME} header
+ * Triad's clients send beside the chat ({@link CallHeader}), the inputs are the user message's JSON
+ * object, and the question's gold steps are found in the oracle book by the question's text. So a
+ * prompt set of the user's own, or a strategy Triad does not ship, is answered the same way.
  *
- * <p>The call context: {@code step} = size of {@code inputs.verified} + 1, {@code attempt} = 2 when
- * the inputs carry {@code feedback}, else 1, and {@code retry} = how many times this server already
- * answered the very same messages. The last one makes a re-ask after an unparsable reply get a
- * fresh draw, as it does in-process (where the strategy counts the retry); without it the same
- * unparsable reply would come back every time.
+ * <p>A request without the header (another client, e.g. Flink's {@code ML_PREDICT}) whose user
+ * message holds only a question is answered as a chain-of-thought call on the whole question
+ * (reasoning, then the answer), its {@code retry} being how many times this server already answered
+ * the very same messages, so a re-ask after an unparsable reply gets a fresh draw as it does
+ * in-process. Anything else gets a generic reply (a JSON object saying it is simulated).
  *
- * <p>Threading: thread-safe; the template lookup is built once.
+ * <p>Threading: thread-safe.
  */
 final class RoleOracle {
-
-    /** A template's identity. */
-    record Call(String strategy, Role role, String purpose) {}
 
     /** Identical requests remembered for {@code retry}; the oldest are forgotten first. */
     static final int REPEAT_MEMORY = 100_000;
 
-    private static final List<String> STRATEGIES =
-            List.of(Lm2Strategy.NAME, CotStrategy.NAME, PlanSolveStrategy.NAME);
+    /** What a request without the header that carries only a question is taken to be. */
+    static final CallPurpose WHOLE_QUESTION =
+            CallPurpose.of(
+                    "cot",
+                    Role.SOLVER,
+                    List.of(CallInput.QUESTION),
+                    List.of(ReplyField.REASONING, ReplyField.ANSWER));
 
-    private static final List<String> PURPOSES =
-            List.of(
-                    CallPurpose.CONCEPTS,
-                    CallPurpose.SUBQUESTION,
-                    CallPurpose.ANSWER,
-                    CallPurpose.VERIFY,
-                    CallPurpose.FINAL,
-                    CallPurpose.COT,
-                    CallPurpose.PLAN);
+    private static final String WHOLE_QUESTION_STRATEGY = "cot";
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
-
-    /** Every template of the prompt library, by its exact text. */
-    private static final Map<String, Call> TEMPLATES = templates();
 
     private final SimulatedModel model;
     private final Map<String, Question> book;
@@ -79,52 +68,19 @@ final class RoleOracle {
         this.modelName = settings.modelName();
     }
 
-    private static Map<String, Call> templates() {
-        Map<String, Call> map = new HashMap<>();
-        for (String strategy : STRATEGIES) {
-            for (Role role : Role.values()) {
-                for (String purpose : PURPOSES) {
-                    try {
-                        map.put(
-                                PromptLibrary.template(strategy, role, purpose),
-                                new Call(strategy, role, purpose));
-                    } catch (IllegalArgumentException e) {
-                        // The template set has no such (strategy, role, purpose): nothing to match.
-                    }
-                }
-            }
-        }
-        return Map.copyOf(map);
-    }
-
-    /** The template a system message is, or {@code null}. */
-    static Call recognise(String system) {
-        if (system == null) {
-            return null;
-        }
-        Call call = TEMPLATES.get(system);
-        return call != null ? call : TEMPLATES.get(system.strip());
-    }
-
-    /** The texts of every template the lookup knows. */
-    static Set<String> templateTexts() {
-        return TEMPLATES.keySet();
-    }
-
-    /** The reply text to a chat. Never throws: anything it cannot place gets a generic reply. */
-    String reply(List<ChatMessage> messages) {
-        String system = null;
+    /**
+     * The reply text to a chat, given the value of its {@value CallHeader#NAME} header ({@code
+     * null} when it has none). Never throws: anything it cannot place gets a generic reply.
+     */
+    String reply(List<ChatMessage> messages, String callHeader) {
         String user = null;
         for (ChatMessage message : messages) {
-            if ("system".equals(message.role()) && system == null) {
-                system = message.content();
-            } else if ("user".equals(message.role())) {
+            if ("user".equals(message.role())) {
                 user = message.content();
             }
         }
-        Call call = recognise(system);
-        if (call == null || user == null) {
-            return generic("the system message matched no Triad prompt template");
+        if (user == null) {
+            return generic("the chat has no user message");
         }
         Map<String, Object> inputs;
         try {
@@ -139,13 +95,31 @@ final class RoleOracle {
         if (question == null) {
             question = Question.of(idOf(text), text);
         }
-        Object verified = inputs.get("verified");
-        int step = (verified instanceof List<?> list ? list.size() : 0) + 1;
-        int attempt = inputs.containsKey("feedback") ? 2 : 1;
-        int retry = repeat(messages);
-        CallContext context =
-                new CallContext(
-                        question, call.strategy(), call.purpose(), step, attempt, retry, inputs);
+        CallContext context;
+        if (callHeader != null) {
+            try {
+                context = CallHeader.decode(callHeader, question, inputs);
+            } catch (IllegalArgumentException e) {
+                return generic(
+                        "its " + CallHeader.NAME + " header is malformed (" + e.getMessage() + ")");
+            }
+        } else if (inputs.size() == 1) {
+            context =
+                    new CallContext(
+                            question,
+                            WHOLE_QUESTION_STRATEGY,
+                            WHOLE_QUESTION,
+                            0,
+                            1,
+                            repeat(messages),
+                            inputs);
+        } else {
+            return generic(
+                    "the request has no "
+                            + CallHeader.NAME
+                            + " header saying what the call is for, and carries more than a"
+                            + " question");
+        }
         try {
             return model.reply(context);
         } catch (RuntimeException e) {

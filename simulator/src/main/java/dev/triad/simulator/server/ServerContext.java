@@ -1,7 +1,8 @@
 package dev.triad.simulator.server;
 
-import java.util.HashMap;
+import dev.triad.model.ChatMessage;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,24 +18,35 @@ final class ServerContext {
     final PromptTokens tokens;
     final long startedEpochSeconds = System.currentTimeMillis() / 1000;
 
-    private final Map<String, int[]> templateTokens;
+    /** Distinct system messages whose tokens are kept; prompts' templates are a handful. */
+    static final int SYSTEM_MESSAGES_KEPT = 1024;
+
+    private final Map<String, int[]> systemTokens = new ConcurrentHashMap<>();
     private final AtomicLong completions = new AtomicLong();
 
     ServerContext(ServerSettings settings) {
         this.settings = settings;
         this.oracle = new RoleOracle(settings);
         this.tokens = new PromptTokens(settings.oracle().countTokens());
-        Map<String, int[]> known = new HashMap<>();
-        for (String template : RoleOracle.templateTexts()) {
-            known.put(template, tokens.encode(template));
-        }
-        this.templateTokens = Map.copyOf(known);
     }
 
-    /** A message's tokens; the templates' are computed once. */
-    int[] tokensOf(String content) {
-        int[] known = templateTokens.get(content);
-        return known != null ? known : tokens.encode(content);
+    /**
+     * A message's tokens. System messages (templates, the same for many calls) are encoded once
+     * each, up to {@value #SYSTEM_MESSAGES_KEPT} distinct ones.
+     */
+    int[] tokensOf(ChatMessage message) {
+        String content = message.content();
+        if (!"system".equals(message.role())) {
+            return tokens.encode(content);
+        }
+        int[] known = systemTokens.get(content);
+        if (known == null) {
+            known = tokens.encode(content);
+            if (systemTokens.size() < SYSTEM_MESSAGES_KEPT) {
+                systemTokens.put(content, known);
+            }
+        }
+        return known;
     }
 
     /** A new completion id, unique within the server. */

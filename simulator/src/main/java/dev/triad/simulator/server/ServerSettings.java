@@ -1,6 +1,10 @@
 package dev.triad.simulator.server;
 
+import dev.triad.model.Role;
 import dev.triad.schemas.Question;
+import dev.triad.simulator.LatencyModel;
+import dev.triad.simulator.SettingRules;
+import dev.triad.simulator.SimulationProfile;
 import dev.triad.simulator.SimulatorSettings;
 import java.util.Collection;
 import java.util.Collections;
@@ -10,19 +14,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.ToDoubleFunction;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything the {@link SimulatedServer} needs: where it listens, how many replicas, the latency
  * and scheduling model of one replica (after llm-d-inference-sim), its prefix cache, fault
  * injection, and the oracle that writes the replies. Built with {@link #builder()} or from a named
- * profile ({@link #builder(String)}: {@value #PROFILE_8B_H100}, {@value #PROFILE_ZERO}).
+ * {@link SimulationProfile} ({@link #builder(String)}: {@code default}, {@code zero}, {@code
+ * perfect}, {@code 8b-h100}), each meaning what it means for the in-process model.
  *
- * <p>Latency of one request on a replica, with {@code running} sequences on it (this one included):
- * {@code slowdown = 1 + (loadFactor − 1) × running / maxNumSeqs}; time to first token {@code =
- * (prefillOverheadMs + uncached prompt tokens × prefillPerTokenUs / 1000) × slowdown}; then {@code
- * (completion tokens − 1) × interTokenMs × slowdown}. At most {@code maxNumSeqs} sequences run at
- * once; up to {@code maxWaiting} more wait in a queue; beyond that the replica answers 429 with
- * {@code Retry-After}.
+ * <p>Latency of one request on a replica follows the {@link LatencyModel} (the in-process model's
+ * formula, with the prefix cache and the load): with {@code running} sequences on the replica (this
+ * one included) {@code slowdown = 1 + (loadFactor − 1) × running / maxNumSeqs}; time to first token
+ * {@code = (prefillOverheadMs + uncached prompt tokens × prefillPerTokenUs / 1000) × slowdown};
+ * then {@code (completion tokens − 1) × interTokenMs × slowdown}; times the jitter where the
+ * profile has one. Where the figures differ by role (only {@code default}), a request takes those
+ * of the role whose prompt template its system message is, and the solver's when it is none of
+ * Triad's. At most {@code maxNumSeqs} sequences run at once; up to {@code maxWaiting} more wait in
+ * a queue; beyond that the replica answers 429 with {@code Retry-After}.
  *
  * <p>The constructor validates every setting; messages name the setting, the rule and the fix.
  * Immutable and thread-safe.
@@ -34,9 +44,8 @@ import java.util.Set;
  * @param modelName the model {@code /v1/models} lists
  * @param maxNumSeqs sequences that run at once on one replica (vLLM's {@code --max-num-seqs})
  * @param maxWaiting requests that may wait for a slot on one replica; more get 429
- * @param prefillOverheadMs fixed part of the time to first token, in milliseconds
- * @param prefillPerTokenUs prefill time per uncached prompt token, in microseconds
- * @param interTokenMs time between two output tokens, in milliseconds
+ * @param latency prefill overhead, prefill per uncached prompt token and inter-token latency per
+ *     role, and the jitter
  * @param loadFactor the slowdown when all {@code maxNumSeqs} sequences run (1 = none)
  * @param prefixCache whether each replica keeps a prefix cache of prompt blocks
  * @param prefixCacheBlocks capacity of one replica's prefix cache, in blocks of 16 tokens
@@ -47,8 +56,8 @@ import java.util.Set;
  * @param retryAfterSeconds the {@code Retry-After} of injected 429s, and the least one a full queue
  *     gives
  * @param ioThreads event-loop threads shared by all replicas
- * @param oracle error rates and formats of the oracle's replies (its latency is not used: the
- *     server has its own)
+ * @param oracle error rates and formats of the oracle's replies, the profile's unless told
+ *     otherwise (its latency is not used: the server has {@code latency})
  * @param questions the oracle book: questions with gold steps, by their exact text
  */
 public record ServerSettings(
@@ -59,9 +68,7 @@ public record ServerSettings(
         String modelName,
         int maxNumSeqs,
         int maxWaiting,
-        double prefillOverheadMs,
-        double prefillPerTokenUs,
-        double interTokenMs,
+        LatencyModel latency,
         double loadFactor,
         boolean prefixCache,
         int prefixCacheBlocks,
@@ -74,14 +81,14 @@ public record ServerSettings(
         SimulatorSettings oracle,
         Map<String, Question> questions) {
 
-    /** A replica of an 8B model on one H100: realistic latency, 16 sequences at once. */
-    public static final String PROFILE_8B_H100 = "8b-h100";
+    /** The default profile: {@link SimulationProfile#H100_8B}. */
+    public static final String PROFILE_8B_H100 = SimulatorSettings.PROFILE_8B_H100;
 
-    /** No latency at all and room for any number of sequences: for client benchmarks. */
-    public static final String PROFILE_ZERO = "zero";
+    /** No latency and no limit: {@link SimulationProfile#ZERO}. */
+    public static final String PROFILE_ZERO = SimulatorSettings.PROFILE_ZERO;
 
     /** Name of settings built from scratch. */
-    public static final String PROFILE_CUSTOM = "custom";
+    public static final String PROFILE_CUSTOM = SimulatorSettings.PROFILE_CUSTOM;
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PORT = 8000;
@@ -89,43 +96,16 @@ public record ServerSettings(
     public static final String DEFAULT_MODEL_NAME = "triad-sim";
     public static final long DEFAULT_SEED = 42;
 
-    /** 8b-h100: sequences at once per replica. */
-    public static final int H100_MAX_NUM_SEQS = 16;
-
-    /** 8b-h100: waiting requests per replica before 429 (llm-d-inference-sim's default). */
-    public static final int H100_MAX_WAITING = 1000;
-
-    /** 8b-h100: fixed part of the time to first token, in milliseconds. */
-    public static final double H100_PREFILL_OVERHEAD_MS = 30;
-
-    /** 8b-h100: prefill time per uncached prompt token, in microseconds. */
-    public static final double H100_PREFILL_PER_TOKEN_US = 250;
-
-    /** 8b-h100: time between output tokens, in milliseconds. */
-    public static final double H100_INTER_TOKEN_MS = 12;
-
-    /** 8b-h100: slowdown with all sequences running. */
-    public static final double H100_LOAD_FACTOR = 2.0;
-
-    /**
-     * 8b-h100: prefix cache blocks per replica (16,384 blocks = 262,144 tokens, about the KV cache
-     * an 8B model has left on an 80 GB card).
-     */
-    public static final int H100_PREFIX_CACHE_BLOCKS = 16_384;
-
     /** Context length of every profile, in tokens. */
     public static final int DEFAULT_MAX_MODEL_LEN = 32_768;
-
-    /** zero: sequences at once and waiting requests per replica: more than any client opens. */
-    public static final int ZERO_MAX_NUM_SEQS = 1_000_000;
 
     /** {@code Retry-After} of injected 429s, in seconds. */
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 1;
 
-    /** The oracle's error rates unless told otherwise: realistic ones. */
+    /** The oracle's error rates under the default profile ({@code 8b-h100}): realistic ones. */
     public static final String DEFAULT_ORACLE_PROFILE = SimulatorSettings.PROFILE_DEFAULT;
 
-    private static final List<String> PROFILES = List.of(PROFILE_8B_H100, PROFILE_ZERO);
+    private static final String OWNER = "Simulated server";
 
     static final String KEY_PROFILE = "profile";
     static final String KEY_HOST = "host";
@@ -134,9 +114,6 @@ public record ServerSettings(
     static final String KEY_MODEL_NAME = "model-name";
     static final String KEY_MAX_NUM_SEQS = "max-num-seqs";
     static final String KEY_MAX_WAITING = "max-waiting";
-    static final String KEY_PREFILL_OVERHEAD = "prefill-overhead-ms";
-    static final String KEY_PREFILL_PER_TOKEN = "prefill-per-token-us";
-    static final String KEY_INTER_TOKEN = "inter-token-ms";
     static final String KEY_LOAD_FACTOR = "load-factor";
     static final String KEY_PREFIX_CACHE_BLOCKS = "prefix-cache-blocks";
     static final String KEY_MAX_MODEL_LEN = "max-model-len";
@@ -175,9 +152,8 @@ public record ServerSettings(
         requireAtLeast(KEY_MAX_NUM_SEQS, maxNumSeqs, 1, "use e.g. 16");
         requireAtLeast(
                 KEY_MAX_WAITING, maxWaiting, 0, "use 0 to answer 429 whenever all slots are busy");
-        requireMillis(KEY_PREFILL_OVERHEAD, prefillOverheadMs);
-        requireMillis(KEY_PREFILL_PER_TOKEN, prefillPerTokenUs);
-        requireMillis(KEY_INTER_TOKEN, interTokenMs);
+        Objects.requireNonNull(latency, "latency");
+        latency.validate(OWNER, (role, figure) -> figure);
         if (!(loadFactor >= 1 && loadFactor < Double.POSITIVE_INFINITY)) {
             throw invalid(
                     KEY_LOAD_FACTOR,
@@ -187,13 +163,8 @@ public record ServerSettings(
         }
         requireAtLeast(KEY_PREFIX_CACHE_BLOCKS, prefixCacheBlocks, 1, "use e.g. 16384");
         requireAtLeast(KEY_MAX_MODEL_LEN, maxModelLen, 1, "use e.g. 32768");
-        if (!(faultRate >= 0 && faultRate <= 1)) {
-            throw invalid(
-                    KEY_FAULT_RATE,
-                    "must be a probability between 0 and 1",
-                    faultRate,
-                    "use e.g. 0.05 for 5% of chat requests");
-        }
+        SettingRules.requireRate(
+                OWNER, KEY_FAULT_RATE, faultRate, "use e.g. 0.05 for 5% of chat requests");
         faults = faults == null || faults.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(faults));
         if (faultRate > 0 && faults.isEmpty()) {
             throw invalid(
@@ -213,7 +184,7 @@ public record ServerSettings(
 
     /** A builder starting from the {@value #PROFILE_8B_H100} profile's values, named custom. */
     public static Builder builder() {
-        return new Builder().profile(PROFILE_CUSTOM);
+        return builder(SimulationProfile.H100_8B).profile(PROFILE_CUSTOM);
     }
 
     /**
@@ -222,27 +193,22 @@ public record ServerSettings(
      * @throws IllegalArgumentException naming the profile and the known ones
      */
     public static Builder builder(String profile) {
-        String key = profile == null ? "" : profile.trim();
-        switch (key) {
-            case PROFILE_8B_H100:
-                return new Builder();
-            case PROFILE_ZERO:
-                return new Builder()
-                        .profile(PROFILE_ZERO)
-                        .maxNumSeqs(ZERO_MAX_NUM_SEQS)
-                        .maxWaiting(ZERO_MAX_NUM_SEQS)
-                        .prefillOverheadMs(0)
-                        .prefillPerTokenUs(0)
-                        .interTokenMs(0)
-                        .loadFactor(1);
-            default:
-                throw new IllegalArgumentException(
-                        "Unknown simulated server profile '"
-                                + profile
-                                + "'; expected one of "
-                                + String.join(", ", PROFILES)
-                                + " (e.g. --profile 8b-h100)");
-        }
+        return builder(
+                SimulationProfile.of(profile, "simulated server", "--profile " + PROFILE_8B_H100));
+    }
+
+    /**
+     * A builder starting from a profile's values: its latency, scheduling and oracle behaviour,
+     * keeping its name.
+     */
+    public static Builder builder(SimulationProfile profile) {
+        return new Builder()
+                .profile(profile.key())
+                .latency(profile.latency())
+                .maxNumSeqs(profile.maxNumSeqs())
+                .maxWaiting(profile.maxWaiting())
+                .loadFactor(profile.loadFactor())
+                .oracle(SimulatorSettings.profile(profile));
     }
 
     /** The settings of a named profile. */
@@ -250,9 +216,9 @@ public record ServerSettings(
         return builder(profile).build();
     }
 
-    /** The names {@link #builder(String)} accepts. */
+    /** The names {@link #builder(String)} accepts: those of {@link SimulationProfile}. */
     public static List<String> profiles() {
-        return PROFILES;
+        return SimulationProfile.names();
     }
 
     /** A builder starting from these settings. */
@@ -265,9 +231,7 @@ public record ServerSettings(
         b.modelName = modelName;
         b.maxNumSeqs = maxNumSeqs;
         b.maxWaiting = maxWaiting;
-        b.prefillOverheadMs = prefillOverheadMs;
-        b.prefillPerTokenUs = prefillPerTokenUs;
-        b.interTokenMs = interTokenMs;
+        b.latency = latency;
         b.loadFactor = loadFactor;
         b.prefixCache = prefixCache;
         b.prefixCacheBlocks = prefixCacheBlocks;
@@ -284,7 +248,22 @@ public record ServerSettings(
 
     /** Whether any request waits at all (otherwise every request is answered at once). */
     public boolean hasLatency() {
-        return prefillOverheadMs > 0 || prefillPerTokenUs > 0 || interTokenMs > 0;
+        return latency.hasLatency();
+    }
+
+    /** The solver's prefill overhead (every role's unless the profile differs per role), in ms. */
+    public double prefillOverheadMs() {
+        return latency.solver().prefillOverheadMs();
+    }
+
+    /** The solver's prefill time per uncached prompt token, in microseconds. */
+    public double prefillPerTokenUs() {
+        return latency.solver().prefillPerTokenUs();
+    }
+
+    /** The solver's time between two output tokens, in milliseconds. */
+    public double interTokenMs() {
+        return latency.solver().interTokenMs();
     }
 
     /** The settings as {@code key=value} text for the command's banner and logs. */
@@ -301,18 +280,13 @@ public record ServerSettings(
                 + "="
                 + maxWaiting
                 + " "
-                + KEY_PREFILL_OVERHEAD
-                + "="
-                + prefillOverheadMs
-                + " "
-                + KEY_PREFILL_PER_TOKEN
-                + "="
-                + prefillPerTokenUs
-                + " "
-                + KEY_INTER_TOKEN
-                + "="
-                + interTokenMs
-                + " "
+                + figure(LatencyModel.KEY_PREFILL_OVERHEAD, LatencyModel.Figures::prefillOverheadMs)
+                + figure(
+                        LatencyModel.KEY_PREFILL_PER_TOKEN, LatencyModel.Figures::prefillPerTokenUs)
+                + figure(LatencyModel.KEY_INTER_TOKEN, LatencyModel.Figures::interTokenMs)
+                + (latency.jitter() > 0
+                        ? LatencyModel.KEY_JITTER + "=" + latency.jitter() + " "
+                        : "")
                 + KEY_LOAD_FACTOR
                 + "="
                 + loadFactor
@@ -333,6 +307,21 @@ public record ServerSettings(
                 + oracle.profileName()
                 + " questions="
                 + questions.size();
+    }
+
+    /** {@code key=value }, or {@code key=decomposer:v,solver:v,verifier:v } where roles differ. */
+    private String figure(String key, ToDoubleFunction<LatencyModel.Figures> value) {
+        if (latency.isUniform()) {
+            return key + "=" + value.applyAsDouble(latency.solver()) + " ";
+        }
+        StringBuilder out = new StringBuilder(key).append('=');
+        for (Role role : Role.values()) {
+            out.append(role.ordinal() == 0 ? "" : ",")
+                    .append(role.key())
+                    .append(':')
+                    .append(value.applyAsDouble(latency.of(role)));
+        }
+        return out.append(' ').toString();
     }
 
     private String faultNames() {
@@ -362,50 +351,34 @@ public record ServerSettings(
         }
     }
 
-    private static void requireMillis(String key, double value) {
-        if (!(value >= 0 && value < Double.POSITIVE_INFINITY)) {
-            throw invalid(key, "must be a finite number, 0 or more", value, "use 0 for none");
-        }
-    }
-
     private static IllegalArgumentException invalid(
             String key, String rule, Object value, String fix) {
-        return new IllegalArgumentException(
-                "Simulated server setting '"
-                        + key
-                        + "' "
-                        + rule
-                        + ", but was "
-                        + value
-                        + "; "
-                        + fix);
+        return SettingRules.invalid(OWNER, key, rule, value, fix);
     }
 
     /**
-     * Builds {@link ServerSettings}; starts from the {@value #PROFILE_8B_H100} profile. Not
+     * Builds {@link ServerSettings}; {@link ServerSettings#builder} fills it from a profile. Not
      * thread-safe; {@link #build()} validates and may be called more than once.
      */
     public static final class Builder {
-        private String profile = PROFILE_8B_H100;
+        private String profile = PROFILE_CUSTOM;
         private String host = DEFAULT_HOST;
         private int port = DEFAULT_PORT;
         private int replicas = DEFAULT_REPLICAS;
         private String modelName = DEFAULT_MODEL_NAME;
-        private int maxNumSeqs = H100_MAX_NUM_SEQS;
-        private int maxWaiting = H100_MAX_WAITING;
-        private double prefillOverheadMs = H100_PREFILL_OVERHEAD_MS;
-        private double prefillPerTokenUs = H100_PREFILL_PER_TOKEN_US;
-        private double interTokenMs = H100_INTER_TOKEN_MS;
-        private double loadFactor = H100_LOAD_FACTOR;
+        private int maxNumSeqs;
+        private int maxWaiting;
+        private LatencyModel latency;
+        private double loadFactor;
         private boolean prefixCache = true;
-        private int prefixCacheBlocks = H100_PREFIX_CACHE_BLOCKS;
+        private int prefixCacheBlocks = SimulationProfile.PREFIX_CACHE_BLOCKS;
         private int maxModelLen = DEFAULT_MAX_MODEL_LEN;
         private double faultRate = 0;
         private Set<FaultType> faults = FaultType.all();
         private long seed = DEFAULT_SEED;
         private int retryAfterSeconds = DEFAULT_RETRY_AFTER_SECONDS;
         private int ioThreads = Runtime.getRuntime().availableProcessors();
-        private SimulatorSettings oracle = SimulatorSettings.profile(DEFAULT_ORACLE_PROFILE);
+        private SimulatorSettings oracle;
         private Map<String, Question> questions = Map.of();
 
         Builder() {}
@@ -447,18 +420,36 @@ public record ServerSettings(
             return this;
         }
 
+        /** Latency figures per role and the jitter (see {@link LatencyModel}). */
+        public Builder latency(LatencyModel latency) {
+            this.latency = latency;
+            return this;
+        }
+
+        /** Prefill overhead of every role, in milliseconds. */
         public Builder prefillOverheadMs(double ms) {
-            this.prefillOverheadMs = ms;
-            return this;
+            return everyRole(
+                    f -> new LatencyModel.Figures(ms, f.prefillPerTokenUs(), f.interTokenMs()));
         }
 
+        /** Prefill time per uncached prompt token of every role, in microseconds. */
         public Builder prefillPerTokenUs(double us) {
-            this.prefillPerTokenUs = us;
-            return this;
+            return everyRole(
+                    f -> new LatencyModel.Figures(f.prefillOverheadMs(), us, f.interTokenMs()));
         }
 
+        /** Time between two output tokens of every role, in milliseconds. */
         public Builder interTokenMs(double ms) {
-            this.interTokenMs = ms;
+            return everyRole(
+                    f ->
+                            new LatencyModel.Figures(
+                                    f.prefillOverheadMs(), f.prefillPerTokenUs(), ms));
+        }
+
+        private Builder everyRole(UnaryOperator<LatencyModel.Figures> change) {
+            for (Role role : Role.values()) {
+                latency = latency.with(role, change.apply(latency.of(role)));
+            }
             return this;
         }
 
@@ -544,9 +535,7 @@ public record ServerSettings(
                     modelName,
                     maxNumSeqs,
                     maxWaiting,
-                    prefillOverheadMs,
-                    prefillPerTokenUs,
-                    interTokenMs,
+                    latency,
                     loadFactor,
                     prefixCache,
                     prefixCacheBlocks,

@@ -7,6 +7,7 @@ import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
+import dev.triad.reasoning.Lm2Purpose;
 import dev.triad.reasoning.PromptLibrary;
 import dev.triad.schemas.Question;
 import dev.triad.simulator.ProblemGenerator;
@@ -54,10 +55,10 @@ class LangChain4jSimulatedServerTest {
         Map<String, Object> inputs = Map.of("question", QUESTION.text());
         return ModelRequest.rendering(
                 Role.DECOMPOSER,
-                () -> PromptLibrary.render("lm2", Role.DECOMPOSER, "concepts", inputs),
+                () -> PromptLibrary.render("lm2", Lm2Purpose.CONCEPTS_AND_FIRST, inputs),
                 0.0,
                 512,
-                new CallContext(QUESTION, "lm2", "concepts", 0, 1, 0, inputs));
+                new CallContext(QUESTION, "lm2", Lm2Purpose.CONCEPTS_AND_FIRST, 0, 1, 0, inputs));
     }
 
     private static ModelCallException failure(CompletableFuture<ModelCompletion> f)

@@ -45,7 +45,13 @@ class OpenAiClientLimitsTest {
                 0.0,
                 64,
                 new CallContext(
-                        Question.of("rate-" + i, "item " + i), "cot", "cot", 0, 1, 0, Map.of()));
+                        Question.of("rate-" + i, "item " + i),
+                        "cot",
+                        dev.triad.reasoning.CotPurpose.WHOLE_QUESTION,
+                        0,
+                        1,
+                        0,
+                        Map.of()));
     }
 
     private static void awaitAll(List<CompletableFuture<ModelCompletion>> calls) throws Exception {

@@ -19,6 +19,7 @@ import dev.triad.model.openai.QuestionRunner.Outcome;
 import dev.triad.reasoning.PromptLibrary;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
+import dev.triad.simulator.SimulationProfile;
 import dev.triad.simulator.SimulatorSettings;
 import dev.triad.simulator.server.FaultType;
 import dev.triad.simulator.server.ServerSettings;
@@ -121,12 +122,12 @@ class OpenAiClientStreamingTest {
             // Prefill takes at least its fixed overhead; decoding one token after another takes
             // (tokens - 1) x 12 ms more, so the first token comes well before the last.
             assertThat(ttft.percentileMillis(0))
-                    .isGreaterThanOrEqualTo(ServerSettings.H100_PREFILL_OVERHEAD_MS - 1);
+                    .isGreaterThanOrEqualTo(SimulationProfile.H100_PREFILL_OVERHEAD_MS - 1);
             assertThat(ttft.p50Millis()).isLessThan(latency.p50Millis());
             assertThat(ttft.maxMillis()).isLessThan(latency.maxMillis());
             double decodeMs =
                     (stats.completionTokens() - stats.succeeded())
-                            * ServerSettings.H100_INTER_TOKEN_MS;
+                            * SimulationProfile.H100_INTER_TOKEN_MS;
             assertThat((latency.meanMillis() - ttft.meanMillis()) * stats.succeeded())
                     .as("time after the first token, summed over the calls")
                     .isGreaterThanOrEqualTo(decodeMs * 0.9);
@@ -140,8 +141,7 @@ class OpenAiClientStreamingTest {
             List<ChatMessage> messages =
                     PromptLibrary.render(
                             "lm2",
-                            dev.triad.model.Role.DECOMPOSER,
-                            "concepts",
+                            dev.triad.reasoning.Lm2Purpose.CONCEPTS_AND_FIRST,
                             Map.of("question", questions.get(0).text()));
             byte[] body =
                     ChatWire.requestBody(

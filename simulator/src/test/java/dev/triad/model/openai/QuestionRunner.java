@@ -14,6 +14,7 @@ import dev.triad.reasoning.ReasoningStrategy;
 import dev.triad.reasoning.ReplyFormatException;
 import dev.triad.reasoning.ReplyParser;
 import dev.triad.reasoning.Strategies;
+import dev.triad.reasoning.StrategyPurpose;
 import dev.triad.reasoning.StrategySettings;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.Status;
@@ -93,8 +94,8 @@ final class QuestionRunner {
             issue(
                     new PendingCall(
                             ++seq,
-                            call.role(),
-                            call.purpose(),
+                            call.purpose().role(),
+                            call.purpose().key(),
                             call.step(),
                             call.attempt(),
                             0,
@@ -103,21 +104,17 @@ final class QuestionRunner {
 
         void issue(PendingCall call) {
             state.pending = call;
+            StrategyPurpose purpose = strategy.purpose(call.purpose());
             ModelRequest request =
                     ModelRequest.rendering(
                             call.role(),
-                            () ->
-                                    PromptLibrary.render(
-                                            strategy.name(),
-                                            call.role(),
-                                            call.purpose(),
-                                            call.inputs()),
+                            () -> PromptLibrary.render(strategy.name(), purpose, call.inputs()),
                             0.0,
                             1024,
                             new CallContext(
                                     state.question,
                                     strategy.name(),
-                                    call.purpose(),
+                                    purpose,
                                     call.step(),
                                     call.attempt(),
                                     call.retry(),
@@ -157,7 +154,7 @@ final class QuestionRunner {
                 Decision next;
                 try {
                     reply = ReplyParser.parseObject(completion.text());
-                    next = strategy.onReply(state, call, reply);
+                    next = strategy.onReply(state, strategy.purpose(call.purpose()), call, reply);
                 } catch (ReplyFormatException e) {
                     if (call.retry() < MAX_PARSE_RETRIES) {
                         issue(again(call));

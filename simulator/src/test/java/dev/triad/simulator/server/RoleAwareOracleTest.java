@@ -1,24 +1,27 @@
 package dev.triad.simulator.server;
 
 import static dev.triad.simulator.server.ServerTestSupport.body;
-import static dev.triad.simulator.server.ServerTestSupport.chat;
 import static dev.triad.simulator.server.ServerTestSupport.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.CallContext;
-import dev.triad.model.CallPurpose;
+import dev.triad.model.CallHeader;
 import dev.triad.model.ChatMessage;
-import dev.triad.model.Role;
+import dev.triad.reasoning.CotPurpose;
+import dev.triad.reasoning.Lm2Purpose;
+import dev.triad.reasoning.PlanSolvePurpose;
 import dev.triad.reasoning.PromptLibrary;
 import dev.triad.reasoning.ReplyParser;
+import dev.triad.reasoning.StrategyPurpose;
 import dev.triad.schemas.GoldStep;
 import dev.triad.schemas.Question;
 import dev.triad.simulator.ProblemGenerator;
 import dev.triad.simulator.SimulatedModel;
 import dev.triad.simulator.SimulatorSettings;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,13 +64,25 @@ class RoleAwareOracleTest {
     }
 
     @Test
-    void everyTemplateOfThePromptLibraryIsRecognised() {
-        assertThat(RoleOracle.templateTexts()).hasSize(9);
-        assertThat(
-                        RoleOracle.recognise(
-                                PromptLibrary.template("lm2", Role.VERIFIER, CallPurpose.VERIFY)))
-                .isEqualTo(new RoleOracle.Call("lm2", Role.VERIFIER, CallPurpose.VERIFY));
-        assertThat(RoleOracle.recognise("You are a helpful assistant.")).isNull();
+    void aCallIsAnsweredFromItsHeaderWhateverItsPromptSays() throws Exception {
+        Question q = BOOK.get(3);
+        Map<String, Object> check = inputs(q);
+        check.put("verified", List.of());
+        check.put("subquestion", q.goldSteps().get(0).subquestion());
+        check.put("answer", q.goldSteps().get(0).answer());
+        // A prompt of the user's own: nothing in it names Triad's templates.
+        List<ChatMessage> messages =
+                List.of(
+                        ChatMessage.system("You are a helpful assistant."),
+                        ChatMessage.user(dev.triad.schemas.Json.write(check)));
+        CallContext call = new CallContext(q, "lm2", Lm2Purpose.VERIFY, 1, 1, 0, check);
+
+        ObjectNode verdict =
+                ReplyParser.parseObject(send(perfect, messages, CallHeader.encode(call)));
+
+        assertThat(ReplyParser.requireText(verdict, "class")).isEqualTo("no_mistake");
+        // Without the header, only a call that carries nothing but a question can be placed.
+        assertThat(send(perfect, messages, null)).contains("SIMULATED reply");
     }
 
     @Test
@@ -75,7 +90,7 @@ class RoleAwareOracleTest {
         Question q = BOOK.get(3);
         List<GoldStep> gold = q.goldSteps();
 
-        ObjectNode first = ask(perfect, "lm2", Role.DECOMPOSER, CallPurpose.CONCEPTS, inputs(q));
+        ObjectNode first = ask(perfect, "lm2", Lm2Purpose.CONCEPTS_AND_FIRST, inputs(q));
         assertThat(first.path("concepts")).isNotEmpty();
         String subquestion = ReplyParser.requireText(first, "subquestion");
 
@@ -88,14 +103,14 @@ class RoleAwareOracleTest {
             solve.put("subquestion", subquestion);
             String answer =
                     ReplyParser.requireText(
-                            ask(perfect, "lm2", Role.SOLVER, CallPurpose.ANSWER, solve), "answer");
+                            ask(perfect, "lm2", Lm2Purpose.ANSWER_SUBQUESTION, solve), "answer");
             assertThat(answer).isEqualTo(gold.get(k).answer());
 
             Map<String, Object> check = inputs(q);
             check.put("verified", List.copyOf(verified));
             check.put("subquestion", subquestion);
             check.put("answer", answer);
-            ObjectNode verdict = ask(perfect, "lm2", Role.VERIFIER, CallPurpose.VERIFY, check);
+            ObjectNode verdict = ask(perfect, "lm2", Lm2Purpose.VERIFY, check);
             assertThat(ReplyParser.requireText(verdict, "class")).isEqualTo("no_mistake");
             assertThat(ReplyParser.requireText(verdict, "explanation")).isNotBlank();
 
@@ -103,8 +118,7 @@ class RoleAwareOracleTest {
             Map<String, Object> next = inputs(q);
             next.put("concepts", List.of("Multiplication"));
             next.put("verified", List.copyOf(verified));
-            ObjectNode decomposed =
-                    ask(perfect, "lm2", Role.DECOMPOSER, CallPurpose.SUBQUESTION, next);
+            ObjectNode decomposed = ask(perfect, "lm2", Lm2Purpose.NEXT_SUBQUESTION, next);
             if (k == gold.size() - 1) {
                 assertThat(decomposed.path("done").asBoolean()).isTrue();
             } else {
@@ -116,8 +130,7 @@ class RoleAwareOracleTest {
         last.put("verified", verified);
         assertThat(
                         ReplyParser.requireText(
-                                ask(perfect, "lm2", Role.SOLVER, CallPurpose.FINAL, last),
-                                "answer"))
+                                ask(perfect, "lm2", Lm2Purpose.FINAL_ANSWER, last), "answer"))
                 .isEqualTo(q.gold());
     }
 
@@ -125,8 +138,8 @@ class RoleAwareOracleTest {
     void cotAndPlanSolvePromptsGetGoldReplies() throws Exception {
         Question q = BOOK.get(5);
 
-        ObjectNode cot = ask(perfect, "cot", Role.SOLVER, CallPurpose.COT, inputs(q));
-        ObjectNode plan = ask(perfect, "plan-solve", Role.DECOMPOSER, CallPurpose.PLAN, inputs(q));
+        ObjectNode cot = ask(perfect, "cot", CotPurpose.WHOLE_QUESTION, inputs(q));
+        ObjectNode plan = ask(perfect, "plan-solve", PlanSolvePurpose.PLAN, inputs(q));
 
         assertThat(ReplyParser.requireText(cot, "answer")).isEqualTo(q.gold());
         assertThat(ReplyParser.requireText(cot, "reasoning")).isNotBlank();
@@ -142,7 +155,7 @@ class RoleAwareOracleTest {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("question", "A question the oracle book does not have: what is 6 times 7?");
 
-        ObjectNode reply = ask(perfect, "lm2", Role.DECOMPOSER, CallPurpose.CONCEPTS, inputs);
+        ObjectNode reply = ask(perfect, "lm2", Lm2Purpose.CONCEPTS_AND_FIRST, inputs);
 
         assertThat(ReplyParser.requireText(reply, "subquestion"))
                 .isEqualTo("What quantities does the question give, and how are they related?");
@@ -173,18 +186,16 @@ class RoleAwareOracleTest {
                 inputs.put("answer", q.goldSteps().get(1).answer());
                 inputs.put("feedback", Map.of("class", "computational_mistake"));
 
-                String overHttp =
-                        content(realistic, "lm2", Role.VERIFIER, CallPurpose.VERIFY, inputs);
+                String overHttp = content(realistic, "lm2", Lm2Purpose.VERIFY, inputs);
 
-                CallContext context =
-                        new CallContext(q, "lm2", CallPurpose.VERIFY, 2, 2, 0, inputs);
+                CallContext context = new CallContext(q, "lm2", Lm2Purpose.VERIFY, 2, 2, 0, inputs);
                 assertThat(overHttp).isEqualTo(inProcess.reply(context));
             }
         }
     }
 
     @Test
-    void theSameCallAskedAgainIsAFreshDrawLikeARetry() throws Exception {
+    void theSameCallAskedAgainWithoutAHeaderIsAFreshDrawLikeARetry() throws Exception {
         SimulatorSettings rates =
                 SimulatorSettings.builder().noLatency().unparsableRate(0.5).build();
         SimulatedModel inProcess = new SimulatedModel(rates, SEED);
@@ -196,11 +207,15 @@ class RoleAwareOracleTest {
                                 .seed(SEED)
                                 .build())) {
             Question q = BOOK.get(0);
+            List<ChatMessage> messages =
+                    PromptLibrary.render("cot", CotPurpose.WHOLE_QUESTION, inputs(q));
             for (int retry = 0; retry < 4; retry++) {
-                String overHttp = content(server, "cot", Role.SOLVER, CallPurpose.COT, inputs(q));
+                // A client that sends no header (e.g. ML_PREDICT) is answered as cot's call.
+                String overHttp = send(server, messages, null);
 
                 CallContext context =
-                        new CallContext(q, "cot", CallPurpose.COT, 1, 1, retry, inputs(q));
+                        new CallContext(
+                                q, "cot", CotPurpose.WHOLE_QUESTION, 0, 1, retry, inputs(q));
                 assertThat(overHttp).isEqualTo(inProcess.reply(context));
             }
         }
@@ -215,22 +230,47 @@ class RoleAwareOracleTest {
     private static ObjectNode ask(
             SimulatedServer server,
             String strategy,
-            Role role,
-            String purpose,
+            StrategyPurpose purpose,
             Map<String, Object> inputs)
             throws Exception {
-        return ReplyParser.parseObject(content(server, strategy, role, purpose, inputs));
+        return ReplyParser.parseObject(content(server, strategy, purpose, inputs));
     }
 
+    /**
+     * The reply to {@code purpose}'s call as Triad's client sends it: the rendered prompt, and the
+     * call in its header (step from the verified pairs, attempt 2 when it carries feedback).
+     */
     private static String content(
             SimulatedServer server,
             String strategy,
-            Role role,
-            String purpose,
+            StrategyPurpose purpose,
             Map<String, Object> inputs)
             throws Exception {
-        List<ChatMessage> messages = PromptLibrary.render(strategy, role, purpose, inputs);
-        HttpResponse<String> response = chat(http, server, body(messages));
+        Object verified = inputs.get("verified");
+        int step = (verified instanceof List<?> list ? list.size() : 0) + 1;
+        int attempt = inputs.containsKey("feedback") ? 2 : 1;
+        Question q =
+                BOOK.stream()
+                        .filter(b -> b.text().equals(inputs.get("question")))
+                        .findFirst()
+                        .orElse(Question.of("outside", (String) inputs.get("question")));
+        CallContext call = new CallContext(q, strategy, purpose, step, attempt, 0, inputs);
+        return send(
+                server, PromptLibrary.render(strategy, purpose, inputs), CallHeader.encode(call));
+    }
+
+    private static String send(SimulatedServer server, List<ChatMessage> messages, String header)
+            throws Exception {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(
+                                ServerTestSupport.chatRequest(server, 0, body(messages)).uri())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body(messages)));
+        if (header != null) {
+            request.header(CallHeader.NAME, header);
+        }
+        HttpResponse<String> response =
+                http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode completion = parse(response.body());
         return completion.path("choices").get(0).path("message").path("content").asText();

@@ -3,7 +3,14 @@ package dev.triad.simulator.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.triad.model.CallContext;
+import dev.triad.model.CallHeader;
+import dev.triad.model.Role;
+import dev.triad.reasoning.Lm2Purpose;
+import dev.triad.schemas.Question;
+import dev.triad.simulator.LatencyModel;
 import java.util.EnumSet;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ServerSettingsTest {
@@ -40,7 +47,7 @@ class ServerSettingsTest {
         assertThatThrownBy(() -> ServerSettings.builder("70b"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'70b'")
-                .hasMessageContaining("8b-h100, zero");
+                .hasMessageContaining("default, zero, perfect, 8b-h100");
     }
 
     @Test
@@ -91,5 +98,28 @@ class ServerSettingsTest {
                 .hasMessageContaining("429,500,503,401,400,hang,reset,malformed,truncated,empty");
         assertThatThrownBy(() -> FaultType.parseList(" , "))
                 .hasMessageContaining("names no fault type");
+    }
+
+    @Test
+    void whereRolesDifferARequestTakesTheLatencyOfTheRoleItsHeaderNames() {
+        LatencyModel perRole = ServerSettings.profileSettings("default").latency();
+        String verify =
+                CallHeader.encode(
+                        new CallContext(
+                                Question.of("q", "Two and two?"),
+                                "lm2",
+                                Lm2Purpose.VERIFY,
+                                1,
+                                1,
+                                0,
+                                Map.of()));
+
+        assertThat(ReplicaHandler.latencyRole(perRole, verify)).isEqualTo(Role.VERIFIER);
+        assertThat(ReplicaHandler.latencyRole(perRole, null)).isEqualTo(Role.SOLVER);
+        assertThat(perRole.of(Role.VERIFIER).prefillOverheadMs()).isEqualTo(30);
+        assertThat(perRole.of(Role.SOLVER).prefillOverheadMs()).isEqualTo(60);
+        assertThat(ServerSettings.profileSettings("default").describe())
+                .contains("prefill-overhead-ms=decomposer:30.0,solver:60.0,verifier:30.0")
+                .contains("latency-jitter=0.2");
     }
 }

@@ -1,8 +1,7 @@
-package dev.triad.serde;
+package dev.triad.reasoning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.triad.reasoning.ReasoningTask;
 import dev.triad.schemas.GoldStep;
 import dev.triad.schemas.Question;
 import java.util.List;

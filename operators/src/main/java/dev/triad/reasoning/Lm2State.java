@@ -1,0 +1,60 @@
+package dev.triad.reasoning;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@link Lm2Strategy}'s part of a question's state.
+ *
+ * @param step the step being worked on, from 1
+ * @param attempt the attempt at the current step, from 1
+ * @param concepts the concepts the decomposer listed (immutable)
+ * @param subquestion the subquestion being worked on, or {@code null}
+ * @param answer the solver's answer to it, or {@code null}
+ * @param feedback the rejected attempt's subquestion, answer, class and explanation, sent back to
+ *     the decomposer while the step is written again; otherwise {@code null}
+ * @param context the steps accepted (or kept unverified) so far
+ */
+public record Lm2State(
+        int step,
+        int attempt,
+        List<String> concepts,
+        String subquestion,
+        String answer,
+        Map<String, String> feedback,
+        VerifiedContext context)
+        implements StrategyState {
+
+    public Lm2State {
+        concepts = concepts == null ? List.of() : List.copyOf(concepts);
+        context = context == null ? new VerifiedContext() : context;
+    }
+
+    /** The state of a question before its first call. */
+    static Lm2State first() {
+        return new Lm2State(1, 1, List.of(), null, null, null, new VerifiedContext());
+    }
+
+    Lm2State withConcepts(List<String> newConcepts) {
+        return new Lm2State(step, attempt, newConcepts, subquestion, answer, feedback, context);
+    }
+
+    /** A new subquestion for the current attempt, not answered yet. */
+    Lm2State withSubquestion(String text) {
+        return new Lm2State(step, attempt, concepts, text, null, feedback, context);
+    }
+
+    Lm2State withAnswer(String text) {
+        return new Lm2State(step, attempt, concepts, subquestion, text, feedback, context);
+    }
+
+    /** The next attempt at this step, with the rejected one's feedback. */
+    Lm2State retryWith(Map<String, String> rejected) {
+        return new Lm2State(step, attempt + 1, concepts, subquestion, answer, rejected, context);
+    }
+
+    /** The next step, after the current one joined the context. */
+    Lm2State nextStep() {
+        return new Lm2State(step + 1, 1, concepts, null, null, null, context);
+    }
+}

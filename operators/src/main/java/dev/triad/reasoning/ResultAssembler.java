@@ -1,0 +1,83 @@
+package dev.triad.reasoning;
+
+import dev.triad.cost.PriceTable;
+import dev.triad.model.ModelBinding;
+import dev.triad.model.Role;
+import dev.triad.schemas.Result;
+import dev.triad.scoring.AnswerScorer;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns a question that ended into its {@link Result}: the answer normalised and scored against the
+ * gold answer, usage per role with estimated costs, the model bindings of the roles its strategy
+ * calls and, for simulated models, their settings. What is the same for every question of a
+ * strategy (bindings, simulator settings) is worked out once, when the operator opens.
+ *
+ * <p>Not thread-safe; the operator uses it on the task thread.
+ */
+final class ResultAssembler {
+
+    private final Map<String, Map<String, String>> modelsByStrategy = new HashMap<>();
+    private final Map<String, Map<String, Object>> simulatorByStrategy = new HashMap<>();
+    private final PriceTable prices;
+
+    /**
+     * @param strategies the strategies by name
+     * @param bindings the model binding of every role
+     * @param prices the price table, or {@code null} for results without cost
+     */
+    ResultAssembler(
+            Map<String, ReasoningStrategy> strategies,
+            Map<Role, ModelBinding> bindings,
+            PriceTable prices) {
+        this.prices = prices;
+        strategies.forEach(
+                (name, strategy) -> {
+                    Map<String, String> models = new TreeMap<>();
+                    Map<String, Object> simulator = new TreeMap<>();
+                    for (Role role : strategy.roles()) {
+                        ModelBinding binding = bindings.get(role);
+                        models.put(role.key(), binding.describe());
+                        if (binding.simulated()) {
+                            simulator.put(role.key(), binding.settings());
+                        }
+                    }
+                    modelsByStrategy.put(name, Map.copyOf(models));
+                    simulatorByStrategy.put(name, simulator.isEmpty() ? null : simulator);
+                });
+    }
+
+    /** The result of {@code state}, which ended as {@code end} at processing time {@code now}. */
+    Result assemble(QuestionState state, Decision.Finish end, long now) {
+        String gold = state.question.gold();
+        String normalized = AnswerScorer.normalize(end.answer());
+        Map<String, Object> simulator = simulatorByStrategy.get(state.strategy);
+        Map<String, String> models = modelsByStrategy.get(state.strategy);
+        ResultUsage usage = ResultUsage.of(state.usage, models, prices);
+        StrategyState part = state.part();
+        List<String> concepts = part == null ? List.of() : part.concepts();
+        return new Result(
+                state.question.id(),
+                state.strategy,
+                end.status(),
+                end.reason(),
+                normalized,
+                gold,
+                gold == null ? null : AnswerScorer.equivalent(normalized, gold),
+                simulator != null,
+                simulator,
+                models,
+                // Read-only views: the state is dropped once the question ends.
+                concepts.isEmpty() ? null : concepts,
+                Collections.unmodifiableList(state.trace),
+                usage.roles(),
+                Math.max(0, now - state.startedAt),
+                state.question.metadata(),
+                now,
+                usage.cost());
+    }
+}
