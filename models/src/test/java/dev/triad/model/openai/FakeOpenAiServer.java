@@ -121,6 +121,11 @@ final class FakeOpenAiServer implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         String path = exchange.getRequestURI().getPath();
         boolean chat = path.endsWith("/chat/completions");
+        if (chat) {
+            // Counted in flight before it is counted as arrived, so a test that waits for N
+            // arrivals sees all N in flight (maxConcurrentChats).
+            maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+        }
         int index = chat ? chats.getAndIncrement() : -1;
         received.add(
                 new Received(
@@ -133,8 +138,6 @@ final class FakeOpenAiServer implements AutoCloseable {
                         arrived));
         Answer answer;
         if (chat) {
-            int now = inFlight.incrementAndGet();
-            maxInFlight.accumulateAndGet(now, Math::max);
             try {
                 answer = script.apply(index);
                 if (answer.hold() != null) {
