@@ -95,7 +95,7 @@ class Lm2CallChainFunctionTest {
                             .add(
                                     request.role().key()
                                             + " "
-                                            + request.context().purpose()
+                                            + request.context().purposeKey()
                                             + "\n"
                                             + messages);
                     return model.complete(request);

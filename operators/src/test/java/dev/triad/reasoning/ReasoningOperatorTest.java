@@ -696,25 +696,16 @@ class ReasoningOperatorTest {
                 for (int i = 0; i < 5; i++) {
                     fixture.add(Question.of("d" + i, "q" + i), "cot");
                 }
-                // Complete every call from another thread, a little later, as a real model would.
-                Thread answerer =
-                        new Thread(
-                                () -> {
-                                    int answered = 0;
-                                    while (answered < 5) {
-                                        for (ScriptedModel.Call call : later.open()) {
-                                            replies.schedule(
-                                                    () -> call.reply(answer("1")),
-                                                    5,
-                                                    java.util.concurrent.TimeUnit.MILLISECONDS);
-                                            answered++;
-                                        }
-                                        Thread.onSpinWait();
-                                    }
-                                });
-                answerer.start();
+                // Every call is open; complete each from another thread, a little later, as a
+                // real model would, while endInput waits for them.
+                assertThat(later.open()).hasSize(5);
+                for (ScriptedModel.Call call : later.open()) {
+                    replies.schedule(
+                            () -> call.reply(answer("1")),
+                            5,
+                            java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
                 fixture.harness.endInput();
-                answerer.join();
                 assertThat(fixture.results()).hasSize(5);
                 assertStateCleared(fixture);
             }
