@@ -1,6 +1,7 @@
 package dev.triad.reasoning;
 
 import dev.triad.model.ModelCompletion;
+import dev.triad.model.ModelMetricGroup;
 import dev.triad.model.Role;
 import dev.triad.schemas.Status;
 import java.util.EnumMap;
@@ -53,9 +54,12 @@ final class ReasoningMetrics {
         }
     }
 
-    /** The group of one role's metrics, {@code triad.role.<role>}. */
-    MetricGroup roleGroup(Role role) {
-        return roles.get(role).group;
+    /**
+     * The group of one role's metrics, {@code triad.role.<role>}, as the role's model registers its
+     * own metrics in it ({@link dev.triad.model.AsyncChatModel#registerMetrics}).
+     */
+    ModelMetricGroup roleGroup(Role role) {
+        return new FlinkModelMetricGroup(roles.get(role).group);
     }
 
     void callStarted(Role role) {

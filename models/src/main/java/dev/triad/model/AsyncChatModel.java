@@ -1,0 +1,30 @@
+package dev.triad.model;
+
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.annotation.PublicEvolving;
+
+/**
+ * A chat model behind a non-blocking call: every adapter (simulated, OpenAI-compatible,
+ * langchain4j, DJL) implements this one interface.
+ *
+ * <p>Threading: {@link #complete} is called from a Flink task thread and must return without
+ * blocking; the future may complete on any thread (the caller hands the result back to its own
+ * mailbox). A failed future carries a {@link ModelCallException}.
+ */
+@PublicEvolving
+public interface AsyncChatModel extends AutoCloseable {
+
+    /** Starts one call; never blocks. */
+    CompletableFuture<ModelCompletion> complete(ModelRequest request);
+
+    /**
+     * Registers the model's own metrics (e.g. one group per replica) under {@code group}, its
+     * role's group of the operator's metrics ({@code triad.role.<role>}); the operator calls it
+     * once, after opening the model, on the task thread. The default registers none.
+     */
+    default void registerMetrics(ModelMetricGroup group) {}
+
+    /** Releases connections and timers. */
+    @Override
+    default void close() {}
+}
