@@ -83,7 +83,10 @@ final class FakeOpenAiServer implements AutoCloseable {
     private final AtomicInteger maxInFlight = new AtomicInteger();
     final List<Received> received = new CopyOnWriteArrayList<>();
 
-    /** Nanotime at which the answer to chat request i was written, by index. */
+    /**
+     * Nanotime at which the server began to write the answer to chat request i, by index: no client
+     * can have read that answer earlier.
+     */
     final Map<Integer, Long> answeredNanos = new java.util.concurrent.ConcurrentHashMap<>();
 
     private FakeOpenAiServer(IntFunction<Answer> script) throws IOException {
@@ -165,6 +168,9 @@ final class FakeOpenAiServer implements AutoCloseable {
         byte[] out = answer.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
+        if (chat) {
+            answeredNanos.put(index, System.nanoTime());
+        }
         try {
             exchange.sendResponseHeaders(answer.status(), out.length);
             try (OutputStream os = exchange.getResponseBody()) {
@@ -172,9 +178,6 @@ final class FakeOpenAiServer implements AutoCloseable {
             }
         } catch (IOException gone) {
             // The client went away (timeout): nothing to answer.
-        }
-        if (chat) {
-            answeredNanos.put(index, System.nanoTime());
         }
     }
 
