@@ -206,8 +206,14 @@ public final class BindingSpec {
         return n;
     }
 
-    private static boolean trueOrFalse(String text) {
-        switch (text.toLowerCase(Locale.ROOT)) {
+    /**
+     * The one way Triad reads a boolean setting, in a binding or in {@code run}'s options: {@code
+     * true} or {@code false}, in any case, surrounding blanks ignored.
+     *
+     * @throws IllegalArgumentException for anything else
+     */
+    public static boolean trueOrFalse(String text) {
+        switch (text.strip().toLowerCase(Locale.ROOT)) {
             case "true":
                 return true;
             case "false":

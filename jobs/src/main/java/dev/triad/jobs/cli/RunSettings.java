@@ -3,6 +3,7 @@ package dev.triad.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.cost.PriceTable;
 import dev.triad.jobs.UsageException;
+import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.reasoning.Reasoning;
@@ -460,16 +461,11 @@ public final class RunSettings {
             if (raw == null) {
                 return false;
             }
-            switch (raw.trim().toLowerCase(Locale.ROOT)) {
-                case "true":
-                case "yes":
-                    return true;
-                case "false":
-                case "no":
-                    return false;
-                default:
-                    throw new UsageException(
-                            origin(key) + " must be true or false, was '" + raw + "'.");
+            try {
+                return BindingSpec.trueOrFalse(raw); // read as model bindings read booleans
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(
+                        origin(key) + " must be true or false, was '" + raw + "'.");
             }
         }
 

@@ -114,6 +114,18 @@ class RunSettingsTest {
     }
 
     @Test
+    void booleansAreReadAsModelBindingsReadThem() throws Exception {
+        assertThat(resolve("--config", config("watch: \"TRUE\"\n").toString()).watch()).isTrue();
+        // "on" is what YAML 1.1 would call true; Triad's settings, like its bindings, say
+        // true or false only.
+        Path on = config("watch: \"on\"\n");
+        assertThatThrownBy(() -> resolve("--config", on.toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("'watch' in " + on)
+                .hasMessageContaining("must be true or false, was 'on'");
+    }
+
+    @Test
     void aBadValueInTheConfigFileNamesTheKeyAndTheFile() throws Exception {
         Path config = config("question-timeout: soon\n");
 
