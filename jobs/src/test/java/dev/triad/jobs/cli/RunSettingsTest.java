@@ -115,7 +115,8 @@ class RunSettingsTest {
 
     @Test
     void booleansAreReadAsModelBindingsReadThem() throws Exception {
-        assertThat(resolve("--config", config("watch: \"TRUE\"\n").toString()).watch()).isTrue();
+        assertThat(resolve("--config", config("watch: \" False \"\n").toString()).watch())
+                .isFalse();
         // "on" is what YAML 1.1 would call true; Triad's settings, like its bindings, say
         // true or false only.
         Path on = config("watch: \"on\"\n");
