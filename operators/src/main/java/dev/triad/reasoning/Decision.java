@@ -2,8 +2,10 @@ package dev.triad.reasoning;
 
 import dev.triad.schemas.Status;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /** What a strategy wants next for a question: one more model call, or the end. */
+@PublicEvolving
 public sealed interface Decision {
 
     /** Make this call; its reply comes back to the strategy. */

@@ -3,12 +3,15 @@ package dev.triad.reasoning;
 import dev.triad.model.CallInput;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
- * Builds the template inputs of a call, keyed by {@link CallInput#key()}, in the order they are put
- * (the order the user message shows them). The question's text always comes first.
+ * Builds the template inputs of a call for a strategy's {@link Decision#call}, keyed by {@link
+ * CallInput#key()}, in the order they are put (the order the user message shows them). The
+ * question's text always comes first.
  */
-final class Inputs {
+@PublicEvolving
+public final class Inputs {
 
     private final Map<String, Object> values = new LinkedHashMap<>();
 
@@ -16,19 +19,21 @@ final class Inputs {
         values.put(CallInput.QUESTION.key(), state.question.text());
     }
 
-    static Inputs of(QuestionState state) {
+    /** Inputs that start with the question's text. */
+    public static Inputs of(QuestionState state) {
         return new Inputs(state);
     }
 
     /** Adds {@code value} as {@code input}, unless it is {@code null}. */
-    Inputs put(CallInput input, Object value) {
+    public Inputs put(CallInput input, Object value) {
         if (value != null) {
             values.put(input.key(), value);
         }
         return this;
     }
 
-    Map<String, Object> build() {
+    /** The inputs, in the order they were put. */
+    public Map<String, Object> build() {
         return values;
     }
 }

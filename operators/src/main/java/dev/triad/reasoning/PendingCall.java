@@ -2,6 +2,7 @@ package dev.triad.reasoning;
 
 import dev.triad.model.Role;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The model call a question is waiting for, kept in keyed state so a restored operator can make it
@@ -9,6 +10,7 @@ import java.util.Map;
  * deadline, or before a re-ask). {@code purpose} is the key of one of the strategy's {@link
  * StrategyPurpose}s ({@link ReasoningStrategy#purpose(String)}).
  */
+@PublicEvolving
 public record PendingCall(
         long seq,
         Role role,

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Everything the operator knows about one (question, strategy) while it runs: what every strategy
@@ -25,6 +26,7 @@ import java.util.TreeMap;
  * <p>Mutable, with public fields so Jackson (the state serialiser) and the strategies read it
  * directly; only the task thread touches it.
  */
+@PublicEvolving
 public final class QuestionState {
 
     /** The layout written now. 1: strategy fields flat in this object; 2: in {@link #part()}. */

@@ -2,6 +2,7 @@ package dev.triad.reasoning;
 
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
@@ -9,6 +10,7 @@ import org.apache.flink.configuration.ConfigOptions;
  * Deploy-time settings of the reasoning operator. The keys are the names used on the command line
  * ({@code --max-questions-in-flight}) and in the {@code --config} YAML file.
  */
+@PublicEvolving
 public final class ReasoningOptions {
 
     private ReasoningOptions() {}

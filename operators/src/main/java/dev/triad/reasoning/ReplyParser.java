@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * Finds the JSON object in a model's reply. Models wrap JSON in code fences, put a sentence before
  * or after it, or write trailing commas; this takes the first balanced {@code {...}} that parses,
  * leniently.
  */
+@PublicEvolving
 public final class ReplyParser {
 
     private static final ObjectMapper LENIENT =

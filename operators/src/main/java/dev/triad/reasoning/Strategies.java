@@ -3,11 +3,13 @@ package dev.triad.reasoning;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The strategies Triad ships, by name: {@code lm2}, {@code cot}, {@code plan-solve}. A job adds its
  * own with {@link Reasoning.Builder#strategy(String, ReasoningStrategyFactory)}.
  */
+@PublicEvolving
 public final class Strategies {
 
     private static final Map<String, ReasoningStrategyFactory> BUILT_IN = builtIn();

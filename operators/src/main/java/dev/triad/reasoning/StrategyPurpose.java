@@ -5,6 +5,7 @@ import dev.triad.model.CallPurpose;
 import dev.triad.model.ReplyField;
 import dev.triad.model.Role;
 import java.util.List;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * A purpose a strategy's calls are made for: its role, inputs and reply fields ({@link
@@ -12,6 +13,7 @@ import java.util.List;
  * enum ({@link Lm2Purpose}, {@link CotPurpose}, {@link PlanSolvePurpose}) whose constants hold
  * their {@link #spec()}.
  */
+@PublicEvolving
 public interface StrategyPurpose extends CallPurpose {
 
     /** The purpose's parts: key, role, inputs, reply fields. */

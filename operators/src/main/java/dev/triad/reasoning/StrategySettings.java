@@ -5,6 +5,7 @@ import dev.triad.schemas.VerifierClass;
 import java.io.Serializable;
 import java.util.EnumSet;
 import java.util.Set;
+import org.apache.flink.annotation.PublicEvolving;
 import org.apache.flink.configuration.ReadableConfig;
 
 /**
@@ -15,6 +16,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * @param onExhausted what happens when a step is still rejected after that
  * @param rejectClasses verifier classes that reject a step
  */
+@PublicEvolving
 public record StrategySettings(
         int maxSteps,
         int maxRegenerations,

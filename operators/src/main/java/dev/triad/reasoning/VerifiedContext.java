@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.annotation.PublicEvolving;
 
 /**
  * The (subquestion, answer) pairs a question's later calls are conditioned on, in order; it only
@@ -14,6 +15,7 @@ import java.util.Map;
  * grew, so the calls of one step share one immutable list. Stored as the JSON list of its steps.
  * Only the task thread touches it.
  */
+@PublicEvolving
 public final class VerifiedContext {
 
     private final List<ContextStep> steps;
@@ -39,7 +41,8 @@ public final class VerifiedContext {
         return steps.size();
     }
 
-    void add(ContextStep step) {
+    /** Appends a step. */
+    public void add(ContextStep step) {
         steps.add(step);
     }
 
@@ -49,7 +52,7 @@ public final class VerifiedContext {
      *
      * @param markUnverified whether a step kept unverified also says {@code "verified": false}
      */
-    List<Map<String, Object>> prompt(boolean markUnverified) {
+    public List<Map<String, Object>> prompt(boolean markUnverified) {
         List<Map<String, Object>> pairs = prompt;
         if (pairs == null || pairs.size() != steps.size()) {
             // Earlier pairs are reused: the context only ever grows at its end.

@@ -2,6 +2,7 @@ package dev.triad.reasoning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.triad.examples.PlanVerifyStrategy;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
 import dev.triad.model.CallInput;

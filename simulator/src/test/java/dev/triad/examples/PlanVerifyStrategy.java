@@ -1,4 +1,4 @@
-package dev.triad.reasoning;
+package dev.triad.examples;
 
 import static dev.triad.model.CallInput.ANSWER;
 import static dev.triad.model.CallInput.QUESTION;
@@ -10,6 +10,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.CallPurpose;
 import dev.triad.model.ReplyField;
 import dev.triad.model.Role;
+import dev.triad.reasoning.ContextStep;
+import dev.triad.reasoning.Decision;
+import dev.triad.reasoning.Inputs;
+import dev.triad.reasoning.PendingCall;
+import dev.triad.reasoning.QuestionState;
+import dev.triad.reasoning.Reasoning;
+import dev.triad.reasoning.ReasoningStrategy;
+import dev.triad.reasoning.ReplyFormatException;
+import dev.triad.reasoning.ReplyParser;
+import dev.triad.reasoning.StrategyPurpose;
+import dev.triad.reasoning.StrategySettings;
+import dev.triad.reasoning.StrategyState;
+import dev.triad.reasoning.VerifiedContext;
 import dev.triad.schemas.Step;
 import dev.triad.schemas.Verdict;
 import dev.triad.schemas.VerifierClass;
@@ -20,18 +33,18 @@ import java.util.List;
  * A strategy Triad does not ship, written the way a fourth strategy is meant to be: this class, its
  * state record, its purpose enum and its templates (under {@code
  * src/test/resources/dev/triad/prompts/v1/plan-verify/}), registered with {@link
- * Reasoning.Builder#strategy}. The decomposer plans every subquestion; the solver answers each and
- * the verifier checks each answer (a rejected one is kept, marked unverified); then the final
- * answer.
+ * Reasoning.Builder#strategy}, outside Triad's packages (so only public API). The decomposer plans
+ * every subquestion; the solver answers each and the verifier checks each answer (a rejected one is
+ * kept, marked unverified); then the final answer.
  */
-final class PlanVerifyStrategy implements ReasoningStrategy {
+public final class PlanVerifyStrategy implements ReasoningStrategy {
 
     private static final long serialVersionUID = 1L;
 
-    static final String NAME = "plan-verify";
+    public static final String NAME = "plan-verify";
 
     /** The calls it makes. */
-    enum Purpose implements StrategyPurpose {
+    public enum Purpose implements StrategyPurpose {
         PLAN(
                 CallPurpose.of(
                         "plan",
@@ -70,10 +83,10 @@ final class PlanVerifyStrategy implements ReasoningStrategy {
     }
 
     /** Its part of a question's state. */
-    record State(int step, List<String> plan, String answer, VerifiedContext context)
+    public record State(int step, List<String> plan, String answer, VerifiedContext context)
             implements StrategyState {}
 
-    PlanVerifyStrategy(StrategySettings settings) {}
+    public PlanVerifyStrategy(StrategySettings settings) {}
 
     @Override
     public String name() {
