@@ -1,17 +1,67 @@
 package dev.triad.jobs.io;
 
 /**
- * One line of an input file with where it came from: the file's name and the line's 1-based number.
- * Dead letters cite {@link #source()}; mappings without an id field number questions by it.
+ * One line of input with where it came from: a line of a file (the file's name and the line's
+ * 1-based number) or the value of a Kafka record ({@link #kafka()} says which topic, partition and
+ * offset). Dead letters cite {@link #source()}; mappings without an id field number questions by
+ * it.
  *
- * @param file the file's name (without its folder)
- * @param line the line number, from 1; blank lines are counted too, as editors count them
- * @param text the line exactly as read, without its line terminator ({@code \n} or {@code \r\n})
+ * @param file the file's name (without its folder); for a Kafka record {@code TOPIC/PARTITION}
+ * @param line the line number, from 1; blank lines are counted too, as editors count them; for a
+ *     Kafka record its offset
+ * @param text the line exactly as read, without its line terminator ({@code \n} or {@code \r\n});
+ *     for a Kafka record its value as UTF-8 ({@code ""} for a tombstone)
+ * @param kafka where a Kafka record came from, or {@code null} for a line of a file
  */
-public record SourceLine(String file, long line, String text) {
+public record SourceLine(String file, long line, String text, KafkaOrigin kafka) {
 
-    /** Where the line came from, as dead letters cite it: {@code file:line}. */
-    public String source() {
-        return file + ":" + line;
+    /** A line of a file. */
+    public SourceLine(String file, long line, String text) {
+        this(file, line, text, null);
     }
+
+    /** The value of a Kafka record ({@code null} for a tombstone, stored as {@code ""}). */
+    public static SourceLine ofRecord(
+            String topic, int partition, long offset, String key, String value) {
+        return new SourceLine(
+                topic + "/" + partition,
+                offset,
+                value == null ? "" : value,
+                new KafkaOrigin(topic, partition, offset, key, value == null));
+    }
+
+    /**
+     * Where the line came from, as dead letters cite it: {@code file:line}, or {@code
+     * topic/partition/offset} for a Kafka record.
+     */
+    public String source() {
+        return kafka == null ? file + ":" + line : file + "/" + line;
+    }
+
+    /**
+     * The id of a question the mapping has no id for (a mapping with {@code id: line}, or a record
+     * without the id field): {@code null} for files (the mapping numbers them {@code file:line}),
+     * for a Kafka record its key when it has one, else {@code TOPIC-PARTITION-OFFSET}.
+     */
+    public String fallbackId() {
+        if (kafka == null) {
+            return null;
+        }
+        if (kafka.key() != null && !kafka.key().isBlank()) {
+            return kafka.key();
+        }
+        return kafka.topic() + "-" + kafka.partition() + "-" + kafka.offset();
+    }
+
+    /**
+     * Where a Kafka record came from.
+     *
+     * @param topic the topic
+     * @param partition the partition
+     * @param offset the record's offset in its partition
+     * @param key the record key as UTF-8, or {@code null} when it has none
+     * @param tombstone whether the value was {@code null}
+     */
+    public record KafkaOrigin(
+            String topic, int partition, long offset, String key, boolean tombstone) {}
 }

@@ -14,8 +14,9 @@ import java.util.Objects;
  *
  * <p>Stages, as a {@link DeadLetter} records them: {@code parse} (not one JSON object), {@code map}
  * (a field the mapping needs is missing, empty or unusable), {@code validate} (an empty id or text,
- * or a text over the {@code max-question-chars} limit). Blank lines are skipped: they are neither
- * questions nor dead letters.
+ * or a text over the {@code max-question-chars} limit). Blank lines of files are skipped: they are
+ * neither questions nor dead letters; an empty or null (tombstone) Kafka record value is a {@code
+ * parse} dead letter naming topic, partition and offset.
  */
 public final class QuestionParser implements Serializable {
 
@@ -60,12 +61,32 @@ public final class QuestionParser implements Serializable {
     public Outcome parse(SourceLine line) {
         String raw = line.text();
         if (raw.isBlank()) {
-            return Outcome.BLANK;
+            if (line.kafka() == null) {
+                return Outcome.BLANK;
+            }
+            // A record is a message someone sent: an empty one is worth a dead letter, unlike a
+            // blank line between records of a file.
+            return dead(
+                    line,
+                    "Kafka record at topic "
+                            + line.kafka().topic()
+                            + ", partition "
+                            + line.kafka().partition()
+                            + ", offset "
+                            + line.kafka().offset()
+                            + (line.kafka().tombstone()
+                                    ? " has a null value (a tombstone)"
+                                    : " has an empty value")
+                            + "; a question is one JSON object. Fix the producer.",
+                    MappingException.PARSE);
         }
-        String where = line.file() + " line " + line.line();
+        String where =
+                line.kafka() == null
+                        ? line.file() + " line " + line.line()
+                        : "Kafka record " + line.source();
         dev.triad.schemas.Question question;
         try {
-            question = mapping.map(raw, line.file(), line.line());
+            question = mapping.map(raw, line.file(), line.line(), line.fallbackId());
         } catch (MappingException e) {
             return dead(line, e.getMessage(), e.stage());
         } catch (RuntimeException e) {

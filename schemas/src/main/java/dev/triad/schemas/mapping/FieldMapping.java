@@ -120,8 +120,23 @@ public final class FieldMapping implements Serializable {
      */
     public Question map(String rawLine, String sourceName, long lineNumber)
             throws MappingException {
+        return map(rawLine, sourceName, lineNumber, null);
+    }
+
+    /**
+     * Parses one raw record and maps it, with the id to use when the mapping has none for it.
+     * Records from a log (a Kafka topic) have no line number that identifies them across files, so
+     * their reader gives one: the record key, else topic, partition and offset.
+     *
+     * @param fallbackId the id when the mapping numbers records by line ({@code id: line}) or the
+     *     record lacks the mapping's id field; {@code null} to behave as {@link #map(String,
+     *     String, long)}
+     * @throws MappingException as {@link #map(String, String, long)}
+     */
+    public Question map(String rawLine, String sourceName, long lineNumber, String fallbackId)
+            throws MappingException {
         InputRecord record = InputRecord.parse(rawLine, sourceName, lineNumber, name);
-        String questionId = id.id(record);
+        String questionId = id.id(record, fallbackId);
         String questionText = text.fill(record);
         String goldAnswer = gold == null ? null : gold.extract(record);
         List<GoldStep> steps = goldSteps == null ? null : goldSteps.extract(record);

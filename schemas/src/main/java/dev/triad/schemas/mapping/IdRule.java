@@ -31,8 +31,19 @@ final class IdRule implements Serializable {
     }
 
     String id(InputRecord record) throws MappingException {
+        return id(record, null);
+    }
+
+    /**
+     * The id, or {@code fallback} (when not {@code null}) for a record the rule has no id for: the
+     * mapping numbers records by line, or the record lacks the id field (absent or JSON null).
+     */
+    String id(InputRecord record, String fallback) throws MappingException {
         if (field == null) {
-            return record.source() + ":" + record.line();
+            return fallback != null ? fallback : record.source() + ":" + record.line();
+        }
+        if (fallback != null && record.field(field) == null) {
+            return fallback;
         }
         JsonNode value = record.required(field, PURPOSE);
         if (!value.isTextual() && !value.isIntegralNumber()) {
