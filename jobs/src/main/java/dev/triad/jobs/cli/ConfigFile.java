@@ -18,7 +18,8 @@ import java.util.Map;
  * A {@code --config} YAML file: a flat map of option names (the long names of {@code triad run}
  * without {@code --}) to values. Scalars become strings, lists are joined with commas; {@code
  * model} may be a map ({@code {solver: sim:zero}}), a list ({@code [solver=sim:zero]}) or one
- * {@code ROLE=SPEC} string; {@code prices} may be a file name or the price table itself, as a map.
+ * {@code ROLE=SPEC} string; {@code prices} may be a file name or the price table itself, as a map;
+ * {@code kafka} is a map of Kafka client properties.
  */
 final class ConfigFile {
 
@@ -28,13 +29,19 @@ final class ConfigFile {
     private final Map<String, String> values;
     private final List<String> models;
     private final JsonNode prices;
+    private final Map<String, Object> kafka;
 
     private ConfigFile(
-            Path path, Map<String, String> values, List<String> models, JsonNode prices) {
+            Path path,
+            Map<String, String> values,
+            List<String> models,
+            JsonNode prices,
+            Map<String, Object> kafka) {
         this.path = path;
         this.values = values;
         this.models = models;
         this.prices = prices;
+        this.kafka = kafka;
     }
 
     /**
@@ -72,7 +79,7 @@ final class ConfigFile {
                     "--config " + path + " cannot be read (" + e + "); check its permissions.", e);
         }
         if (tree == null) {
-            return new ConfigFile(path, Map.of(), List.of(), null);
+            return new ConfigFile(path, Map.of(), List.of(), null, Map.of());
         }
         if (!(tree instanceof Map<?, ?> map)) {
             throw new UsageException(
@@ -86,6 +93,7 @@ final class ConfigFile {
         Map<String, String> values = new LinkedHashMap<>();
         List<String> models = new ArrayList<>();
         JsonNode prices = null;
+        Map<String, Object> kafka = new LinkedHashMap<>();
         for (Map.Entry<?, ?> e : map.entrySet()) {
             String key = String.valueOf(e.getKey());
             if (!knownKeys.contains(key)) {
@@ -109,6 +117,15 @@ final class ConfigFile {
                 models.addAll(modelEntries(path, value));
             } else if (key.equals(PricesOption.NAME) && value instanceof Map) {
                 prices = YAML.valueToTree(value);
+            } else if (key.equals(RunSettings.KAFKA)) {
+                if (!(value instanceof Map<?, ?> properties)) {
+                    throw new UsageException(
+                            "--config "
+                                    + path
+                                    + ": 'kafka' must be a map of Kafka client properties (e.g."
+                                    + " 'kafka: {security.protocol: SASL_SSL}'). Fix the file.");
+                }
+                properties.forEach((name, v) -> kafka.put(String.valueOf(name), v));
             } else if (value instanceof Map) {
                 throw new UsageException(
                         "--config "
@@ -127,7 +144,7 @@ final class ConfigFile {
                 values.put(key, String.valueOf(value).trim());
             }
         }
-        return new ConfigFile(path, values, models, prices);
+        return new ConfigFile(path, values, models, prices, kafka);
     }
 
     private static List<String> modelEntries(Path path, Object value) throws UsageException {
@@ -204,6 +221,14 @@ final class ConfigFile {
     /** {@code model} entries as ROLE=SPEC, in file order. */
     List<String> models() {
         return models;
+    }
+
+    /**
+     * The {@code kafka} section: client property names to values as YAML read them (a scalar, or a
+     * map such as {@code {env: NAME}} for a secret); empty when there is none.
+     */
+    Map<String, Object> kafka() {
+        return kafka;
     }
 
     /** The price table written inline under {@code prices}, or {@code null}. */

@@ -4,6 +4,7 @@ import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.TriadJob;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.JsonlFiles;
+import dev.triad.jobs.io.KafkaTopics;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.io.SourceLine;
 import dev.triad.jobs.parse.QuestionParser;
@@ -11,6 +12,8 @@ import dev.triad.jobs.progress.ProgressLine;
 import dev.triad.jobs.progress.ProgressMetrics;
 import dev.triad.jobs.report.RunSummary;
 import dev.triad.model.Role;
+import dev.triad.schemas.DeadLetter;
+import dev.triad.schemas.Result;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -19,6 +22,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -39,9 +43,6 @@ import org.slf4j.LoggerFactory;
 public final class LocalRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
-
-    /** Checkpoint interval of a run: FileSink makes part files visible on checkpoints. */
-    public static final long CHECKPOINT_INTERVAL_MS = 2_000;
 
     private final RunSettings settings;
     private final PrintWriter out;
@@ -66,9 +67,11 @@ public final class LocalRun {
      * @throws JobFailedException when the job failed
      */
     public int execute() throws UsageException, JobFailedException {
-        OutputLayout layout = OutputLayout.in(settings.output());
+        OutputLayout layout = settings.output() == null ? null : OutputLayout.in(settings.output());
         try {
-            layout.prepare();
+            if (layout != null) {
+                layout.prepare();
+            }
         } catch (IOException e) {
             throw new UsageException(
                     "--output "
@@ -79,7 +82,7 @@ public final class LocalRun {
                     e);
         }
         long total = -1;
-        if (!settings.watch()) {
+        if (settings.input() != null && !settings.watch()) {
             long lines = JsonlFiles.countLines(settings.input());
             total = Math.min(lines, settings.limit()) * settings.strategies().size();
         }
@@ -92,11 +95,34 @@ public final class LocalRun {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(conf);
             env.setParallelism(settings.parallelism());
-            env.enableCheckpointing(CHECKPOINT_INTERVAL_MS);
-            Source<SourceLine, ?, ?> source =
-                    settings.watch()
-                            ? JsonlFiles.watching(settings.input(), settings.watchInterval())
-                            : JsonlFiles.source(settings.input());
+            // FileSink makes part files visible and KafkaSink commits its transactions on
+            // checkpoints; a bounded input ends with a final checkpoint, which commits the rest.
+            env.enableCheckpointing(settings.checkpointInterval().toMillis());
+            Source<SourceLine, ?, ?> source;
+            if (settings.kafkaInput() != null) {
+                source = KafkaTopics.source(settings.kafkaInput(), settings.kafkaClient());
+            } else if (settings.watch()) {
+                source = JsonlFiles.watching(settings.input(), settings.watchInterval());
+            } else {
+                source = JsonlFiles.source(settings.input());
+            }
+            Sink<Result> results;
+            Sink<DeadLetter> deadLetters;
+            if (settings.kafkaOutput() != null) {
+                results =
+                        KafkaTopics.resultsSink(
+                                settings.kafkaOutput(),
+                                settings.kafkaClient(),
+                                settings.transactionalIdPrefix());
+                deadLetters =
+                        KafkaTopics.deadLettersSink(
+                                settings.kafkaDeadLetters(),
+                                settings.kafkaClient(),
+                                settings.transactionalIdPrefix());
+            } else {
+                results = layout.resultsSink();
+                deadLetters = layout.deadLettersSink();
+            }
             TriadJob job =
                     TriadJob.builder()
                             .source(source)
@@ -105,11 +131,11 @@ public final class LocalRun {
                                             settings.mapping(), settings.maxQuestionChars()))
                             .limit(settings.limit())
                             .reasoning(settings.reasoning())
-                            .results(layout.resultsSink())
-                            .deadLetters(layout.deadLettersSink())
+                            .results(results)
+                            .deadLetters(deadLetters)
                             .build();
             job.addTo(env);
-            describe(layout);
+            describe();
             boolean local = env instanceof LocalStreamEnvironment;
             JobClient client = env.executeAsync(jobName());
             LOG.info("Started job {} ({})", client.getJobID(), jobName());
@@ -121,7 +147,17 @@ public final class LocalRun {
         } finally {
             metrics.close();
         }
-        if (settings.watch()) {
+        if (!settings.boundedInput()) {
+            return ExitCodes.OK;
+        }
+        if (layout == null) {
+            out.println(
+                    "triad: results committed to "
+                            + settings.kafkaOutput()
+                            + ", dead letters to "
+                            + settings.kafkaDeadLetters()
+                            + " (read them with isolation.level=read_committed).");
+            out.flush();
             return ExitCodes.OK;
         }
         try {
@@ -145,7 +181,7 @@ public final class LocalRun {
         return ExitCodes.OK;
     }
 
-    private void describe(OutputLayout layout) {
+    private void describe() {
         StringBuilder models = new StringBuilder();
         for (Map.Entry<Role, dev.triad.model.ModelBinding> e : settings.models().entrySet()) {
             if (models.length() > 0) {
@@ -157,7 +193,7 @@ public final class LocalRun {
                 "triad: "
                         + String.join(",", settings.strategies())
                         + " on "
-                        + settings.input()
+                        + settings.inputName()
                         + " (mapping "
                         + settings.mapping().name()
                         + (settings.limit() == RunSettings.NO_LIMIT
@@ -171,13 +207,25 @@ public final class LocalRun {
                                 ? "; watching for new files every "
                                         + TimeUtils.formatWithHighestUnit(settings.watchInterval())
                                 : "")
+                        + "; checkpoints every "
+                        + TimeUtils.formatWithHighestUnit(settings.checkpointInterval())
                         + "; output "
-                        + layout.dir());
+                        + (settings.kafkaOutput() != null
+                                ? settings.kafkaOutput()
+                                        + " (dead letters "
+                                        + settings.kafkaDeadLetters()
+                                        + ", transactional ids "
+                                        + settings.transactionalIdPrefix()
+                                        + "-*)"
+                                : settings.output())
+                        + (settings.kafkaClient().names().isEmpty()
+                                ? ""
+                                : "; kafka " + settings.kafkaClient().describe()));
         err.flush();
     }
 
     private String jobName() {
-        return "triad " + String.join(",", settings.strategies()) + " on " + settings.input();
+        return "triad " + String.join(",", settings.strategies()) + " on " + settings.inputName();
     }
 
     private void awaitWithProgress(

@@ -18,10 +18,14 @@ public final class RunOptions {
 
     @Option(
             names = "--input",
-            paramLabel = "PATH",
+            paramLabel = "PATH|URI",
             description =
                     "A JSONL file, or a folder of them (read recursively; names starting with"
-                            + " '.' or '_' are skipped).")
+                            + " '.' or '_' are skipped), or a Kafka topic:"
+                            + " kafka://HOST:PORT/TOPIC[?group=ID&start=earliest|latest|committed"
+                            + "&bounded=true] (record values are lines; default group"
+                            + " triad-TOPIC, start committed, else earliest; unbounded unless"
+                            + " bounded=true).")
     String input;
 
     @Option(
@@ -34,11 +38,30 @@ public final class RunOptions {
 
     @Option(
             names = "--output",
-            paramLabel = "DIR",
+            paramLabel = "DIR|URI",
             description =
-                    "Where results.jsonl and dead-letters.jsonl go (both are replaced)."
-                            + " Default: out/run.")
+                    "Where results.jsonl and dead-letters.jsonl go (both are replaced), or a"
+                            + " Kafka topic kafka://HOST:PORT/TOPIC for results as JSON keyed by"
+                            + " question id (strategy in header 'strategy'), written exactly once"
+                            + " for read_committed readers. Default: out/run.")
     String output;
+
+    @Option(
+            names = "--" + RunSettings.DEAD_LETTERS,
+            paramLabel = "URI",
+            description =
+                    "With a Kafka --output: the dead-letter topic, kafka://HOST:PORT/TOPIC."
+                            + " Default: the output topic + '.dead-letters' on the same brokers.")
+    String deadLetters;
+
+    @Option(
+            names = "--" + RunSettings.CHECKPOINT_INTERVAL,
+            paramLabel = "DURATION",
+            description =
+                    "How often the job checkpoints, e.g. 10s, 1min; Kafka outputs commit and"
+                            + " --watch part files appear on checkpoints (and at the end of a"
+                            + " bounded input). Default: 10s.")
+    String checkpointInterval;
 
     @Option(
             names = "--strategies",
@@ -179,7 +202,10 @@ public final class RunOptions {
             description =
                     "A YAML file with any of these options by their long names (e.g."
                             + " 'max-steps: 8', 'strategies: [lm2, cot]', 'model: {solver:"
-                            + " sim:zero}'); options on the command line win.")
+                            + " sim:zero}'); options on the command line win. A 'kafka' map holds"
+                            + " Kafka client properties (e.g. security.protocol); a property"
+                            + " ending in 'password' or sasl.jaas.config may be {env: NAME} or"
+                            + " {file: PATH} and is never shown.")
     Path config;
 
     /** The config file named by {@code --config}, or {@code null}. */
@@ -196,6 +222,8 @@ public final class RunOptions {
         put(given, RunSettings.INPUT, input);
         put(given, RunSettings.MAPPING, mapping);
         put(given, RunSettings.OUTPUT, output);
+        put(given, RunSettings.DEAD_LETTERS, deadLetters);
+        put(given, RunSettings.CHECKPOINT_INTERVAL, checkpointInterval);
         put(
                 given,
                 RunSettings.STRATEGIES,

@@ -3,6 +3,8 @@ package dev.triad.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.cost.PriceTable;
 import dev.triad.jobs.UsageException;
+import dev.triad.jobs.io.KafkaClientProperties;
+import dev.triad.jobs.io.KafkaUri;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
@@ -43,6 +45,9 @@ public final class RunSettings {
     static final String PARALLELISM = "parallelism";
     static final String WATCH = "watch";
     static final String WATCH_INTERVAL = "watch-interval";
+    static final String DEAD_LETTERS = "dead-letters";
+    static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
+    static final String KAFKA = "kafka";
 
     /** A removed option: retries moved into the model clients. */
     static final String MAX_CALL_ATTEMPTS = "max-call-attempts";
@@ -73,6 +78,12 @@ public final class RunSettings {
     /** How often {@code --watch} looks for new files when not told. */
     public static final Duration DEFAULT_WATCH_INTERVAL = Duration.ofSeconds(5);
 
+    /** How often a run checkpoints when not told. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    /** The dead-letter topic of a Kafka output when none is given: the output topic + this. */
+    public static final String DEAD_LETTERS_TOPIC_SUFFIX = ".dead-letters";
+
     /** No {@code --limit}. */
     public static final long NO_LIMIT = Long.MAX_VALUE;
 
@@ -95,7 +106,10 @@ public final class RunSettings {
                                 PricesOption.NAME,
                                 PARALLELISM,
                                 WATCH,
-                                WATCH_INTERVAL));
+                                WATCH_INTERVAL,
+                                DEAD_LETTERS,
+                                CHECKPOINT_INTERVAL,
+                                KAFKA));
         for (ConfigOption<?> option : ReasoningOptions.ALL) {
             keys.add(option.key());
         }
@@ -103,9 +117,15 @@ public final class RunSettings {
         KEYS = Collections.unmodifiableList(keys);
     }
 
+    private final String inputName;
     private final Path input;
+    private final KafkaUri kafkaInput;
     private final FieldMapping mapping;
     private final Path output;
+    private final KafkaUri kafkaOutput;
+    private final KafkaUri kafkaDeadLetters;
+    private final Duration checkpointInterval;
+    private final KafkaClientProperties kafkaClient;
     private final List<String> strategies;
     private final long limit;
     private final int parallelism;
@@ -117,9 +137,15 @@ public final class RunSettings {
     private final Reasoning reasoning;
 
     private RunSettings(
+            String inputName,
             Path input,
+            KafkaUri kafkaInput,
             FieldMapping mapping,
             Path output,
+            KafkaUri kafkaOutput,
+            KafkaUri kafkaDeadLetters,
+            Duration checkpointInterval,
+            KafkaClientProperties kafkaClient,
             List<String> strategies,
             long limit,
             int parallelism,
@@ -129,9 +155,15 @@ public final class RunSettings {
             Configuration reasoningConfig,
             PriceTable prices,
             Reasoning reasoning) {
+        this.inputName = inputName;
         this.input = input;
+        this.kafkaInput = kafkaInput;
         this.mapping = mapping;
         this.output = output;
+        this.kafkaOutput = kafkaOutput;
+        this.kafkaDeadLetters = kafkaDeadLetters;
+        this.checkpointInterval = checkpointInterval;
+        this.kafkaClient = kafkaClient;
         this.strategies = strategies;
         this.limit = limit;
         this.parallelism = parallelism;
@@ -154,8 +186,10 @@ public final class RunSettings {
         List<List<String>> modelLayers = new ArrayList<>();
         JsonNode inlinePrices = null;
         String inlinePricesOrigin = null;
+        KafkaClientProperties kafkaClient = KafkaClientProperties.NONE;
         if (cli.config() != null) {
             ConfigFile file = ConfigFile.read(cli.config(), KEYS);
+            kafkaClient = kafkaClient(file.kafka(), "'" + KAFKA + "' in " + file.path());
             inlinePrices = file.prices();
             inlinePricesOrigin = "'" + PricesOption.NAME + "' in " + file.path();
             file.values()
@@ -207,8 +241,45 @@ public final class RunSettings {
         }
         Reasoning reasoning = reasoning(strategies, models, reasoningConfig, prices);
 
-        Path output = v.path(OUTPUT, DEFAULT_OUTPUT);
-        Path input = input(v, watch);
+        Duration checkpointInterval = v.duration(CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
+        String rawOutput = values.getOrDefault(OUTPUT, DEFAULT_OUTPUT);
+        Path output = null;
+        KafkaUri kafkaOutput = null;
+        KafkaUri kafkaDeadLetters = null;
+        if (KafkaUri.isKafka(rawOutput)) {
+            kafkaOutput = kafka(() -> KafkaUri.output(rawOutput, v.origin(OUTPUT)));
+            String rawDead = v.get(DEAD_LETTERS);
+            kafkaDeadLetters =
+                    rawDead == null
+                            ? kafkaOutput.withTopic(kafkaOutput.topic() + DEAD_LETTERS_TOPIC_SUFFIX)
+                            : kafka(() -> KafkaUri.output(rawDead, v.origin(DEAD_LETTERS)));
+        } else {
+            output = v.path(OUTPUT, DEFAULT_OUTPUT);
+            if (v.get(DEAD_LETTERS) != null) {
+                throw new UsageException(
+                        v.origin(DEAD_LETTERS)
+                                + " applies to a Kafka --output only; with the folder "
+                                + output
+                                + " dead letters go to "
+                                + output.resolve("dead-letters.jsonl")
+                                + ". Leave it out, or give --output kafka://HOST:PORT/TOPIC.");
+            }
+        }
+        String rawInput = v.get(INPUT);
+        Path input = null;
+        KafkaUri kafkaInput = null;
+        if (KafkaUri.isKafka(rawInput)) {
+            kafkaInput = kafka(() -> KafkaUri.input(rawInput, v.origin(INPUT)));
+            if (watch) {
+                throw new UsageException(
+                        "--watch watches a folder, but "
+                                + v.origin(INPUT)
+                                + " is a Kafka topic, which is read continuously anyway (unless"
+                                + " bounded=true). Leave out --watch.");
+            }
+        } else {
+            input = input(v, watch);
+        }
         FieldMapping mapping;
         String mappingName = values.getOrDefault(MAPPING, DEFAULT_MAPPING);
         try {
@@ -217,9 +288,15 @@ public final class RunSettings {
             throw new UsageException(v.origin(MAPPING) + ": " + e.getMessage(), e);
         }
         return new RunSettings(
+                kafkaInput != null ? kafkaInput.toString() : input.toString(),
                 input,
+                kafkaInput,
                 mapping,
                 output,
+                kafkaOutput,
+                kafkaDeadLetters,
+                checkpointInterval,
+                kafkaClient,
                 strategies,
                 limit,
                 parallelism,
@@ -229,6 +306,92 @@ public final class RunSettings {
                 reasoningConfig,
                 prices,
                 reasoning);
+    }
+
+    /** A Kafka URI read by {@link KafkaUri}, its message a usage error (exit 2). */
+    private static KafkaUri kafka(java.util.function.Supplier<KafkaUri> parse)
+            throws UsageException {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The {@code kafka} section of a config file as client properties. A secret (a name ending in
+     * {@code password}, or {@code sasl.jaas.config}) may be {@code {env: NAME}} or {@code {file:
+     * PATH}}; messages name the property, the variable or the file, never a value.
+     */
+    static KafkaClientProperties kafkaClient(Map<String, Object> section, String origin)
+            throws UsageException {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : section.entrySet()) {
+            String name = e.getKey();
+            Object value = e.getValue();
+            if (value == null) {
+                continue;
+            }
+            if (!(value instanceof Map<?, ?> ref)) {
+                if (value instanceof List) {
+                    throw new UsageException(
+                            origin
+                                    + ": property '"
+                                    + name
+                                    + "' must be a single value, not a list. Fix the file.");
+                }
+                values.put(name, String.valueOf(value).trim());
+                continue;
+            }
+            if (!KafkaClientProperties.isSecret(name)) {
+                throw new UsageException(
+                        origin
+                                + ": property '"
+                                + name
+                                + "' is a map, but only secrets (names ending in 'password', and"
+                                + " sasl.jaas.config) may be {env: NAME} or {file: PATH}. Give"
+                                + " its value directly.");
+            }
+            if (ref.size() != 1
+                    || !(ref.containsKey("env") || ref.containsKey("file"))
+                    || ref.values().iterator().next() == null) {
+                throw new UsageException(
+                        origin
+                                + ": secret '"
+                                + name
+                                + "' must be {env: NAME} (an environment variable) or {file:"
+                                + " PATH} (a file holding the value). Fix the file.");
+            }
+            String where = String.valueOf(ref.values().iterator().next()).trim();
+            if (ref.containsKey("env")) {
+                String secret = System.getenv(where);
+                if (secret == null || secret.isEmpty()) {
+                    throw new UsageException(
+                            origin
+                                    + ": secret '"
+                                    + name
+                                    + "' comes from the environment variable "
+                                    + where
+                                    + ", which is not set. Set it before running triad.");
+                }
+                values.put(name, secret);
+            } else {
+                try {
+                    values.put(name, Files.readString(Path.of(where)).strip());
+                } catch (java.io.IOException | InvalidPathException e2) {
+                    throw new UsageException(
+                            origin
+                                    + ": secret '"
+                                    + name
+                                    + "' comes from the file "
+                                    + where
+                                    + ", which cannot be read ("
+                                    + e2.getClass().getSimpleName()
+                                    + "). Check the path and its permissions.");
+                }
+            }
+        }
+        return new KafkaClientProperties(values);
     }
 
     private static List<String> strategies(Values v) throws UsageException {
@@ -356,9 +519,74 @@ public final class RunSettings {
         return input;
     }
 
-    /** The input file or folder. */
+    /** The input file or folder, or {@code null} when the input is a Kafka topic. */
     public Path input() {
         return input;
+    }
+
+    /** The input as given: a path, or {@code kafka://HOST:PORT/TOPIC}. */
+    public String inputName() {
+        return inputName;
+    }
+
+    /** The input topic, or {@code null} when the input is a file or folder. */
+    public KafkaUri kafkaInput() {
+        return kafkaInput;
+    }
+
+    /** The results topic, or {@code null} when the output is a folder. */
+    public KafkaUri kafkaOutput() {
+        return kafkaOutput;
+    }
+
+    /** The dead-letter topic of a Kafka output, or {@code null} when the output is a folder. */
+    public KafkaUri kafkaDeadLetters() {
+        return kafkaDeadLetters;
+    }
+
+    /**
+     * The transactional-id prefix of the Kafka sinks: {@code triad-TOPIC-HASH}, TOPIC the results
+     * topic and HASH eight hex digits of a SHA-256 of the input (as given), the strategies and the
+     * mapping. The same command gets the same prefix on every restart (so Kafka aborts what a
+     * crashed attempt left open), and jobs that differ in input, strategies or mapping get
+     * different ones. {@code null} when the output is a folder.
+     */
+    public String transactionalIdPrefix() {
+        if (kafkaOutput == null) {
+            return null;
+        }
+        return transactionalIdPrefix(
+                kafkaOutput.topic(),
+                inputName + "|" + String.join(",", strategies) + "|" + mapping.name());
+    }
+
+    static String transactionalIdPrefix(String topic, String job) {
+        try {
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(job.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "triad-" + topic + "-" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** How often the job checkpoints. */
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
+    /** Kafka client properties from the {@code kafka} section of {@code --config}. */
+    public KafkaClientProperties kafkaClient() {
+        return kafkaClient;
+    }
+
+    /**
+     * Whether the input runs to an end: a file or folder without {@code --watch}, or a Kafka topic
+     * with {@code bounded=true}.
+     */
+    public boolean boundedInput() {
+        return kafkaInput != null ? kafkaInput.bounded() : !watch;
     }
 
     /** How input lines become questions. */
@@ -366,7 +594,7 @@ public final class RunSettings {
         return mapping;
     }
 
-    /** The output folder. */
+    /** The output folder, or {@code null} when the output is a Kafka topic. */
     public Path output() {
         return output;
     }
