@@ -1,0 +1,106 @@
+package dev.triad.jobs.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triad.schemas.DeadLetter;
+import dev.triad.schemas.Json;
+import dev.triad.schemas.Result;
+import dev.triad.schemas.Status;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+class KafkaTopicsTest {
+
+    @Test
+    void aRecordBecomesALineCitingTopicPartitionAndOffset() {
+        List<SourceLine> lines =
+                deserialize(new ConsumerRecord<>("in", 1, 42, bytes("k7"), bytes("{}")));
+
+        assertThat(lines).hasSize(1);
+        SourceLine line = lines.get(0);
+        assertThat(line.text()).isEqualTo("{}");
+        assertThat(line.source()).isEqualTo("in/1/42");
+        assertThat(line.fallbackId()).isEqualTo("k7");
+        assertThat(line.kafka().tombstone()).isFalse();
+    }
+
+    @Test
+    void aTombstoneBecomesAnEmptyLineMarkedAsOne() {
+        SourceLine line = deserialize(new ConsumerRecord<>("in", 0, 3, null, null)).get(0);
+
+        assertThat(line.text()).isEmpty();
+        assertThat(line.kafka().tombstone()).isTrue();
+        assertThat(line.fallbackId()).isEqualTo("in-0-3");
+    }
+
+    @Test
+    void resultsAreTheirJsonKeyedByIdWithTheStrategyInAHeader() {
+        Result result =
+                new Result(
+                        "q1",
+                        "cot",
+                        Status.SOLVED,
+                        null,
+                        "2",
+                        "2",
+                        true,
+                        true,
+                        Map.of(),
+                        Map.of(),
+                        List.of(),
+                        List.of(),
+                        Map.of(),
+                        12,
+                        Map.of(),
+                        null);
+        ProducerRecord<byte[], byte[]> record =
+                new KafkaTopics.ResultSerializer("out").serialize(result, null, 5L);
+
+        assertThat(record.topic()).isEqualTo("out");
+        assertThat(text(record.key())).isEqualTo("q1");
+        assertThat(text(record.value())).isEqualTo(Json.write(result));
+        assertThat(text(record.headers().lastHeader(KafkaTopics.STRATEGY_HEADER).value()))
+                .isEqualTo("cot");
+    }
+
+    @Test
+    void deadLettersAreKeyedByWhereTheBadRecordCameFrom() {
+        DeadLetter letter = new DeadLetter("", "tombstone", "parse", "in/0/3");
+        ProducerRecord<byte[], byte[]> record =
+                new KafkaTopics.DeadLetterSerializer("dl").serialize(letter, null, null);
+
+        assertThat(text(record.key())).isEqualTo("in/0/3");
+        assertThat(text(record.value())).isEqualTo(Json.write(letter));
+    }
+
+    private static List<SourceLine> deserialize(ConsumerRecord<byte[], byte[]> record) {
+        List<SourceLine> out = new ArrayList<>();
+        new KafkaTopics.SourceLineDeserializer()
+                .deserialize(
+                        record,
+                        new Collector<>() {
+                            @Override
+                            public void collect(SourceLine line) {
+                                out.add(line);
+                            }
+
+                            @Override
+                            public void close() {}
+                        });
+        return out;
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}
