@@ -48,7 +48,8 @@ public final class RunCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description =
                     "When the run ends, also write an HTML report of its results (what triad eval"
-                            + " --report writes). Not with --watch, which runs until stopped.")
+                            + " --report writes). Not with --watch or an unbounded Kafka input,"
+                            + " which run until stopped, nor with a Kafka --output.")
     Path report;
 
     @Override
@@ -58,6 +59,17 @@ public final class RunCommand implements Callable<Integer> {
             throw new UsageException(
                     "--report cannot be used with --watch: a watching run does not end. Run"
                             + " triad eval DIR --report FILE on its output instead.");
+        }
+        if (report != null && settings.kafkaOutput() != null) {
+            throw new UsageException(
+                    "--report needs a folder --output: results in "
+                            + settings.kafkaOutput()
+                            + " are not read back. Give --output DIR, or leave out --report.");
+        }
+        if (report != null && !settings.boundedInput()) {
+            throw new UsageException(
+                    "--report cannot be used with an unbounded Kafka input, which does not end."
+                            + " Add bounded=true to the --input URI, or leave out --report.");
         }
         int exit = new LocalRun(settings, streams.out(), streams.err()).execute();
         if (exit == ExitCodes.OK && report != null) {
