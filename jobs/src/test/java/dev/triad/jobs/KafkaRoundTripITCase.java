@@ -39,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code triad run} from a Kafka topic to Kafka topics against a real broker, started with {@code
@@ -200,6 +201,69 @@ class KafkaRoundTripITCase {
                 .isEqualTo(1);
         assertThat(letters.stream().filter(l -> l.reason().contains("empty value")).count())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void filesAndKafkaMix(@TempDir Path dir) throws Exception {
+        try (Admin admin = Admin.create(clientProperties())) {
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic("mixed-results", 1, (short) 1),
+                                    new NewTopic("mixed-bad", 1, (short) 1)))
+                    .all()
+                    .get(1, TimeUnit.MINUTES);
+        }
+        Path input = dir.resolve("q.jsonl");
+        try (java.io.Writer writer = Files.newBufferedWriter(input)) {
+            ProblemGenerator.writeJsonl(20, 5, writer);
+            writer.write("not json\n");
+        }
+
+        // File in, Kafka out (dead letters to a topic given explicitly).
+        TriadConsole fileToKafka = new TriadConsole();
+        int code =
+                fileToKafka.run(
+                        "run",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        "kafka://" + bootstrap + "/mixed-results",
+                        "--dead-letters",
+                        "kafka://" + bootstrap + "/mixed-bad",
+                        "--model",
+                        "all=sim:zero",
+                        "--strategies",
+                        "cot",
+                        "--checkpoint-interval",
+                        "1s");
+        assertThat(code).as(fileToKafka.err()).isZero();
+        assertThat(readCommitted("mixed-results")).hasSize(20);
+        List<ConsumerRecord<byte[], byte[]>> bad = readCommitted("mixed-bad");
+        assertThat(bad).hasSize(1);
+        assertThat(Json.read(text(bad.get(0).value()), DeadLetter.class).source())
+                .isEqualTo("q.jsonl:21");
+
+        // Kafka in (the dead-letter topic just written, read as questions: it has no text field,
+        // so its one record is a map-stage dead letter), file out with its summary.
+        Path output = dir.resolve("out");
+        TriadConsole kafkaToFile = new TriadConsole();
+        code =
+                kafkaToFile.run(
+                        "run",
+                        "--input",
+                        "kafka://" + bootstrap + "/mixed-bad?bounded=true",
+                        "--output",
+                        output.toString(),
+                        "--model",
+                        "all=sim:zero",
+                        "--checkpoint-interval",
+                        "1s");
+        assertThat(code).as(kafkaToFile.err()).isZero();
+        assertThat(Files.readAllLines(output.resolve("results.jsonl"))).isEmpty();
+        List<String> dead = Files.readAllLines(output.resolve("dead-letters.jsonl"));
+        assertThat(dead).hasSize(1);
+        assertThat(Json.read(dead.get(0), DeadLetter.class).source()).isEqualTo("mixed-bad/0/0");
+        assertThat(kafkaToFile.out()).contains("dead letters: 1");
     }
 
     /**
