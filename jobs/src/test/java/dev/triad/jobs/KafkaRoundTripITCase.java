@@ -38,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,11 +63,9 @@ class KafkaRoundTripITCase {
     static void startBroker() throws Exception {
         Path root = repositoryRoot();
         script = root.resolve("deploy/local/kafka.sh");
-        Assumptions.assumeTrue(
-                Files.isRegularFile(script),
-                "Skipped: "
-                        + script
-                        + " does not exist yet; this test starts a real Kafka broker with it.");
+        if (!Files.isRegularFile(script)) {
+            return; // each test is skipped, saying why (assumptions in @BeforeAll report none)
+        }
         int port;
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -75,20 +74,39 @@ class KafkaRoundTripITCase {
         Files.createDirectories(brokerDir);
         List<String> out =
                 runScript("start", "--port", String.valueOf(port), "--dir", brokerDir.toString());
-        bootstrap =
-                out.stream()
-                        .map(String::trim)
-                        .filter(l -> l.matches("[^\\s]+:[0-9]+"))
-                        .reduce((first, last) -> last)
-                        .orElseThrow(
-                                () ->
-                                        new AssertionError(
-                                                "kafka.sh start printed no HOST:PORT: " + out));
+        bootstrap = bootstrapAddress(out);
+    }
+
+    /** The last HOST:PORT the script printed (a {@code PLAINTEXT://} or similar prefix dropped). */
+    static String bootstrapAddress(List<String> printed) {
+        String found = null;
+        for (String line : printed) {
+            for (String token : line.trim().split("\\s+")) {
+                int scheme = token.indexOf("://");
+                String address = scheme < 0 ? token : token.substring(scheme + 3);
+                if (address.matches("[A-Za-z0-9._\\-]+:[0-9]{1,5}")) {
+                    found = address;
+                }
+            }
+        }
+        if (found == null) {
+            throw new AssertionError("kafka.sh start printed no HOST:PORT: " + printed);
+        }
+        return found;
+    }
+
+    @BeforeEach
+    void needsTheBrokerScript() {
+        Assumptions.assumeTrue(
+                bootstrap != null,
+                "Skipped: "
+                        + script
+                        + " does not exist yet; this test starts a real Kafka broker with it.");
     }
 
     @AfterAll
     static void stopBroker() throws Exception {
-        if (bootstrap != null) {
+        if (brokerDir != null) {
             runScript("stop", "--dir", brokerDir.toString());
         }
     }
