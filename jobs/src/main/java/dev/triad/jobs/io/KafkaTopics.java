@@ -20,6 +20,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kafka topics as Triad's input and outputs: a {@link KafkaSource} of record values as {@link
@@ -41,9 +43,14 @@ public final class KafkaTopics {
     /**
      * {@code transaction.timeout.ms} of the sinks: below a broker's default {@code
      * transaction.max.timeout.ms} (15 min; the connector's own default of 1 h is refused by such a
-     * broker), far above a checkpoint interval plus a restart.
+     * broker), far above a checkpoint interval plus a restart. A {@code transaction.timeout.ms} in
+     * the client properties wins.
      */
     public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(10);
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTopics.class);
+
+    private static final String READ_COMMITTED = "read_committed";
 
     private KafkaTopics() {}
 
@@ -52,6 +59,15 @@ public final class KafkaTopics {
      * says so (it then stops at the offsets that were latest when the job started).
      */
     public static KafkaSource<SourceLine> source(KafkaUri uri, KafkaClientProperties client) {
+        String isolation = client.toProperties().getProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
+        if (isolation != null && !isolation.equals(READ_COMMITTED)) {
+            LOG.warn(
+                    "Kafka property {}={} replaced by {}: Triad reads only committed records, so"
+                            + " it never reads what an aborted transaction wrote",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    isolation,
+                    READ_COMMITTED);
+        }
         KafkaSourceBuilder<SourceLine> builder =
                 KafkaSource.<SourceLine>builder()
                         .setBootstrapServers(uri.bootstrapServers())
@@ -60,7 +76,7 @@ public final class KafkaTopics {
                         .setStartingOffsets(startingOffsets(uri.start()))
                         .setDeserializer(new SourceLineDeserializer())
                         .setProperties(client.toProperties())
-                        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED);
         if (uri.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -93,7 +109,8 @@ public final class KafkaTopics {
             String transactionalIdPrefix,
             KafkaRecordSerializationSchema<T> serializer) {
         Properties producer = client.toProperties();
-        producer.setProperty(
+        // A value from the kafka section wins: a broker may allow less (or more) than 15 min.
+        producer.putIfAbsent(
                 ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
                 String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
         return KafkaSink.<T>builder()
