@@ -46,6 +46,26 @@ class FieldMappingTest {
     }
 
     @Test
+    void aFallbackIdStandsInOnlyWhereTheMappingHasNoId() throws Exception {
+        FieldMapping triad = FieldMapping.load("triad");
+        FieldMapping gsm8k = FieldMapping.load("gsm8k");
+        String gsm8kLine = "{\"question\":\"What is 2 + 3?\",\"answer\":\"#### 5\"}";
+
+        assertThat(triad.map("{\"id\":\"q1\",\"text\":\"t\"}", "in/0", 4, "key").id())
+                .isEqualTo("q1");
+        assertThat(triad.map("{\"text\":\"t\"}", "in/0", 4, "key").id()).isEqualTo("key");
+        assertThat(triad.map("{\"id\":null,\"text\":\"t\"}", "in/0", 4, "key").id())
+                .isEqualTo("key");
+        assertThat(gsm8k.map(gsm8kLine, "in/0", 4, "in-0-4").id()).isEqualTo("in-0-4");
+        assertThat(gsm8k.map(gsm8kLine, "test.jsonl", 4, null).id()).isEqualTo("test.jsonl:4");
+        // A present but unusable id is still an error, fallback or not.
+        assertThatThrownBy(() -> triad.map("{\"id\":\"\",\"text\":\"t\"}", "in/0", 4, "key"))
+                .isInstanceOf(MappingException.class);
+        assertThatThrownBy(() -> triad.map("{\"text\":\"t\"}", "in/0", 4, null))
+                .isInstanceOf(MappingException.class);
+    }
+
+    @Test
     void unknownMappingNameSaysWhatIsKnownAndWhatToDo() {
         assertThatThrownBy(() -> FieldMapping.load("gsm9k"))
                 .isInstanceOf(IllegalArgumentException.class)
