@@ -2,6 +2,7 @@ package dev.triad.jobs.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.triad.jobs.local.LocalScript;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ class LocalKafkaBrokerITCase {
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir)) {
             address = broker.bootstrap();
             assertThat(address).matches("127\\.0\\.0\\.1:\\d+");
-            LocalKafkaBroker.Result status = broker.status();
+            LocalScript.Result status = broker.status();
             assertThat(status.exit()).isZero();
             assertThat(status.output()).contains("running: PID").contains(address);
             String[] hostPort = address.split(":");
@@ -27,19 +28,20 @@ class LocalKafkaBrokerITCase {
                         new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5_000);
             }
             // A second start on the same folder is refused: one broker per log folder.
-            LocalKafkaBroker.Result again =
-                    LocalKafkaBroker.run("start", "--port", hostPort[1], "--dir", dir.toString());
+            LocalScript.Result again =
+                    LocalKafkaBroker.SCRIPT.run(
+                            "start", "--port", hostPort[1], "--dir", dir.toString());
             assertThat(again.exit()).isEqualTo(2);
             assertThat(again.output()).contains("already running");
         }
-        LocalKafkaBroker.Result after = LocalKafkaBroker.run("status", "--dir", dir.toString());
+        LocalScript.Result after = LocalKafkaBroker.SCRIPT.run("status", "--dir", dir.toString());
         assertThat(after.exit()).isEqualTo(1);
         assertThat(after.output()).contains("not running");
     }
 
     @Test
     void aBadPortIsAUsageError() throws Exception {
-        LocalKafkaBroker.Result bad = LocalKafkaBroker.run("start", "--port", "http");
+        LocalScript.Result bad = LocalKafkaBroker.SCRIPT.run("start", "--port", "http");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.output()).contains("--port needs a port number");
     }
