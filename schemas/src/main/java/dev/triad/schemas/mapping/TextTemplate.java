@@ -94,10 +94,12 @@ final class TextTemplate implements Serializable {
         StringBuilder text = new StringBuilder(literals.get(0));
         for (int i = 0; i < fields.size(); i++) {
             JsonNode value = record.required(fields.get(i), purpose);
-            if (!value.isTextual() && !value.isNumber()) {
-                throw record.wrongType(fields.get(i), value, "a string or a number", purpose);
+            // A number where text is expected is as wrong as a boolean or a list: the record is
+            // not what the mapping says it is, so it becomes a dead letter, not a question.
+            if (!value.isTextual()) {
+                throw record.wrongType(fields.get(i), value, "a string", purpose);
             }
-            text.append(InputRecord.scalarText(value)).append(literals.get(i + 1));
+            text.append(value.textValue()).append(literals.get(i + 1));
         }
         if (text.toString().isBlank()) {
             throw record.error(

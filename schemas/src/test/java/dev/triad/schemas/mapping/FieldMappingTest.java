@@ -231,7 +231,11 @@ class FieldMappingTest {
                         1,
                         MappingException.MAP)
                 .hasMessageContaining("field 'question' is an array ([\"Q\"])")
-                .hasMessageContaining("needs a string or a number");
+                .hasMessageContaining("needs a string");
+        // A number where the text should be is as wrong as an array or a boolean.
+        assertFails("gsm8k", "{\"question\": 42, \"answer\": \"#### 1\"}", 1, MappingException.MAP)
+                .hasMessageContaining("field 'question' is a number (42)")
+                .hasMessageContaining("needs a string");
         assertFails("gsm8k", "{\"question\": \"Q\", \"answer\": 5}", 1, MappingException.MAP)
                 .hasMessageContaining("field 'answer' is a number (5)")
                 .hasMessageContaining("reads the gold answer from it and needs a string");

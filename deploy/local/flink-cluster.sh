@@ -1,0 +1,250 @@
+#!/usr/bin/env bash
+# A real standalone Flink 2.2.1 cluster on 127.0.0.1: one JobManager and N TaskManagers, each its
+# own JVM, assembled from Flink's module jars on Maven Central (flink-cluster/pom.xml) into a
+# folder of their own (flink-dist is not served there).
+#
+#   flink-cluster.sh start [--taskmanagers N] [--slots S] [--port P] [--dir DIR]
+#   flink-cluster.sh add-taskmanager [--dir DIR]
+#   flink-cluster.sh status [--dir DIR]
+#   flink-cluster.sh stop [--dir DIR]
+#
+# N defaults to 1, S (slots per TaskManager) to 2, P (web UI and REST) to 8081, the JobManager's
+# RPC port is P+1. DIR (default out/flink-cluster under the repository) holds conf/, the logs, one
+# PID file per process, checkpoints/ and savepoints/. start and add-taskmanager return when the
+# REST API counts the TaskManagers; start prints the web UI's address.
+# Exit codes: 0 done; 1 not running (status) or a process failed to come up (see DIR/log); 2 usage.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=deploy/local/flink-opens.sh
+source "$ROOT/deploy/local/flink-opens.sh"
+FLINK_VERSION=2.2.1
+LIB="${TRIAD_FLINK_LIB:-$ROOT/out/flink-lib-$FLINK_VERSION}"
+READY_SECONDS="${TRIAD_FLINK_READY_SECONDS:-120}"
+
+usage() {
+  sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^#  *//' >&2
+  exit 2
+}
+
+command="${1:-}"
+[[ -z "$command" ]] && usage
+shift
+taskmanagers=1
+slots=2
+port=8081
+dir="$ROOT/out/flink-cluster"
+number() { [[ "$2" =~ ^[0-9]+$ && "$2" -ge "$3" && "$2" -le "$4" ]] || {
+  echo "flink-cluster: $1 needs a whole number from $3 to $4, was '$2'" >&2
+  exit 2
+}; }
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --taskmanagers) number "$1" "${2:-}" 1 16; taskmanagers="$2"; shift 2 ;;
+    --slots) number "$1" "${2:-}" 1 64; slots="$2"; shift 2 ;;
+    --port) number "$1" "${2:-}" 1 65534; port="$2"; shift 2 ;;
+    --dir) [[ $# -ge 2 ]] || { echo "flink-cluster: --dir needs a folder" >&2; exit 2; }
+      dir="$2"; shift 2 ;;
+    -h | --help) usage ;;
+    *) echo "flink-cluster: unknown option '$1'" >&2; usage ;;
+  esac
+done
+[[ "$command" == start ]] && mkdir -p "$dir"
+[[ -d "$dir" ]] && dir="$(cd "$dir" && pwd)"
+conf="$dir/conf"
+log="$dir/log"
+pids="$dir/pids"
+
+fetch_jars() {
+  [[ -f "$LIB/.complete" ]] && return 0
+  echo "flink-cluster: fetching the Flink $FLINK_VERSION jars into $LIB (once)" >&2
+  rm -rf "$LIB"
+  mvn -B -q -Dstyle.color=never -f "$ROOT/deploy/local/flink-cluster/pom.xml" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB" >&2
+  touch "$LIB/.complete"
+}
+
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+rest_port() { cat "$dir/rest-port"; }
+
+write_config() {
+  mkdir -p "$conf" "$log" "$pids" "$dir/checkpoints" "$dir/savepoints" "$dir/tmp"
+  cat > "$conf/config.yaml" <<EOF
+jobmanager:
+  bind-host: 127.0.0.1
+  rpc: {address: 127.0.0.1, port: $((port + 1))}
+  memory: {process: {size: 1024m}}
+taskmanager:
+  bind-host: 127.0.0.1
+  host: 127.0.0.1
+  numberOfTaskSlots: $slots
+  memory: {process: {size: 1536m}}
+rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: $port}
+execution: {checkpointing: {dir: "file://$dir/checkpoints", savepoint-dir: "file://$dir/savepoints"}}
+restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 10, delay: 2 s}}
+heartbeat: {interval: 2000, timeout: 10000}
+io: {tmp: {dirs: "$dir/tmp"}}
+web: {tmpdir: "$dir/tmp"}
+env: {java: {opts: {all: "-Doffline=true"}}}
+EOF
+  cat > "$conf/log4j.properties" <<EOF
+rootLogger.level=INFO
+rootLogger.appenderRef.file.ref=file
+appender.file.type=File
+appender.file.name=file
+appender.file.fileName=\${sys:log.file}
+appender.file.layout.type=PatternLayout
+appender.file.layout.pattern=%d %-5p %c{1} - %m%n
+EOF
+  echo "$port" > "$dir/rest-port"
+}
+
+# Starts one Flink process in the background; $1 = name (log and PID file), $2 = BashJavaUtils
+# resource command, $3 = main class.
+launch() {
+  local name="$1" resources="$2" main="$3" params jvm dynamic
+  params="$(java -cp "$LIB/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$resources" \
+    --configDir "$conf" 2> "$log/$name.params.err" | grep -E '^BASH_JAVA_UTILS_EXEC_RESULT:' \
+    | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')" || true
+  jvm="$(sed -n 1p <<< "$params")"
+  dynamic="$(sed -n 2p <<< "$params")"
+  if [[ -z "$jvm" ]]; then
+    echo "flink-cluster: could not work out $name's memory settings; see $log/$name.params.err" >&2
+    exit 1
+  fi
+  # shellcheck disable=SC2086 # jvm and dynamic are lists of flags
+  OPT_OUT_TRACKING=true nohup java $jvm "${FLINK_OPENS[@]}" -Doffline=true \
+    -Dlog.file="$log/$name.log" -Dlog4j.configurationFile="file://$conf/log4j.properties" \
+    -cp "$LIB/*" "$main" --configDir "$conf" $dynamic > "$log/$name.out" 2>&1 &
+  echo $! > "$pids/$name.pid"
+}
+
+# The number of TaskManagers the REST API lists, or nothing when it does not answer.
+registered() {
+  curl -sf "http://127.0.0.1:$(rest_port)/overview" 2>/dev/null \
+    | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2
+}
+
+await_taskmanagers() {
+  local want="$1" waited=0 n
+  while true; do
+    n="$(registered || true)"
+    [[ -n "$n" && "$n" -ge "$want" ]] && return 0
+    if ! alive "$pids/jobmanager.pid"; then
+      echo "flink-cluster: the JobManager exited; see $log/jobmanager.log and .out" >&2
+      exit 1
+    fi
+    if ((waited >= READY_SECONDS)); then
+      echo "flink-cluster: $want TaskManager(s) did not register within ${READY_SECONDS}s;" \
+        "see $log" >&2
+      exit 1
+    fi
+    sleep 1 # waiting for other processes to come up: there is no event to wait on
+    waited=$((waited + 1))
+  done
+}
+
+start_taskmanager() {
+  local i=1
+  while [[ -f "$pids/taskmanager-$i.pid" ]] && alive "$pids/taskmanager-$i.pid"; do
+    i=$((i + 1))
+  done
+  launch "taskmanager-$i" GET_TM_RESOURCE_PARAMS \
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner
+  echo "$i"
+}
+
+running_count() {
+  local n=0 f
+  for f in "$pids"/taskmanager-*.pid; do
+    [[ -e "$f" ]] && alive "$f" && n=$((n + 1))
+  done
+  echo "$n"
+}
+
+start() {
+  if alive "$pids/jobmanager.pid"; then
+    echo "flink-cluster: already running at http://127.0.0.1:$(rest_port) (folder $dir);" \
+      "stop it first" >&2
+    exit 2
+  fi
+  command -v java > /dev/null || { echo "flink-cluster: java is not on the PATH" >&2; exit 2; }
+  fetch_jars
+  rm -rf "$pids"
+  write_config
+  launch jobmanager GET_JM_RESOURCE_PARAMS \
+    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
+  local i
+  for ((i = 1; i <= taskmanagers; i++)); do
+    start_taskmanager > /dev/null
+  done
+  await_taskmanagers "$taskmanagers"
+  echo "flink-cluster: JobManager and $taskmanagers TaskManager(s) x $slots slots running;" \
+    "folder $dir" >&2
+  echo "http://127.0.0.1:$port"
+}
+
+add_taskmanager() {
+  alive "$pids/jobmanager.pid" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
+  local before i
+  fetch_jars
+  before="$(registered || echo 0)"
+  i="$(start_taskmanager)"
+  await_taskmanagers "$((before + 1))"
+  echo "flink-cluster: taskmanager-$i running (PID $(cat "$pids/taskmanager-$i.pid"))" >&2
+}
+
+status() {
+  if ! alive "$pids/jobmanager.pid"; then
+    echo "not running (folder $dir)"
+    exit 1
+  fi
+  echo "running: web UI and REST http://127.0.0.1:$(rest_port), folder $dir"
+  local f name
+  for f in "$pids"/*.pid; do
+    name="$(basename "$f" .pid)"
+    if alive "$f"; then
+      echo "  $name PID $(cat "$f")"
+    else
+      echo "  $name PID $(cat "$f") (exited)"
+    fi
+  done
+  echo "  TaskManagers registered: $(registered || echo '?')"
+}
+
+stop_pid_file() {
+  local f="$1" pid waited=0
+  alive "$f" || { rm -f "$f"; return 0; }
+  pid="$(cat "$f")"
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited == 30)); then
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    sleep 1
+    waited=$((waited + 1))
+  done
+  rm -f "$f"
+}
+
+stop() {
+  if [[ ! -d "$pids" ]] || [[ -z "$(ls "$pids" 2>/dev/null)" ]]; then
+    echo "flink-cluster: not running (folder $dir)" >&2
+    return 0
+  fi
+  local f
+  for f in "$pids"/taskmanager-*.pid "$pids"/jobmanager.pid; do
+    [[ -e "$f" ]] && stop_pid_file "$f"
+  done
+  echo "flink-cluster: stopped (folder $dir)" >&2
+}
+
+case "$command" in
+  start) start ;;
+  add-taskmanager) add_taskmanager ;;
+  status) status ;;
+  stop) stop ;;
+  -h | --help | help) usage ;;
+  *) echo "flink-cluster: unknown command '$command'" >&2; usage ;;
+esac
