@@ -3,12 +3,13 @@ package dev.triad.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triad.jobs.io.KafkaTopics;
+import dev.triad.jobs.kafka.LocalKafkaBroker;
+import dev.triad.jobs.local.LocalScript;
 import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import dev.triad.simulator.ProblemGenerator;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code triad run} from a Kafka topic to Kafka topics against a real broker, started with {@code
- * deploy/local/kafka.sh}: every (question, strategy) is read exactly once by a {@code
- * read_committed} consumer, and the three bad records (a tombstone, an empty value, malformed JSON)
- * are dead letters naming topic, partition and offset. The job runs on an embedded MiniCluster
- * (parallelism 2, checkpoints every second, bounded input), through the command line.
+ * deploy/local/kafka.sh} (through {@link LocalKafkaBroker}): every (question, strategy) is read
+ * exactly once by a {@code read_committed} consumer, and the three bad records (a tombstone, an
+ * empty value, malformed JSON) are dead letters naming topic, partition and offset. The job runs on
+ * an embedded MiniCluster (parallelism 2, checkpoints every second, bounded input), through the
+ * command line.
  */
 class KafkaRoundTripITCase {
 
@@ -56,49 +58,24 @@ class KafkaRoundTripITCase {
     private static final Duration DEADLINE = Duration.ofMinutes(2);
 
     private static Path script;
-    private static Path brokerDir;
+    private static LocalKafkaBroker broker;
     private static String bootstrap;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        Path root = repositoryRoot();
-        script = root.resolve("deploy/local/kafka.sh");
+        script = LocalScript.repositoryRoot().resolve("deploy/local/kafka.sh");
         if (!Files.isRegularFile(script)) {
             return; // each test is skipped, saying why (assumptions in @BeforeAll report none)
         }
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
-        brokerDir = root.resolve("jobs/target/kafka-round-trip-" + System.currentTimeMillis());
-        Files.createDirectories(brokerDir);
-        List<String> out =
-                runScript("start", "--port", String.valueOf(port), "--dir", brokerDir.toString());
-        bootstrap = bootstrapAddress(out);
-    }
-
-    /** The last HOST:PORT the script printed (a {@code PLAINTEXT://} or similar prefix dropped). */
-    static String bootstrapAddress(List<String> printed) {
-        String found = null;
-        for (String line : printed) {
-            for (String token : line.trim().split("\\s+")) {
-                int scheme = token.indexOf("://");
-                String address = scheme < 0 ? token : token.substring(scheme + 3);
-                if (address.matches("[A-Za-z0-9._\\-]+:[0-9]{1,5}")) {
-                    found = address;
-                }
-            }
-        }
-        if (found == null) {
-            throw new AssertionError("kafka.sh start printed no HOST:PORT: " + printed);
-        }
-        return found;
+        Path target = Files.createDirectories(Path.of("target"));
+        broker = LocalKafkaBroker.start(Files.createTempDirectory(target, "kafka-round-trip"));
+        bootstrap = broker.bootstrap();
     }
 
     @BeforeEach
     void needsTheBrokerScript() {
         Assumptions.assumeTrue(
-                bootstrap != null,
+                broker != null,
                 "Skipped: "
                         + script
                         + " does not exist yet; this test starts a real Kafka broker with it.");
@@ -106,8 +83,8 @@ class KafkaRoundTripITCase {
 
     @AfterAll
     static void stopBroker() throws Exception {
-        if (brokerDir != null) {
-            runScript("stop", "--dir", brokerDir.toString());
+        if (broker != null) {
+            broker.close();
         }
     }
 
@@ -321,47 +298,6 @@ class KafkaRoundTripITCase {
 
     private static String where(RecordMetadata metadata) {
         return metadata.topic() + "/" + metadata.partition() + "/" + metadata.offset();
-    }
-
-    private static List<String> runScript(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(script.toString());
-        command.addAll(List.of(args));
-        Path stdout = brokerDir.resolve("kafka-sh-" + args[0] + ".out");
-        Path stderr = brokerDir.resolve("kafka-sh-" + args[0] + ".err");
-        // To files, not pipes: the broker the script leaves running may keep inherited pipes open.
-        Process process =
-                new ProcessBuilder(command)
-                        .redirectOutput(stdout.toFile())
-                        .redirectError(stderr.toFile())
-                        .start();
-        if (!process.waitFor(DEADLINE.toSeconds(), TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError(
-                    "kafka.sh " + String.join(" ", args) + " did not return in " + DEADLINE);
-        }
-        if (process.exitValue() != 0) {
-            throw new AssertionError(
-                    "kafka.sh "
-                            + String.join(" ", args)
-                            + " exited "
-                            + process.exitValue()
-                            + ": "
-                            + Files.readString(stderr));
-        }
-        return Files.readAllLines(stdout);
-    }
-
-    private static Path repositoryRoot() {
-        Path dir = Path.of("").toAbsolutePath();
-        while (dir != null && !Files.isDirectory(dir.resolve("jobs"))) {
-            dir = dir.getParent();
-        }
-        if (dir == null) {
-            throw new IllegalStateException(
-                    "no repository root above " + Path.of("").toAbsolutePath());
-        }
-        return dir;
     }
 
     private static byte[] utf8(String text) {
