@@ -30,9 +30,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * </pre>
  *
  * <p>Source and sinks are arguments, so tests and other entry points wire their own; {@code triad
- * run} wires the production ones (JSONL files in, JSONL files out). Every operator is named and has
- * a stable uid (the constants below), so savepoints stay compatible across versions. A bad record
- * never fails the job: it becomes a {@link DeadLetter}.
+ * run} wires the production ones (JSONL files or Kafka topics in and out). Every operator is named
+ * and has a stable uid (the constants below), so savepoints stay compatible across versions. A bad
+ * record never fails the job: it becomes a {@link DeadLetter}.
  */
 public final class TriadJob {
 

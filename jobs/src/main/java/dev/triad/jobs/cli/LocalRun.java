@@ -35,10 +35,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one {@code triad run} (or the demo) to its end: wires {@link TriadJob} with JSONL files in
- * and out, starts it (on an embedded MiniCluster when launched with {@code java}, on the cluster
- * when submitted with {@code flink run}), draws progress on stderr from the operator's metrics,
- * merges the part files and prints the summary on stdout.
+ * Runs one {@code triad run} (or the demo) to its end: wires {@link TriadJob} with JSONL files or
+ * Kafka topics in and out, starts it with checkpoints on (on an embedded MiniCluster when launched
+ * with {@code java}, on the cluster when submitted with {@code flink run}), draws progress on
+ * stderr from the operator's metrics, and for a folder output merges the part files and prints the
+ * summary on stdout (a Kafka output says where its results were committed).
  */
 public final class LocalRun {
 
