@@ -59,15 +59,6 @@ public final class KafkaTopics {
      * says so (it then stops at the offsets that were latest when the job started).
      */
     public static KafkaSource<SourceLine> source(KafkaUri uri, KafkaClientProperties client) {
-        String isolation = client.toProperties().getProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG);
-        if (isolation != null && !isolation.equals(READ_COMMITTED)) {
-            LOG.warn(
-                    "Kafka property {}={} replaced by {}: Triad reads only committed records, so"
-                            + " it never reads what an aborted transaction wrote",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                    isolation,
-                    READ_COMMITTED);
-        }
         KafkaSourceBuilder<SourceLine> builder =
                 KafkaSource.<SourceLine>builder()
                         .setBootstrapServers(uri.bootstrapServers())
@@ -75,8 +66,7 @@ public final class KafkaTopics {
                         .setGroupId(uri.group())
                         .setStartingOffsets(startingOffsets(uri.start()))
                         .setDeserializer(new SourceLineDeserializer())
-                        .setProperties(client.toProperties())
-                        .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED);
+                        .setProperties(consumerProperties(client));
         if (uri.bounded()) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -108,11 +98,7 @@ public final class KafkaTopics {
             KafkaClientProperties client,
             String transactionalIdPrefix,
             KafkaRecordSerializationSchema<T> serializer) {
-        Properties producer = client.toProperties();
-        // A value from the kafka section wins: a broker may allow less (or more) than 15 min.
-        producer.putIfAbsent(
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
-                String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        Properties producer = producerProperties(client);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(uri.bootstrapServers())
                 .setKafkaProducerConfig(producer)
@@ -120,6 +106,34 @@ public final class KafkaTopics {
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setRecordSerializer(serializer)
                 .build();
+    }
+
+    /**
+     * The client properties with {@code isolation.level=read_committed} (replacing another, at
+     * WARN).
+     */
+    static Properties consumerProperties(KafkaClientProperties client) {
+        Properties consumer = client.toProperties();
+        Object isolation = consumer.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, READ_COMMITTED);
+        if (isolation != null && !isolation.equals(READ_COMMITTED)) {
+            LOG.warn(
+                    "Kafka property {}={} replaced by {}: Triad reads only committed records, so"
+                            + " it never reads what an aborted transaction wrote",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    isolation,
+                    READ_COMMITTED);
+        }
+        return consumer;
+    }
+
+    /** The client properties with {@link #TRANSACTION_TIMEOUT} unless they set one. */
+    static Properties producerProperties(KafkaClientProperties client) {
+        Properties producer = client.toProperties();
+        // A value from the kafka section wins: a broker may allow less (or more) than 15 min.
+        producer.putIfAbsent(
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+                String.valueOf(TRANSACTION_TIMEOUT.toMillis()));
+        return producer;
     }
 
     static OffsetsInitializer startingOffsets(KafkaUri.Start start) {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,6 +78,40 @@ class KafkaTopicsTest {
 
         assertThat(text(record.key())).isEqualTo("in/0/3");
         assertThat(text(record.value())).isEqualTo(Json.write(letter));
+    }
+
+    @Test
+    void theSourceReadsCommittedRecordsAndIsBoundedOnlyWhenAsked() {
+        KafkaClientProperties client =
+                new KafkaClientProperties(Map.of("isolation.level", "read_uncommitted"));
+
+        assertThat(KafkaTopics.consumerProperties(client))
+                .containsEntry("isolation.level", "read_committed");
+        assertThat(
+                        KafkaTopics.source(
+                                        KafkaUri.input("kafka://h:1/t?bounded=true", "-"), client)
+                                .getBoundedness())
+                .isEqualTo(Boundedness.BOUNDED);
+        assertThat(
+                        KafkaTopics.source(KafkaUri.input("kafka://h:1/t", "-"), client)
+                                .getBoundedness())
+                .isEqualTo(Boundedness.CONTINUOUS_UNBOUNDED);
+    }
+
+    @Test
+    void theSinksTransactionTimeoutIsBelowTheBrokersDefaultMaximumUnlessSet() {
+        assertThat(KafkaTopics.producerProperties(KafkaClientProperties.NONE))
+                .containsEntry("transaction.timeout.ms", "600000");
+        assertThat(
+                        KafkaTopics.producerProperties(
+                                new KafkaClientProperties(
+                                        Map.of("transaction.timeout.ms", "300000"))))
+                .containsEntry("transaction.timeout.ms", "300000");
+        // Exactly once needs a transactional-id prefix: build() checks it without a broker.
+        KafkaUri out = KafkaUri.output("kafka://h:1/results", "-");
+        assertThat(KafkaTopics.resultsSink(out, KafkaClientProperties.NONE, "triad-x")).isNotNull();
+        assertThat(KafkaTopics.deadLettersSink(out, KafkaClientProperties.NONE, "triad-x"))
+                .isNotNull();
     }
 
     private static List<SourceLine> deserialize(ConsumerRecord<byte[], byte[]> record) {
