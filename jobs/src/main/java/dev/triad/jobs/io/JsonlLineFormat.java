@@ -43,7 +43,18 @@ public final class JsonlLineFormat implements BulkFormat<SourceLine, FileSourceS
             Reader<NumberedLineFormat.NumberedLine> reader, FileSourceSplit split) {
         String file = split.path().getName();
         return RecordMapperWrapperRecordIterator.wrapReader(
-                reader, line -> new SourceLine(file, line.line(), line.text()));
+                reader,
+                line ->
+                        line.text() != null
+                                ? new SourceLine(file, line.line(), line.text())
+                                : SourceLine.invalidUtf8(
+                                        file,
+                                        line.line(),
+                                        line.raw(),
+                                        0,
+                                        line.raw().length,
+                                        line.badByte(),
+                                        null));
     }
 
     @Override

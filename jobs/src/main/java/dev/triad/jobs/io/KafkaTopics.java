@@ -161,17 +161,39 @@ public final class KafkaTopics {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<SourceLine> out) {
+            String key =
+                    record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+            byte[] value = record.value();
+            String text = value == null ? null : utf8().decode(value, 0, value.length);
+            if (value != null && text == null) {
+                out.collect(
+                        SourceLine.invalidUtf8(
+                                record.topic() + "/" + record.partition(),
+                                record.offset(),
+                                value,
+                                0,
+                                value.length,
+                                utf8.badByte(),
+                                new SourceLine.KafkaOrigin(
+                                        record.topic(),
+                                        record.partition(),
+                                        record.offset(),
+                                        key,
+                                        false)));
+                return;
+            }
             out.collect(
                     SourceLine.ofRecord(
-                            record.topic(),
-                            record.partition(),
-                            record.offset(),
-                            record.key() == null
-                                    ? null
-                                    : new String(record.key(), StandardCharsets.UTF_8),
-                            record.value() == null
-                                    ? null
-                                    : new String(record.value(), StandardCharsets.UTF_8)));
+                            record.topic(), record.partition(), record.offset(), key, text));
+        }
+
+        private transient Utf8 utf8;
+
+        private Utf8 utf8() {
+            if (utf8 == null) {
+                utf8 = new Utf8();
+            }
+            return utf8;
         }
 
         @Override

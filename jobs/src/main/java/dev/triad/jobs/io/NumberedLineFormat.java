@@ -1,8 +1,8 @@
 package dev.triad.jobs.io;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
@@ -11,7 +11,9 @@ import org.apache.flink.core.fs.FSDataInputStream;
 
 /**
  * Reads a UTF-8 text file as lines numbered from 1. Lines end at {@code \n}; a {@code \r} before it
- * is dropped; a last line without a terminator is still a line.
+ * is dropped; a last line without a terminator is still a line. Each line is decoded strictly: a
+ * line that is not valid UTF-8 comes out with its raw bytes and the offset of its first bad byte
+ * (and becomes a dead letter), never with replacement characters.
  *
  * <p>Checkpoints: the reader reports no byte position, so Flink's {@code StreamFormatAdapter}
  * records "N lines after the start of the file" and, on restore, re-opens the file and skips N
@@ -24,13 +26,20 @@ final class NumberedLineFormat extends SimpleStreamFormat<NumberedLineFormat.Num
 
     private static final long serialVersionUID = 1L;
 
-    /** A line and its 1-based number. */
-    record NumberedLine(long line, String text) {}
+    /**
+     * A line and its 1-based number: its text, or, when it is not valid UTF-8, its raw bytes and
+     * the offset of the first bad byte ({@code text} is then {@code null}).
+     */
+    record NumberedLine(long line, String text, byte[] raw, int badByte) {
+        NumberedLine(long line, String text) {
+            this(line, text, null, -1);
+        }
+    }
 
     @Override
     public StreamFormat.Reader<NumberedLine> createReader(
             Configuration config, FSDataInputStream stream) {
-        return new LineReader(new InputStreamReader(stream, StandardCharsets.UTF_8));
+        return new LineReader(stream);
     }
 
     @Override
@@ -38,25 +47,29 @@ final class NumberedLineFormat extends SimpleStreamFormat<NumberedLineFormat.Num
         return TypeInformation.of(NumberedLine.class);
     }
 
-    /** Splits a character stream at {@code \n}, keeping its own buffer (no per-char locking). */
+    /**
+     * Splits a byte stream at {@code \n} (a byte that never occurs inside a UTF-8 sequence),
+     * keeping its own buffer, and decodes each line.
+     */
     static final class LineReader implements StreamFormat.Reader<NumberedLine> {
 
-        private static final int BUFFER_CHARS = 8192;
+        private static final int BUFFER_BYTES = 8192;
 
-        private final java.io.Reader in;
-        private final char[] buffer = new char[BUFFER_CHARS];
+        private final InputStream in;
+        private final Utf8 utf8 = new Utf8();
+        private final byte[] buffer = new byte[BUFFER_BYTES];
         private int position;
         private int limit;
         private boolean endOfStream;
         private long lineNumber;
 
-        LineReader(java.io.Reader in) {
+        LineReader(InputStream in) {
             this.in = in;
         }
 
         @Override
         public NumberedLine read() throws IOException {
-            StringBuilder pending = null;
+            ByteArrayOutputStream pending = null;
             while (true) {
                 if (position >= limit) {
                     if (endOfStream || !fill()) {
@@ -68,19 +81,22 @@ final class NumberedLineFormat extends SimpleStreamFormat<NumberedLineFormat.Num
                     position++;
                 }
                 if (position < limit) {
-                    String line =
-                            pending == null
-                                    ? new String(buffer, start, position - start)
-                                    : pending.append(buffer, start, position - start).toString();
+                    NumberedLine line;
+                    if (pending == null) {
+                        line = numbered(buffer, start, position - start);
+                    } else {
+                        pending.write(buffer, start, position - start);
+                        line = numbered(pending.toByteArray(), 0, pending.size());
+                    }
                     position++; // past the '\n'
-                    return numbered(line);
+                    return line;
                 }
                 if (pending == null) {
-                    pending = new StringBuilder(2 * (position - start));
+                    pending = new ByteArrayOutputStream(2 * (position - start) + 16);
                 }
-                pending.append(buffer, start, position - start);
+                pending.write(buffer, start, position - start);
             }
-            return pending == null ? null : numbered(pending.toString());
+            return pending == null ? null : numbered(pending.toByteArray(), 0, pending.size());
         }
 
         private boolean fill() throws IOException {
@@ -99,13 +115,20 @@ final class NumberedLineFormat extends SimpleStreamFormat<NumberedLineFormat.Num
             return true;
         }
 
-        private NumberedLine numbered(String line) {
+        private NumberedLine numbered(byte[] bytes, int from, int length) {
             lineNumber++;
-            int end = line.length();
-            if (end > 0 && line.charAt(end - 1) == '\r') {
-                line = line.substring(0, end - 1);
+            if (length > 0 && bytes[from + length - 1] == '\r') {
+                length--;
             }
-            return new NumberedLine(lineNumber, line);
+            String text = utf8.decode(bytes, from, length);
+            if (text == null) {
+                return new NumberedLine(
+                        lineNumber,
+                        null,
+                        java.util.Arrays.copyOfRange(bytes, from, from + length),
+                        utf8.badByte());
+            }
+            return new NumberedLine(lineNumber, text);
         }
 
         @Override

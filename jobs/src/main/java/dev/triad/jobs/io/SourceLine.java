@@ -12,12 +12,42 @@ package dev.triad.jobs.io;
  * @param text the line exactly as read, without its line terminator ({@code \n} or {@code \r\n});
  *     for a Kafka record its value as UTF-8 ({@code ""} for a tombstone)
  * @param kafka where a Kafka record came from, or {@code null} for a line of a file
+ * @param invalidUtf8At -1 for text; for bytes that are not valid UTF-8, the offset of the first bad
+ *     byte, and then {@code text} holds the raw bytes as base64 (see {@link #invalidUtf8})
  */
-public record SourceLine(String file, long line, String text, KafkaOrigin kafka) {
+public record SourceLine(
+        String file, long line, String text, KafkaOrigin kafka, int invalidUtf8At) {
 
     /** A line of a file. */
     public SourceLine(String file, long line, String text) {
-        this(file, line, text, null);
+        this(file, line, text, null, -1);
+    }
+
+    /** A line of a file, or the value of a Kafka record, that is text. */
+    public SourceLine(String file, long line, String text, KafkaOrigin kafka) {
+        this(file, line, text, kafka, -1);
+    }
+
+    /**
+     * A line or record value that is not valid UTF-8: its raw bytes kept as base64, with the offset
+     * of the first bad byte.
+     */
+    public static SourceLine invalidUtf8(
+            String file,
+            long line,
+            byte[] raw,
+            int from,
+            int length,
+            int badByte,
+            KafkaOrigin kafka) {
+        byte[] bytes = java.util.Arrays.copyOfRange(raw, from, from + length);
+        return new SourceLine(
+                file, line, java.util.Base64.getEncoder().encodeToString(bytes), kafka, badByte);
+    }
+
+    /** Whether the line is text; when not, {@link #text()} is its raw bytes as base64. */
+    public boolean isText() {
+        return invalidUtf8At < 0;
     }
 
     /** The value of a Kafka record ({@code null} for a tombstone, stored as {@code ""}). */

@@ -59,6 +59,20 @@ public final class QuestionParser implements Serializable {
 
     /** Parses, maps and validates one line; never throws for bad input. */
     public Outcome parse(SourceLine line) {
+        if (!line.isText()) {
+            return dead(
+                    line,
+                    (line.kafka() == null
+                                    ? line.file() + " line " + line.line()
+                                    : "Kafka record " + line.source())
+                            + " is not valid UTF-8: its first bad byte is at byte "
+                            + line.invalidUtf8At()
+                            + " of the "
+                            + (line.kafka() == null ? "line" : "value")
+                            + " (its raw bytes are kept as base64 in 'raw'). Write the input as"
+                            + " UTF-8 (e.g. iconv -f LATIN1 -t UTF-8).",
+                    MappingException.PARSE);
+        }
         String raw = line.text();
         if (raw.isBlank()) {
             if (line.kafka() == null) {

@@ -53,6 +53,27 @@ class JsonlLineFormatTest {
     }
 
     @Test
+    void aLineThatIsNotUtf8KeepsItsBytesAndTheOffsetOfItsFirstBadByte() throws IOException {
+        byte[] latin1 = "caf\u00e9 au lait".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path file = dir.resolve("mixed.jsonl");
+        java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+        content.write("{\"a\":1}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        content.write(latin1);
+        content.write("\r\n{\"b\":\"\u00e9\"}\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Files.write(file, content.toByteArray());
+
+        List<SourceLine> lines = texts(readAll(split(file)));
+
+        assertThat(lines).extracting(SourceLine::line).containsExactly(1L, 2L, 3L);
+        assertThat(lines.get(0).isText()).isTrue();
+        assertThat(lines.get(2).text()).isEqualTo("{\"b\":\"\u00e9\"}");
+        SourceLine bad = lines.get(1);
+        assertThat(bad.isText()).isFalse();
+        assertThat(bad.invalidUtf8At()).isEqualTo(3); // the Latin-1 e-acute after "caf"
+        assertThat(java.util.Base64.getDecoder().decode(bad.text())).isEqualTo(latin1);
+    }
+
+    @Test
     void anEmptyFileHasNoLines() throws IOException {
         assertThat(readAll(split(write("empty.jsonl", "")))).isEmpty();
     }

@@ -114,6 +114,18 @@ class KafkaTopicsTest {
                 .isNotNull();
     }
 
+    @Test
+    void aValueThatIsNotUtf8KeepsItsBytesAndTheOffsetOfItsFirstBadByte() {
+        byte[] value = {'{', '"', (byte) 0xC3, '"', '}'}; // 0xC3 starts a sequence it never ends
+
+        SourceLine line = deserialize(new ConsumerRecord<>("in", 1, 9, null, value)).get(0);
+
+        assertThat(line.isText()).isFalse();
+        assertThat(line.invalidUtf8At()).isEqualTo(2);
+        assertThat(java.util.Base64.getDecoder().decode(line.text())).isEqualTo(value);
+        assertThat(line.source()).isEqualTo("in/1/9");
+    }
+
     private static List<SourceLine> deserialize(ConsumerRecord<byte[], byte[]> record) {
         List<SourceLine> out = new ArrayList<>();
         new KafkaTopics.SourceLineDeserializer()

@@ -35,6 +35,22 @@ class QuestionParserTest {
     }
 
     @Test
+    void aLineThatIsNotUtf8IsAParseDeadLetterWithItsBytesAsBase64() {
+        byte[] raw = {'{', '"', 't', (byte) 0xFF, '"', '}'};
+        SourceLine line = SourceLine.invalidUtf8("input.jsonl", 4, raw, 0, raw.length, 3, null);
+
+        DeadLetter dead = triad.parse(line).deadLetter();
+
+        assertThat(dead.stage()).isEqualTo("parse");
+        assertThat(dead.source()).isEqualTo("input.jsonl:4");
+        assertThat(java.util.Base64.getDecoder().decode(dead.raw())).isEqualTo(raw);
+        assertThat(dead.reason())
+                .contains("input.jsonl line 4 is not valid UTF-8")
+                .contains("first bad byte is at byte 3")
+                .contains("base64");
+    }
+
+    @Test
     void malformedJsonIsAParseDeadLetterWithTheLineVerbatim() {
         String raw = "{\"id\":\"q1\",\"text\":\"cut off";
 
