@@ -18,6 +18,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=deploy/local/flink-opens.sh
 source "$ROOT/deploy/local/flink-opens.sh"
+# shellcheck source=deploy/local/processes.sh
+source "$ROOT/deploy/local/processes.sh"
 FLINK_VERSION=2.2.1
 LIB="${TRIAD_FLINK_LIB:-$ROOT/out/flink-lib-$FLINK_VERSION}"
 READY_SECONDS="${TRIAD_FLINK_READY_SECONDS:-120}"
@@ -54,17 +56,6 @@ done
 conf="$dir/conf"
 log="$dir/log"
 pids="$dir/pids"
-
-fetch_jars() {
-  [[ -f "$LIB/.complete" ]] && return 0
-  echo "flink-cluster: fetching the Flink $FLINK_VERSION jars into $LIB (once)" >&2
-  rm -rf "$LIB"
-  mvn -B -q -Dstyle.color=never -f "$ROOT/deploy/local/flink-cluster/pom.xml" \
-    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$LIB" >&2
-  touch "$LIB/.complete"
-}
-
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 rest_port() { cat "$dir/rest-port"; }
 
@@ -170,7 +161,7 @@ start() {
     exit 2
   fi
   command -v java > /dev/null || { echo "flink-cluster: java is not on the PATH" >&2; exit 2; }
-  fetch_jars
+  fetch_jars "$ROOT/deploy/local/flink-cluster/pom.xml" "$LIB" "Flink $FLINK_VERSION"
   rm -rf "$pids"
   write_config
   launch jobmanager GET_JM_RESOURCE_PARAMS \
@@ -188,7 +179,7 @@ start() {
 add_taskmanager() {
   alive "$pids/jobmanager.pid" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
   local before i
-  fetch_jars
+  fetch_jars "$ROOT/deploy/local/flink-cluster/pom.xml" "$LIB" "Flink $FLINK_VERSION"
   before="$(registered || echo 0)"
   i="$(start_taskmanager)"
   await_taskmanagers "$((before + 1))"
@@ -211,21 +202,6 @@ status() {
     fi
   done
   echo "  TaskManagers registered: $(registered || echo '?')"
-}
-
-stop_pid_file() {
-  local f="$1" pid waited=0
-  alive "$f" || { rm -f "$f"; return 0; }
-  pid="$(cat "$f")"
-  kill "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((waited == 30)); then
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    sleep 1
-    waited=$((waited + 1))
-  done
-  rm -f "$f"
 }
 
 stop() {

@@ -16,6 +16,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 KAFKA_VERSION=4.2.0
 LIB="${TRIAD_KAFKA_LIB:-$ROOT/out/kafka-lib-$KAFKA_VERSION}"
 READY_SECONDS="${TRIAD_KAFKA_READY_SECONDS:-90}"
+# shellcheck source=deploy/local/processes.sh
+source "$ROOT/deploy/local/processes.sh"
 
 usage() {
   sed -n '6,8p' "${BASH_SOURCE[0]}" | sed 's/^#  *//' >&2
@@ -51,23 +53,7 @@ done
 pid_file="$dir/broker.pid"
 address_file="$dir/bootstrap"
 
-running_pid() {
-  [[ -f "$pid_file" ]] || return 1
-  local pid
-  pid="$(cat "$pid_file")"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
-fetch_jars() {
-  if [[ -f "$LIB/.complete" ]]; then
-    return 0
-  fi
-  echo "kafka: fetching the Kafka $KAFKA_VERSION broker jars into $LIB (once)" >&2
-  rm -rf "$LIB"
-  mvn -B -q -Dstyle.color=never -f "$ROOT/deploy/local/kafka-broker/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIB" >&2
-  touch "$LIB/.complete"
-}
+running_pid() { alive "$pid_file" && cat "$pid_file"; }
 
 broker_java() {
   java -Doffline=true -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$LIB/*" "$@"
@@ -119,7 +105,7 @@ start() {
     exit 2
   fi
   command -v java > /dev/null || { echo "kafka: java is not on the PATH; install a JDK 17" >&2; exit 2; }
-  fetch_jars
+  fetch_jars "$ROOT/deploy/local/kafka-broker/pom.xml" "$LIB" "Kafka $KAFKA_VERSION broker"
   write_config
   if [[ ! -f "$dir/data/meta.properties" ]]; then
     local cluster_id
@@ -161,17 +147,7 @@ stop() {
     rm -f "$pid_file"
     return 0
   fi
-  kill "$pid"
-  local waited=0
-  while kill -0 "$pid" 2>/dev/null; do
-    if ((waited >= 30)); then
-      echo "kafka: PID $pid did not stop within 30s; killing it" >&2
-      kill -9 "$pid" 2>/dev/null || true
-    fi
-    sleep 1
-    waited=$((waited + 1))
-  done
-  rm -f "$pid_file"
+  stop_pid_file "$pid_file"
   echo "kafka: stopped (PID $pid)" >&2
 }
 

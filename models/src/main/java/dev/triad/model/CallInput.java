@@ -1,5 +1,7 @@
 package dev.triad.model;
 
+import java.util.Arrays;
+
 /**
  * The template inputs a call can carry: the keys of the JSON object that is a call's user message
  * (and, later, the placeholders of user-written prompts). The protocol's vocabulary, shared by
@@ -45,15 +47,9 @@ public enum CallInput {
             }
         }
         throw new IllegalArgumentException(
-                "Unknown call input '" + key + "'; known: " + java.util.Arrays.toString(keys()));
-    }
-
-    private static String[] keys() {
-        CallInput[] all = values();
-        String[] keys = new String[all.length];
-        for (int i = 0; i < all.length; i++) {
-            keys[i] = all[i].key;
-        }
-        return keys;
+                "Unknown call input '"
+                        + key
+                        + "'; known: "
+                        + Arrays.stream(values()).map(CallInput::key).toList());
     }
 }

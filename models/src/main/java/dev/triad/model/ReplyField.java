@@ -1,5 +1,7 @@
 package dev.triad.model;
 
+import java.util.Arrays;
+
 /**
  * The fields a reply can be asked for: the protocol's vocabulary for the JSON object a model writes
  * back, shared by every strategy; a purpose names the ones it asks for ({@link
@@ -37,7 +39,7 @@ public enum ReplyField {
     /**
      * The field called {@code key}.
      *
-     * @throws IllegalArgumentException naming the key
+     * @throws IllegalArgumentException naming the key and the known ones
      */
     public static ReplyField fromKey(String key) {
         for (ReplyField field : values()) {
@@ -45,6 +47,10 @@ public enum ReplyField {
                 return field;
             }
         }
-        throw new IllegalArgumentException("Unknown reply field '" + key + "'");
+        throw new IllegalArgumentException(
+                "Unknown reply field '"
+                        + key
+                        + "'; known: "
+                        + Arrays.stream(values()).map(ReplyField::key).toList());
     }
 }

@@ -119,7 +119,7 @@ public final class Reasoning implements Serializable {
          * #strategies(List)} to name (a built-in name cannot be taken).
          */
         public Builder strategy(String name, ReasoningStrategyFactory factory) {
-            if (Strategies.factory(name) != null) {
+            if (Strategies.isBuiltIn(name)) {
                 throw new IllegalArgumentException(
                         "Strategy name '" + name + "' is a built-in strategy's; pick another name");
             }
@@ -177,8 +177,7 @@ public final class Reasoning implements Serializable {
             for (String name : strategies) {
                 ReasoningStrategyFactory factory = ownStrategies.get(name);
                 if (factory == null) {
-                    Strategies.create(name, settings); // names the known ones when unknown
-                    factory = Strategies.factory(name);
+                    factory = Strategies.factory(name); // names the known ones when unknown
                 }
                 factories.put(name, factory);
                 ReasoningStrategy strategy = factory.create(settings);

@@ -27,9 +27,23 @@ public final class Strategies {
         return map;
     }
 
-    /** The factory of built-in strategy {@code name}, or {@code null}. */
+    /** Whether {@code name} is a built-in strategy's. */
+    static boolean isBuiltIn(String name) {
+        return BUILT_IN.containsKey(name);
+    }
+
+    /**
+     * The factory of the built-in strategy called {@code name}.
+     *
+     * @throws IllegalArgumentException naming the unknown strategy and the known ones
+     */
     static ReasoningStrategyFactory factory(String name) {
-        return BUILT_IN.get(name);
+        ReasoningStrategyFactory factory = BUILT_IN.get(name);
+        if (factory == null) {
+            throw new IllegalArgumentException(
+                    "Unknown strategy '" + name + "'; use one or more of " + NAMES);
+        }
+        return factory;
     }
 
     /**
@@ -38,11 +52,6 @@ public final class Strategies {
      * @throws IllegalArgumentException naming the unknown strategy and the known ones
      */
     public static ReasoningStrategy create(String name, StrategySettings settings) {
-        ReasoningStrategyFactory factory = BUILT_IN.get(name);
-        if (factory == null) {
-            throw new IllegalArgumentException(
-                    "Unknown strategy '" + name + "'; use one or more of " + NAMES);
-        }
-        return factory.create(settings);
+        return factory(name).create(settings);
     }
 }

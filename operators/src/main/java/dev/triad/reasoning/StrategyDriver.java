@@ -3,10 +3,9 @@ package dev.triad.reasoning;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.CallContext;
 import dev.triad.model.ModelCompletion;
+import dev.triad.model.ModelErrors;
 import dev.triad.model.ModelRequest;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The protocol side of the reasoning operator, free of Flink: turns a question's pending call into
@@ -73,7 +72,7 @@ final class StrategyDriver {
                             + "', step "
                             + call.step()
                             + ") failed: "
-                            + unwrap(error).getMessage());
+                            + ModelErrors.unwrap(error).getMessage());
         }
         state.tally(role).answered(completion);
         ReasoningStrategy strategy = strategies.get(state.strategy);
@@ -117,14 +116,5 @@ final class StrategyDriver {
                                         + "' reply, step "
                                         + pending.step()
                                         + ")"));
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

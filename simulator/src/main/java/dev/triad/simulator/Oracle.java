@@ -102,7 +102,7 @@ final class Oracle {
         Question question = context.question();
         List<GoldStep> steps = steps(question);
         Map<String, Object> inputs = context.inputs() == null ? Map.of() : context.inputs();
-        return wrap(answer(context.purpose(), question, steps, inputs, h), h);
+        return wrap(replyFor(context.purpose(), question, steps, inputs, h), h);
     }
 
     /**
@@ -112,7 +112,7 @@ final class Oracle {
      * answer, to the subquestion the call carries, from the verified context it carries, or to the
      * whole question.
      */
-    private String answer(
+    private String replyFor(
             CallPurpose purpose,
             Question question,
             List<GoldStep> steps,

@@ -3,6 +3,7 @@ package dev.triad.jobs.io;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
@@ -125,7 +126,7 @@ final class NumberedLineFormat extends SimpleStreamFormat<NumberedLineFormat.Num
                 return new NumberedLine(
                         lineNumber,
                         null,
-                        java.util.Arrays.copyOfRange(bytes, from, from + length),
+                        Arrays.copyOfRange(bytes, from, from + length),
                         utf8.badByte());
             }
             return new NumberedLine(lineNumber, text);

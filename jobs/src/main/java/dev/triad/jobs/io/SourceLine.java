@@ -1,5 +1,8 @@
 package dev.triad.jobs.io;
 
+import java.util.Arrays;
+import java.util.Base64;
+
 /**
  * One line of input with where it came from: a line of a file (the file's name and the line's
  * 1-based number) or the value of a Kafka record ({@link #kafka()} says which topic, partition and
@@ -40,9 +43,9 @@ public record SourceLine(
             int length,
             int badByte,
             KafkaOrigin kafka) {
-        byte[] bytes = java.util.Arrays.copyOfRange(raw, from, from + length);
+        byte[] bytes = Arrays.copyOfRange(raw, from, from + length);
         return new SourceLine(
-                file, line, java.util.Base64.getEncoder().encodeToString(bytes), kafka, badByte);
+                file, line, Base64.getEncoder().encodeToString(bytes), kafka, badByte);
     }
 
     /** Whether the line is text; when not, {@link #text()} is its raw bytes as base64. */

@@ -5,6 +5,7 @@ import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
+import dev.triad.model.ModelErrors;
 import dev.triad.model.ModelRequest;
 import dev.triad.reasoning.Decision;
 import dev.triad.reasoning.PendingCall;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import org.apache.flink.configuration.Configuration;
 
 /**
@@ -131,7 +130,7 @@ final class QuestionRunner {
         void onReply(PendingCall call, ModelCompletion completion, Throwable error) {
             try {
                 if (error != null) {
-                    Throwable cause = unwrap(error);
+                    Throwable cause = ModelErrors.unwrap(error);
                     boolean retriable = cause instanceof ModelCallException m && m.retriable();
                     if (retriable && call.retry() + 1 < MAX_CALL_ATTEMPTS) {
                         issue(again(call));
@@ -191,14 +190,5 @@ final class QuestionRunner {
                             List.copyOf(endpoints),
                             List.copyOf(cached)));
         }
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
-                && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 }

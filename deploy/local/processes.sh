@@ -1,0 +1,33 @@
+# Helpers shared by the local scripts (kafka.sh, flink-cluster.sh): jars from Maven Central into a
+# folder of their own, and processes tracked by PID files. Sourced, not run.
+
+# fetch_jars POM LIB WHAT: resolves POM's runtime dependencies into LIB, once.
+fetch_jars() {
+  local pom="$1" lib="$2" what="$3"
+  [[ -f "$lib/.complete" ]] && return 0
+  echo "fetching the $what jars into $lib (once)" >&2
+  rm -rf "$lib"
+  mvn -B -q -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DincludeScope=runtime \
+    -DoutputDirectory="$lib" >&2
+  touch "$lib/.complete"
+}
+
+# alive PIDFILE: whether the process a PID file names is running.
+alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pid_file PIDFILE: ends the process it names (SIGTERM, SIGKILL after 30 s), then removes it.
+stop_pid_file() {
+  local f="$1" pid waited=0
+  alive "$f" || { rm -f "$f"; return 0; }
+  pid="$(cat "$f")"
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null; do
+    if ((waited == 30)); then
+      echo "PID $pid did not stop within 30s; killing it" >&2
+      kill -9 "$pid" 2>/dev/null || true
+    fi
+    sleep 1 # waiting for another process to end: there is no event to wait on
+    waited=$((waited + 1))
+  done
+  rm -f "$f"
+}
