@@ -228,7 +228,11 @@ public final class Reasoning implements Serializable {
                             maxCalls,
                             timeoutMs,
                             parseRetries,
-                            prices));
+                            prices,
+                            configuration
+                                    .getOptional(ReasoningOptions.REPLY_JOURNAL)
+                                    .filter(dir -> !dir.isBlank())
+                                    .orElse(null)));
         }
 
         private void checkPriced(String strategyName, ReasoningStrategy strategy) {

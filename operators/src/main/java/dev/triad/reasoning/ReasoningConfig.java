@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * Everything a {@link ReasoningOperator} needs (the strategies by name, in order, with the
  * factories that make them), validated and serialisable: built by {@link Reasoning.Builder},
- * shipped with the job graph. {@code prices} is {@code null} when results carry no estimated cost.
+ * shipped with the job graph. {@code prices} is {@code null} when results carry no estimated cost,
+ * {@code replyJournal} when there is no {@link ReplyJournal}.
  */
 record ReasoningConfig(
         Map<String, ReasoningStrategyFactory> strategies,
@@ -23,7 +24,8 @@ record ReasoningConfig(
         int maxCallsInFlight,
         long questionTimeoutMs,
         int maxParseRetries,
-        PriceTable prices)
+        PriceTable prices,
+        String replyJournal)
         implements Serializable {
 
     ReasoningConfig {

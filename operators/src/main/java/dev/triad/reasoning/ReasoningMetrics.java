@@ -34,6 +34,14 @@ final class ReasoningMetrics {
     final Counter callsStarted;
     final Counter callsCompleted;
 
+    /** Calls answered from the reply journal after a restore instead of calling the model. */
+    final Counter callsReplayed;
+
+    /**
+     * Restored pending calls the journal had no reply for: in flight at the failure, made again.
+     */
+    final Counter callsRemade;
+
     private final Map<Role, RoleMetrics> roles = new EnumMap<>(Role.class);
     private final Map<String, Map<Status, Counter>> outcomes = new HashMap<>();
     private final MetricGroup group;
@@ -47,6 +55,8 @@ final class ReasoningMetrics {
         questionsFinished = group.counter("questionsFinished");
         callsStarted = group.counter("callsStarted");
         callsCompleted = group.counter("callsCompleted");
+        callsReplayed = group.counter("callsReplayed");
+        callsRemade = group.counter("callsRemade");
         group.gauge("questionsInFlight", questionsInFlight);
         group.gauge("callsInFlight", callsInFlight);
         for (Role role : Role.values()) {

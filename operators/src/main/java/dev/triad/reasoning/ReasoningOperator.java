@@ -2,6 +2,7 @@ package dev.triad.reasoning;
 
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.ModelCompletion;
+import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
 import dev.triad.schemas.Result;
 import dev.triad.serde.JsonTypeInfo;
@@ -22,7 +23,9 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -56,6 +59,10 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Checkpoints.</b> The call a question waits for is part of its state. On restore every
  *       key is walked and its pending call made again, once; a call whose reply was applied before
  *       the checkpoint is never made again. Walking keys works after rescaling.
+ *   <li><b>No completed call paid twice</b> (with a {@code reply-journal}): a reply that came after
+ *       the last checkpoint is in the {@link ReplyJournal}; on restore the pending call is looked
+ *       up there first, and so is each call that follows from a replayed reply. Only the calls in
+ *       flight at the failure are made again (counted as {@code callsRemade}).
  *   <li><b>Bounded input</b> drains everything in flight before the operator finishes.
  *   <li><b>Deadlines.</b> A processing-time timer per question ends it FAILED with a reason when it
  *       overruns. State is cleared when a question ends, whatever the outcome.
@@ -104,6 +111,12 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private transient int callsInFlight;
     private transient long nextSeq;
     private transient boolean restored;
+    private transient long restoredCheckpointId;
+    private transient ReplyJournal journal;
+    private transient boolean restoring;
+
+    /** Replies applied now belong to the checkpoint after this one's id minus one. */
+    private transient long epoch;
 
     private transient ReasoningMetrics metrics;
 
@@ -117,6 +130,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
         restored = context.isRestored();
+        restoredCheckpointId = context.getRestoredCheckpointId().orElse(0L);
+        epoch = restoredCheckpointId + 1;
     }
 
     @Override
@@ -144,9 +159,33 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 new ReasoningMetrics(
                         getMetricGroup(), () -> questionsInFlight, () -> callsInFlight);
         models.forEach((role, model) -> model.registerMetrics(metrics.roleGroup(role)));
+        if (config.replyJournal() != null) {
+            openJournal();
+        }
         if (restored) {
             resumeRestoredQuestions();
         }
+    }
+
+    /** Opens the reply journal; after a restore it holds the replies this subtask's keys got. */
+    private void openJournal() throws java.io.IOException {
+        var task = getRuntimeContext().getTaskInfo();
+        int maxParallelism = task.getMaxNumberOfParallelSubtasks();
+        var range =
+                KeyGroupRangeAssignment.computeKeyGroupRangeForOperatorIndex(
+                        maxParallelism,
+                        task.getNumberOfParallelSubtasks(),
+                        task.getIndexOfThisSubtask());
+        journal =
+                ReplyJournal.open(
+                        config.replyJournal(),
+                        getRuntimeContext().getJobInfo().getJobId() + "-" + task.getAttemptNumber(),
+                        task.getIndexOfThisSubtask(),
+                        restored,
+                        key ->
+                                range.contains(
+                                        KeyGroupRangeAssignment.assignToKeyGroup(
+                                                key, maxParallelism)));
     }
 
     /** Opens one model per role the strategies call, this subtask's share of its binding. */
@@ -208,12 +247,26 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     }
 
     private void reissue(List<String> keys) throws Exception {
+        long replayedBefore = metrics.callsReplayed.getCount();
         for (String key : keys) {
             setCurrentKey(key);
             QuestionState state = states.value();
             if (state != null && state.pending != null) {
+                restoring = true;
                 advance(key, state, true, null);
+                restoring = false;
             }
+        }
+        long replayed = metrics.callsReplayed.getCount() - replayedBefore;
+        int unused = journal == null ? 0 : journal.discardRecovered();
+        if (journal != null || !keys.isEmpty()) {
+            LOG.info(
+                    "Restored from checkpoint {}: {} replies replayed from the journal, {} calls"
+                            + " made again (in flight at the failure){}",
+                    restoredCheckpointId,
+                    replayed,
+                    metrics.callsRemade.getCount(),
+                    unused == 0 ? "" : ", " + unused + " journal replies not needed");
         }
     }
 
@@ -255,7 +308,28 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     }
 
     @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        // Replies applied from now on are not in this checkpoint.
+        epoch = context.getCheckpointId() + 1;
+        if (journal != null) {
+            journal.checkpointTaken();
+        }
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        if (journal != null) {
+            journal.checkpointCompleted(checkpointId);
+        }
+    }
+
+    @Override
     public void close() throws Exception {
+        if (journal != null) {
+            journal.close();
+        }
         if (models != null) {
             for (AsyncChatModel model : models.values()) {
                 model.close();
@@ -296,15 +370,30 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 state.callSeq = nextSeq;
             }
             PendingCall call = state.pending;
+            ModelRequest request = journal == null ? null : renderOrNull(state, call);
+            if (request != null && journal.recoveredCount() > 0) {
+                JournalEntry replay = journal.take(key, call, request);
+                if (replay != null) {
+                    metrics.callsReplayed.inc();
+                    decision = apply(state, call, replay.completion(), null);
+                    continue;
+                }
+            }
+            if (restoring) {
+                // The first call of a restored question the journal cannot answer: it was in
+                // flight at the failure (or not yet made), so it is made again.
+                metrics.callsRemade.inc();
+                restoring = false;
+            }
             if (callsInFlight >= config.maxCallsInFlight()) {
                 waitingForSlot.add(new WaitingCall(key, call.seq()));
                 store(state, stored);
                 return;
             }
-            CompletableFuture<ModelCompletion> future = issue(state, call);
+            CompletableFuture<ModelCompletion> future = issue(state, call, request);
             if (!future.isDone()) {
                 store(state, stored);
-                replyByMail(key, call, future);
+                replyByMail(key, call, request, future);
                 return;
             }
             // Answered already: apply it here, under this key, instead of paying for a mail.
@@ -320,21 +409,61 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         }
     }
 
-    /** When {@code future} completes, hands its outcome to {@link #onReply} as a mail. */
+    /**
+     * When {@code future} completes, hands its outcome to {@link #onReply} as a mail; with a
+     * journal, a reply is made durable there first ({@code request} is what was sent).
+     */
     private void replyByMail(
-            String key, PendingCall call, CompletableFuture<ModelCompletion> future) {
+            String key,
+            PendingCall call,
+            ModelRequest request,
+            CompletableFuture<ModelCompletion> future) {
         long seq = call.seq();
         Role role = call.role();
+        ReplyJournal journal = this.journal;
         future.whenComplete(
                 (completion, error) -> {
-                    try {
-                        mailbox.execute(
-                                () -> onReply(key, seq, role, completion, error),
-                                "triad model reply");
-                    } catch (RejectedExecutionException closing) {
-                        // The task is shutting down; a restore makes the call again.
+                    if (journal == null || error != null || request == null) {
+                        mail(key, seq, role, completion, error, null);
+                        return;
                     }
+                    journal.append(
+                                    new JournalEntry(
+                                            key,
+                                            JournalEntry.callOf(call),
+                                            JournalEntry.digest(request),
+                                            completion))
+                            .whenComplete(
+                                    (segment, ignored) ->
+                                            mail(key, seq, role, completion, null, segment));
                 });
+    }
+
+    private void mail(
+            String key,
+            long seq,
+            Role role,
+            ModelCompletion completion,
+            Throwable error,
+            ReplyJournal.Segment segment) {
+        try {
+            mailbox.execute(
+                    () -> onReply(key, seq, role, completion, error, segment), "triad model reply");
+        } catch (RejectedExecutionException closing) {
+            // The task is shutting down; a restore replays the reply from the journal (when it
+            // was written) or makes the call again.
+        }
+    }
+
+    /**
+     * The request for {@code call}, or {@code null} when it cannot be rendered (issue fails it).
+     */
+    private ModelRequest renderOrNull(QuestionState state, PendingCall call) {
+        try {
+            return driver.request(state, call);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     /**
@@ -348,12 +477,17 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         }
     }
 
-    /** Starts the model call; counts it in flight until {@link #callEnded}. */
-    private CompletableFuture<ModelCompletion> issue(QuestionState state, PendingCall call) {
+    /**
+     * Starts the model call ({@code request} when already rendered); counts it in flight until
+     * {@link #callEnded}.
+     */
+    private CompletableFuture<ModelCompletion> issue(
+            QuestionState state, PendingCall call, ModelRequest request) {
         callsInFlight++;
         metrics.callStarted(call.role());
         try {
-            return models.get(call.role()).complete(driver.request(state, call));
+            return models.get(call.role())
+                    .complete(request != null ? request : driver.request(state, call));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -370,11 +504,19 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
 
     /** Runs on the task thread as a mail: a reply that was not there when the call was made. */
     private void onReply(
-            String key, long seq, Role role, ModelCompletion completion, Throwable error)
+            String key,
+            long seq,
+            Role role,
+            ModelCompletion completion,
+            Throwable error,
+            ReplyJournal.Segment segment)
             throws Exception {
         callEnded(role, completion, error);
         setCurrentKey(key);
         QuestionState state = states.value();
+        if (journal != null) {
+            journal.applied(segment, epoch); // applied now, or stale: either way done with
+        }
         if (state != null && state.pending != null && state.pending.seq() == seq) {
             advance(key, state, true, apply(state, state.pending, completion, error));
         } // else stale: the question ended (deadline) or moved on
@@ -456,5 +598,13 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
 
     int callsInFlight() {
         return callsInFlight;
+    }
+
+    ReplyJournal journal() {
+        return journal;
+    }
+
+    ReasoningMetrics metrics() {
+        return metrics;
     }
 }

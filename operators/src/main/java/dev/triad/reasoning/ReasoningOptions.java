@@ -92,6 +92,18 @@ public final class ReasoningOptions {
                     .withDescription(
                             "Questions longer than this many characters become dead letters.");
 
+    public static final ConfigOption<String> REPLY_JOURNAL =
+            ConfigOptions.key("reply-journal")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A folder (path or URI of any Flink file system) for the durable"
+                                    + " journal of completed model replies: after a failure the"
+                                    + " replies that came after the last checkpoint are read"
+                                    + " back instead of calling the model again. It must outlive"
+                                    + " a TaskManager (next to the checkpoints). None: no"
+                                    + " journal.");
+
     /** Every option above, e.g. for copying them between configurations. */
     public static final List<ConfigOption<?>> ALL =
             List.of(
@@ -103,7 +115,8 @@ public final class ReasoningOptions {
                     ON_REGENERATIONS_EXHAUSTED,
                     REJECT_CLASSES,
                     MAX_PARSE_RETRIES,
-                    MAX_QUESTION_CHARS);
+                    MAX_QUESTION_CHARS,
+                    REPLY_JOURNAL);
 
     /** What lm2 does when a step's regenerations run out. */
     public enum ExhaustedPolicy {
