@@ -339,7 +339,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     respond(
                             HttpResponseStatus.OK,
                             PROMETHEUS,
-                            replica.metrics().getBytes(StandardCharsets.UTF_8),
+                            (replica.metrics() + callMetrics()).getBytes(StandardCharsets.UTF_8),
                             0);
                 }
                 break;
@@ -666,6 +666,27 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
      * The role whose latency figures a request takes: the role its {@value CallHeader#NAME} header
      * names, or the solver's when it has none. Only looked up where roles differ.
      */
+    /** The server-wide call counters, in Prometheus' text format. */
+    private String callMetrics() {
+        String labels =
+                "{model_name=\""
+                        + server.settings.modelName().replace("\\", "\\\\").replace("\"", "\\\"")
+                        + "\"} ";
+        return "# HELP triad_sim_calls_answered_total Distinct Triad calls (by X-Triad-Call)"
+                + " answered with a usable reply, across all replicas of this server.\n"
+                + "# TYPE triad_sim_calls_answered_total counter\n"
+                + "triad_sim_calls_answered_total"
+                + labels
+                + server.callsAnswered()
+                + "\n# HELP triad_sim_calls_answered_again_total Usable answers to a Triad call that"
+                + " had been answered before (a completed call made again), across all replicas.\n"
+                + "# TYPE triad_sim_calls_answered_again_total counter\n"
+                + "triad_sim_calls_answered_again_total"
+                + labels
+                + server.callsAnsweredAgain()
+                + "\n";
+    }
+
     static Role latencyRole(LatencyModel latency, String callHeader) {
         if (latency.isUniform() || callHeader == null) {
             return Role.SOLVER;
@@ -914,6 +935,9 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 answered = true;
                 replica.release(this);
                 replica.answered(code, completionTokens);
+                if (fault == null && "200".equals(code)) {
+                    server.callAnswered(call);
+                }
             }
         }
 

@@ -64,15 +64,18 @@ public final class SimulatedServer implements AutoCloseable {
     private final List<Channel> listeners;
     private final List<Integer> ports;
     private final Set<Channel> connections;
+    private final ServerContext context;
     private volatile boolean closed;
 
     private SimulatedServer(
             ServerSettings settings,
+            ServerContext context,
             EventLoopGroup group,
             List<Replica> replicas,
             List<Channel> listeners,
             Set<Channel> connections) {
         this.settings = settings;
+        this.context = context;
         this.group = group;
         this.replicas = replicas;
         this.listeners = listeners;
@@ -116,6 +119,7 @@ public final class SimulatedServer implements AutoCloseable {
         SimulatedServer server =
                 new SimulatedServer(
                         settings,
+                        context,
                         group,
                         List.copyOf(replicas),
                         List.copyOf(listeners),
@@ -201,6 +205,19 @@ public final class SimulatedServer implements AutoCloseable {
     /** A snapshot of one replica's counters (what its {@code /metrics} shows). */
     public ReplicaStats stats(int replica) {
         return replicas.get(replica).stats();
+    }
+
+    /** Distinct Triad calls (by their {@code X-Triad-Call} header) answered with a usable reply. */
+    public long callsAnswered() {
+        return context.callsAnswered();
+    }
+
+    /**
+     * Usable answers to a Triad call that had been answered before, on any replica: completed calls
+     * made again (e.g. after a failure without a reply journal).
+     */
+    public long callsAnsweredAgain() {
+        return context.callsAnsweredAgain();
     }
 
     /** Open client connections across all replicas. */

@@ -221,6 +221,37 @@ class RoleAwareOracleTest {
         }
     }
 
+    @Test
+    void aCallAnsweredAgainIsCountedByItsHeaderNotItsText() throws Exception {
+        try (SimulatedServer server =
+                SimulatedServer.start(
+                        ServerTestSupport.zero().questions(BOOK).seed(SEED).build())) {
+            Question q = BOOK.get(0);
+            List<ChatMessage> messages =
+                    PromptLibrary.render("cot", CotPurpose.WHOLE_QUESTION, inputs(q));
+            String first =
+                    CallHeader.encode(
+                            new CallContext(
+                                    q, "cot", CotPurpose.WHOLE_QUESTION, 0, 1, 0, inputs(q)));
+            String reAsk =
+                    CallHeader.encode(
+                            new CallContext(
+                                    q, "cot", CotPurpose.WHOLE_QUESTION, 0, 1, 1, inputs(q)));
+            send(server, messages, first);
+            send(server, messages, reAsk); // the same text, another call: not a repeat
+            send(server, messages, null); // no header: not counted
+            assertThat(server.callsAnswered()).isEqualTo(2);
+            assertThat(server.callsAnsweredAgain()).isZero();
+
+            send(server, messages, first); // made again, e.g. after a failure without a journal
+            assertThat(server.callsAnswered()).isEqualTo(2);
+            assertThat(server.callsAnsweredAgain()).isEqualTo(1);
+            assertThat(ServerTestSupport.get(http, server, 0, ReplicaHandler.PATH_METRICS).body())
+                    .contains("triad_sim_calls_answered_total{model_name=\"triad-sim\"} 2")
+                    .contains("triad_sim_calls_answered_again_total{model_name=\"triad-sim\"} 1");
+        }
+    }
+
     private static Map<String, Object> inputs(Question q) {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("question", q.text());
