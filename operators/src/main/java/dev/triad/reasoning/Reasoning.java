@@ -102,6 +102,7 @@ public final class Reasoning implements Serializable {
         private final Map<Role, ModelBinding> bindings = new EnumMap<>(Role.class);
         private final Configuration configuration = new Configuration();
         private PriceTable prices;
+        private String journalName = "triad";
 
         private Builder() {}
 
@@ -148,6 +149,23 @@ public final class Reasoning implements Serializable {
          */
         public Builder prices(PriceTable prices) {
             this.prices = prices;
+            return this;
+        }
+
+        /**
+         * Names this job among the jobs that share a checkpoint directory: its reply journal is
+         * {@code CHECKPOINT_DIR/triad-journal/NAME} when {@link ReasoningOptions#REPLY_JOURNAL} is
+         * {@code auto}. The same job restarted or resumed must get the same name. Default {@code
+         * triad}.
+         */
+        public Builder journalName(String name) {
+            if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException(
+                        "Journal name '"
+                                + name
+                                + "' must be letters, digits, '.', '_' or '-' (it names a folder)");
+            }
+            this.journalName = name;
             return this;
         }
 
@@ -229,10 +247,8 @@ public final class Reasoning implements Serializable {
                             timeoutMs,
                             parseRetries,
                             prices,
-                            configuration
-                                    .getOptional(ReasoningOptions.REPLY_JOURNAL)
-                                    .filter(dir -> !dir.isBlank())
-                                    .orElse(null)));
+                            replyJournal(),
+                            journalName));
         }
 
         private void checkPriced(String strategyName, ReasoningStrategy strategy) {
@@ -259,6 +275,20 @@ public final class Reasoning implements Serializable {
                                     + " nothing)");
                 }
             }
+        }
+
+        private String replyJournal() {
+            String journal = configuration.get(ReasoningOptions.REPLY_JOURNAL).strip();
+            if (journal.isEmpty()) {
+                throw new IllegalArgumentException(
+                        ReasoningOptions.REPLY_JOURNAL.key()
+                                + " is empty; give a folder, '"
+                                + ReasoningOptions.JOURNAL_AUTO
+                                + "' or '"
+                                + ReasoningOptions.JOURNAL_NONE
+                                + "'");
+            }
+            return journal;
         }
 
         private int positive(ConfigOption<Integer> option) {

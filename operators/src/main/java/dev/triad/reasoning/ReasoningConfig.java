@@ -14,7 +14,8 @@ import java.util.Map;
  * Everything a {@link ReasoningOperator} needs (the strategies by name, in order, with the
  * factories that make them), validated and serialisable: built by {@link Reasoning.Builder},
  * shipped with the job graph. {@code prices} is {@code null} when results carry no estimated cost,
- * {@code replyJournal} when there is no {@link ReplyJournal}.
+ * {@code replyJournal} is a folder, {@code auto} or {@code none} ({@link
+ * ReasoningOptions#REPLY_JOURNAL}), {@code journalName} the folder's name under {@code auto}.
  */
 record ReasoningConfig(
         Map<String, ReasoningStrategyFactory> strategies,
@@ -25,7 +26,8 @@ record ReasoningConfig(
         long questionTimeoutMs,
         int maxParseRetries,
         PriceTable prices,
-        String replyJournal)
+        String replyJournal,
+        String journalName)
         implements Serializable {
 
     ReasoningConfig {

@@ -10,8 +10,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -23,6 +25,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.state.KeyGroupRangeAssignment;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -60,10 +64,13 @@ import org.slf4j.LoggerFactory;
  *       key is walked and its pending call made again, once; a call whose reply was applied before
  *       the checkpoint is never made again. Walking keys works after rescaling.
  *   <li><b>No completed call paid twice</b> (with a {@code reply-journal}): a reply that came after
- *       the last checkpoint is in the {@link ReplyJournal}; on restore the pending call is looked
- *       up there first, and so is each call that follows from a replayed reply. Only the calls in
- *       flight at the failure are made again (counted as {@code callsRemade}).
- *   <li><b>Bounded input</b> drains everything in flight before the operator finishes.
+ *       the last checkpoint is in the {@link ReplyJournal}; after a restart (restored from a
+ *       checkpoint or not) every call is looked up there first: a restored pending call, each call
+ *       that follows from a replayed reply, and the calls of questions read again from the input.
+ *       Only the calls in flight at the failure are made again (counted as {@code callsRemade}).
+ *   <li><b>Bounded input</b> drains everything in flight before the operator finishes. No
+ *       checkpoint completes while the last questions drain (the task thread waits in {@code
+ *       endInput}, as Flink's async I/O operator does); the journal covers that window.
  *   <li><b>Deadlines.</b> A processing-time timer per question ends it FAILED with a reason when it
  *       overruns. State is cleared when a question ends, whatever the outcome.
  *   <li><b>Same-key order.</b> An element whose key is still running waits in keyed state and
@@ -113,7 +120,12 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private transient boolean restored;
     private transient long restoredCheckpointId;
     private transient ReplyJournal journal;
-    private transient boolean restoring;
+
+    /**
+     * Questions being replayed from the journal: the first of their calls the journal cannot answer
+     * was in flight at the failure (or not yet made) and is counted as made again.
+     */
+    private transient Set<String> replaying;
 
     /** Replies applied now belong to the checkpoint after this one's id minus one. */
     private transient long epoch;
@@ -155,20 +167,56 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         deadlines =
                 getInternalTimerService("triad-deadlines", VoidNamespaceSerializer.INSTANCE, this);
         waitingForSlot = new ArrayDeque<>();
+        replaying = new HashSet<>();
         metrics =
                 new ReasoningMetrics(
                         getMetricGroup(), () -> questionsInFlight, () -> callsInFlight);
         models.forEach((role, model) -> model.registerMetrics(metrics.roleGroup(role)));
-        if (config.replyJournal() != null) {
-            openJournal();
+        String journalDir = journalDir();
+        if (journalDir != null) {
+            openJournal(journalDir);
         }
         if (restored) {
             resumeRestoredQuestions();
         }
     }
 
+    /**
+     * The reply journal's folder: as configured, or under {@code auto} the job's checkpoint
+     * directory's {@code triad-journal/NAME}; {@code null} for none (also under {@code auto} when
+     * checkpoints are not on a file system, as then nothing would outlive a failure anyway).
+     */
+    private String journalDir() {
+        String configured = config.replyJournal();
+        if (ReasoningOptions.JOURNAL_NONE.equals(configured)) {
+            return null;
+        }
+        if (!ReasoningOptions.JOURNAL_AUTO.equals(configured)) {
+            return configured;
+        }
+        // The job's own settings win over the cluster's, as when Flink picks checkpoint storage.
+        var environment = getContainingTask().getEnvironment();
+        Configuration effective =
+                new Configuration(environment.getTaskManagerInfo().getConfiguration());
+        effective.addAll(environment.getJobConfiguration());
+        String checkpoints = effective.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        String storage = effective.get(CheckpointingOptions.CHECKPOINT_STORAGE);
+        if (checkpoints != null && !"jobmanager".equalsIgnoreCase(storage)) {
+            // The journal outlives the job id (CHECKPOINT_DIR/JOB_ID/chk-N), as a resumed run is
+            // a new job.
+            return new org.apache.flink.core.fs.Path(
+                            new org.apache.flink.core.fs.Path(checkpoints),
+                            "triad-journal/" + config.journalName())
+                    .toString();
+        }
+        LOG.info(
+                "No reply journal: checkpoints are not kept on a file system; set"
+                        + " execution.checkpointing.dir, or reply-journal to a folder");
+        return null;
+    }
+
     /** Opens the reply journal; after a restore it holds the replies this subtask's keys got. */
-    private void openJournal() throws java.io.IOException {
+    private void openJournal(String dir) throws java.io.IOException {
         var task = getRuntimeContext().getTaskInfo();
         int maxParallelism = task.getMaxNumberOfParallelSubtasks();
         var range =
@@ -178,10 +226,9 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                         task.getIndexOfThisSubtask());
         journal =
                 ReplyJournal.open(
-                        config.replyJournal(),
+                        dir,
                         getRuntimeContext().getJobInfo().getJobId() + "-" + task.getAttemptNumber(),
                         task.getIndexOfThisSubtask(),
-                        restored,
                         key ->
                                 range.contains(
                                         KeyGroupRangeAssignment.assignToKeyGroup(
@@ -252,22 +299,21 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             setCurrentKey(key);
             QuestionState state = states.value();
             if (state != null && state.pending != null) {
-                restoring = true;
+                replaying.add(key); // its pending call is the first to look up
                 advance(key, state, true, null);
-                restoring = false;
             }
         }
-        long replayed = metrics.callsReplayed.getCount() - replayedBefore;
-        int unused = journal == null ? 0 : journal.discardRecovered();
-        if (journal != null || !keys.isEmpty()) {
-            LOG.info(
-                    "Restored from checkpoint {}: {} replies replayed from the journal, {} calls"
-                            + " made again (in flight at the failure){}",
-                    restoredCheckpointId,
-                    replayed,
-                    metrics.callsRemade.getCount(),
-                    unused == 0 ? "" : ", " + unused + " journal replies not needed");
-        }
+        LOG.info(
+                "Restored from checkpoint {}: {} replies replayed from the journal, {} calls made"
+                        + " again (in flight at the failure){}",
+                restoredCheckpointId,
+                metrics.callsReplayed.getCount() - replayedBefore,
+                metrics.callsRemade.getCount(),
+                journal == null
+                        ? " (no reply journal)"
+                        : "; "
+                                + journal.recoveredCount()
+                                + " journal replies kept for questions read again from the input");
     }
 
     @Override
@@ -375,15 +421,15 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                 JournalEntry replay = journal.take(key, call, request);
                 if (replay != null) {
                     metrics.callsReplayed.inc();
+                    replaying.add(key);
                     decision = apply(state, call, replay.completion(), null);
                     continue;
                 }
             }
-            if (restoring) {
-                // The first call of a restored question the journal cannot answer: it was in
+            if (!replaying.isEmpty() && replaying.remove(key)) {
+                // The first call of a replayed question the journal cannot answer: it was in
                 // flight at the failure (or not yet made), so it is made again.
                 metrics.callsRemade.inc();
-                restoring = false;
             }
             if (callsInFlight >= config.maxCallsInFlight()) {
                 waitingForSlot.add(new WaitingCall(key, call.seq()));
@@ -554,6 +600,9 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             throws Exception {
         long now = getProcessingTimeService().getCurrentProcessingTime();
         output.collect(new StreamRecord<>(results.assemble(state, end, now)));
+        if (!replaying.isEmpty()) {
+            replaying.remove(key);
+        }
         questionsInFlight--;
         metrics.questionFinished(state.strategy, end.status());
         if (stored) {

@@ -92,17 +92,24 @@ public final class ReasoningOptions {
                     .withDescription(
                             "Questions longer than this many characters become dead letters.");
 
+    /** {@link #REPLY_JOURNAL}'s value for a journal under the job's checkpoint directory. */
+    public static final String JOURNAL_AUTO = "auto";
+
+    /** {@link #REPLY_JOURNAL}'s value for no journal. */
+    public static final String JOURNAL_NONE = "none";
+
     public static final ConfigOption<String> REPLY_JOURNAL =
             ConfigOptions.key("reply-journal")
                     .stringType()
-                    .noDefaultValue()
+                    .defaultValue(JOURNAL_AUTO)
                     .withDescription(
-                            "A folder (path or URI of any Flink file system) for the durable"
-                                    + " journal of completed model replies: after a failure the"
-                                    + " replies that came after the last checkpoint are read"
-                                    + " back instead of calling the model again. It must outlive"
-                                    + " a TaskManager (next to the checkpoints). None: no"
-                                    + " journal.");
+                            "Where the durable journal of completed model replies lives: after a"
+                                    + " failure the replies that came after the last checkpoint"
+                                    + " are read back instead of calling the model again. 'auto':"
+                                    + " CHECKPOINT_DIR/triad-journal/NAME when checkpoints go to"
+                                    + " a file system (none when they are kept in the"
+                                    + " JobManager's memory); 'none'; or a folder (path or URI of"
+                                    + " any Flink file system) that outlives a TaskManager.");
 
     /** Every option above, e.g. for copying them between configurations. */
     public static final List<ConfigOption<?>> ALL =

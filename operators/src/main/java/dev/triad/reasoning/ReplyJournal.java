@@ -27,11 +27,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>How it works.</b> A reply that comes back from a remote model is appended here before the
  * operator applies it (the reply's mail waits for the write); a writer thread groups the replies
- * that arrive together into one write (group commit). When the job restores from a checkpoint,
- * every subtask reads the journal's files, keeps the entries whose keys it now owns (any
- * parallelism), and before making a restored pending call looks for its reply here ({@link #take});
- * a hit is applied at once and the question moves on to its next call, which may be here too. What
- * remains are the calls that were in flight at the failure: only those are made again.
+ * that arrive together into one write (group commit). When the job starts again after a failure
+ * (from a checkpoint, or from the beginning when none had completed, e.g. while a bounded input's
+ * last questions drained), every subtask reads the journal's files and keeps the entries whose keys
+ * it now owns (any parallelism). Before making a call the operator looks for its reply here ({@link
+ * #take}): a restored pending call, the calls that follow from a replayed reply, and the calls of
+ * questions read again from the input. A hit is applied at once. What remains are the calls that
+ * were in flight at the failure: only those are made again.
  *
  * <p><b>Where it lives.</b> A folder on any Flink file system, given as {@code reply-journal}: by
  * default next to the run's checkpoints, so it outlives the TaskManager that wrote it. On a file
@@ -41,8 +43,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Trimming.</b> A file is deleted when a checkpoint completes that holds every reply in it
  * (each reply was applied before that checkpoint's snapshot); the files of an earlier attempt or
- * run are deleted when the first checkpoint after the restore completes, by which time every
- * subtask has read them and the checkpoint holds what was replayed.
+ * run are deleted when a checkpoint completes after every reply this subtask read from them was
+ * used (the checkpoint holds what was replayed).
  *
  * <p>Threading: {@link #append} from any thread; everything else on the task thread. A journal that
  * cannot be written is logged and the reply applied anyway: the run goes on, only without the
@@ -66,7 +68,7 @@ final class ReplyJournal implements AutoCloseable {
     private final Thread writer;
     private Segment current; // writer thread only
     private int nextSegment; // writer thread only
-    private boolean earlierFilesDeleted;
+    private boolean earlierFilesDeleted; // task thread
     private volatile boolean failed;
 
     private ReplyJournal(
@@ -94,13 +96,10 @@ final class ReplyJournal implements AutoCloseable {
      * @param attempt names this attempt of the job (its job id and attempt number): files of other
      *     attempts are read on restore and deleted after the next completed checkpoint
      * @param subtask this subtask's index
-     * @param restored whether the job restored from a checkpoint: only then are earlier entries
-     *     read
      * @param owns whether this subtask owns a key (its key group is in this subtask's range)
      * @throws IOException when the folder cannot be listed or created, or an earlier file read
      */
-    static ReplyJournal open(
-            String dir, String attempt, int subtask, boolean restored, Predicate<String> owns)
+    static ReplyJournal open(String dir, String attempt, int subtask, Predicate<String> owns)
             throws IOException {
         Path path = new Path(dir);
         FileSystem fs = path.getFileSystem();
@@ -116,11 +115,9 @@ final class ReplyJournal implements AutoCloseable {
                 continue;
             }
             earlierFiles.add(file.getPath());
-            if (restored) {
-                torn += read(fs, file.getPath(), owns, recovered);
-            }
+            torn += read(fs, file.getPath(), owns, recovered);
         }
-        if (restored) {
+        if (!earlierFiles.isEmpty()) {
             LOG.info(
                     "Reply journal {}: {} replies from {} earlier files for subtask {}{}",
                     dir,
@@ -177,16 +174,6 @@ final class ReplyJournal implements AutoCloseable {
     }
 
     /**
-     * Forgets the recovered replies nobody asked for (their questions moved on differently); called
-     * once the restored calls were made. Their files stay until the next completed checkpoint.
-     */
-    int discardRecovered() {
-        int left = recovered.size();
-        recovered.clear();
-        return left;
-    }
-
-    /**
      * Appends a reply; the future completes, with the segment it is in, once the reply is durable
      * (or, when the journal cannot be written, at once with {@code null}).
      */
@@ -215,7 +202,10 @@ final class ReplyJournal implements AutoCloseable {
 
     /** Checkpoint {@code checkpointId} completed: deletes the files it made unnecessary. */
     void checkpointCompleted(long checkpointId) {
-        queue.add(new Trim(checkpointId));
+        // Earlier files go once every reply read from them was used: until then a second failure
+        // needs them again.
+        queue.add(new Trim(checkpointId, !earlierFilesDeleted && recovered.isEmpty()));
+        earlierFilesDeleted |= recovered.isEmpty();
     }
 
     @Override
@@ -242,7 +232,7 @@ final class ReplyJournal implements AutoCloseable {
                     if (item instanceof Roll) {
                         closeCurrent();
                     } else if (item instanceof Trim trim) {
-                        trim(trim.checkpointId);
+                        trim(trim.checkpointId, trim.earlierFiles);
                     } else if (item instanceof Barrier barrier) {
                         barrier.done.complete(null);
                     } else if (item instanceof Stop) {
@@ -331,7 +321,7 @@ final class ReplyJournal implements AutoCloseable {
         current = null;
     }
 
-    private void trim(long checkpointId) {
+    private void trim(long checkpointId, boolean andEarlierFiles) {
         List<Segment> kept = new ArrayList<>();
         for (Segment segment : segments) {
             if (segment.closed
@@ -344,8 +334,7 @@ final class ReplyJournal implements AutoCloseable {
         }
         segments.clear();
         segments.addAll(kept);
-        if (!earlierFilesDeleted) {
-            earlierFilesDeleted = true;
+        if (andEarlierFiles) {
             earlierFiles.forEach(this::delete);
         }
     }
@@ -381,7 +370,7 @@ final class ReplyJournal implements AutoCloseable {
 
     private record Write(JournalEntry entry, CompletableFuture<Segment> done) {}
 
-    private record Trim(long checkpointId) {}
+    private record Trim(long checkpointId, boolean earlierFiles) {}
 
     private record Barrier(CompletableFuture<Void> done) {}
 

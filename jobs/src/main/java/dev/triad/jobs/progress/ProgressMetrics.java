@@ -35,6 +35,12 @@ public final class ProgressMetrics {
     /** Counter: model calls completed. */
     public static final String CALLS_COMPLETED = "callsCompleted";
 
+    /** Counter: calls answered from the reply journal after a restore (not paid again). */
+    public static final String CALLS_REPLAYED = "callsReplayed";
+
+    /** Counter: calls in flight at a failure, made again after the restore. */
+    public static final String CALLS_REMADE = "callsRemade";
+
     /** Gauge: (question, strategy) pairs in flight. */
     public static final String QUESTIONS_IN_FLIGHT = "questionsInFlight";
 
