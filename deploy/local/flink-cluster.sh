@@ -71,10 +71,16 @@ taskmanager:
   host: 127.0.0.1
   numberOfTaskSlots: $slots
   memory: {process: {size: 1536m}}
+  # Model calls are slow, so a Triad job is often backpressured: buffer debloating keeps about a
+  # second of records in flight between tasks, so checkpoint and savepoint barriers (savepoints
+  # are always aligned) do not queue behind minutes of questions.
+  network: {memory: {buffer-debloat: {enabled: true}}}
 rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: $port}
 execution: {checkpointing: {dir: "file://$dir/checkpoints", savepoint-dir: "file://$dir/savepoints"}}
 restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 10, delay: 2 s}}
 heartbeat: {interval: 2000, timeout: 10000}
+# triad run --jobmanager draws progress from the REST API's metrics: refresh them every second.
+metrics: {fetcher: {update-interval: 1 s}}
 io: {tmp: {dirs: "$dir/tmp"}}
 web: {tmpdir: "$dir/tmp"}
 env: {java: {opts: {all: "-Doffline=true"}}}
