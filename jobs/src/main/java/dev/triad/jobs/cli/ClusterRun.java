@@ -218,6 +218,7 @@ public final class ClusterRun {
                         e);
             }
         }
+        metrics.refresh();
         progress.finish(metrics, "done");
     }
 

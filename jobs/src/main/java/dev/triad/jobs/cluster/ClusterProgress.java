@@ -15,10 +15,11 @@ import org.slf4j.LoggerFactory;
  * vertex that carries the operator's {@value ProgressMetrics#GROUP} metric group, its counters and
  * gauges summed over subtasks.
  *
- * <p>The cluster refreshes what the REST API shows every {@code metrics.fetcher.update-interval}
- * (10 s by default, 1 s on a cluster from {@code ./triad cluster start}). A finished subtask's
- * metrics leave the API, so a counter keeps the highest sum seen. Not thread-safe: one thread calls
- * {@link #refresh()} and reads.
+ * <p>Once the job has finished, the count is the records the reasoning vertex read, which the
+ * cluster keeps. The cluster refreshes what the REST API shows every {@code
+ * metrics.fetcher.update-interval} (10 s by default, 1 s on a cluster from {@code ./triad cluster
+ * start}). A finished subtask's metrics leave the API, so a counter keeps the highest sum seen. Not
+ * thread-safe: one thread calls {@link #refresh()} and reads.
  */
 public final class ClusterProgress implements ProgressSource {
 
@@ -26,6 +27,9 @@ public final class ClusterProgress implements ProgressSource {
 
     private static final List<String> NAMES =
             List.of(ProgressMetrics.QUESTIONS_FINISHED, ProgressMetrics.CALLS_IN_FLIGHT);
+
+    /** The reasoning operator's name ({@code Reasoning#apply}), which starts its vertex's name. */
+    private static final String OPERATOR_NAME = "reasoning";
 
     private final FlinkRestClient rest;
     private final String jobId;
@@ -53,6 +57,10 @@ public final class ClusterProgress implements ProgressSource {
     public String refresh() throws UsageException {
         JsonNode job = rest.job(jobId);
         state = job.path("state").asText();
+        if ("FINISHED".equals(state)) {
+            finished(job);
+            return state;
+        }
         try {
             if (vertexId == null) {
                 find(job);
@@ -67,6 +75,25 @@ public final class ClusterProgress implements ProgressSource {
             LOG.debug("Could not read the metrics of job {}", jobId, e);
         }
         return state;
+    }
+
+    /**
+     * A finished job's metrics have left the API, but the records each vertex read stay: every
+     * (question, strategy) pair the reasoning vertex read has finished when the job has.
+     */
+    private void finished(JsonNode job) {
+        for (JsonNode vertex : job.path("vertices")) {
+            boolean reasoning =
+                    vertexId != null
+                            ? vertexId.equals(vertex.path("id").asText())
+                            : vertex.path("name").asText().startsWith(OPERATOR_NAME);
+            if (reasoning) {
+                values[0] =
+                        Math.max(values[0], vertex.path("metrics").path("read-records").asLong());
+                values[1] = 0;
+                seen = true;
+            }
+        }
     }
 
     /** The job's state at the last {@link #refresh()}. */
