@@ -80,7 +80,16 @@ public final class CancelCommand implements Callable<Integer> {
         rest.overview();
         if (savepoint == null) {
             rest.cancel(jobId);
-            streams.err().println("cancel: cancelled job " + jobId + " on " + address);
+            String state = rest.awaitTerminal(jobId, wait);
+            streams.err()
+                    .println(
+                            "cancel: job "
+                                    + jobId
+                                    + " on "
+                                    + address
+                                    + (FlinkRestClient.TERMINAL_STATES.contains(state)
+                                            ? " cancelled"
+                                            : " is being cancelled (" + state + ")"));
             return ExitCodes.OK;
         }
         Path dir = savepoint.toAbsolutePath().normalize();
@@ -104,6 +113,7 @@ public final class CancelCommand implements Callable<Integer> {
             throw new JobFailedException(
                     "Job " + jobId + " on " + address + " was not stopped: " + e.getMessage(), e);
         }
+        rest.awaitTerminal(jobId, wait);
         streams.out().println(location);
         streams.err()
                 .println(

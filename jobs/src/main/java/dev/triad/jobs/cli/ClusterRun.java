@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +60,12 @@ public final class ClusterRun {
     static final int RESTART_ATTEMPTS = 50;
 
     private static final Duration POLL = Duration.ofSeconds(1);
+
+    /**
+     * How long the REST API may lag behind the job's end (its cache refreshes every 3 s unless the
+     * cluster says otherwise).
+     */
+    private static final Duration END_VISIBLE = Duration.ofSeconds(30);
 
     private final RunSettings settings;
     private final PrintWriter out;
@@ -132,8 +140,9 @@ public final class ClusterRun {
                     "The job could not be submitted to the Flink cluster at "
                             + address
                             + ": "
-                            + LocalRun.failed(e).getCause()
-                            + ". The cluster's JobManager log has the details.",
+                            + ExceptionUtils.stripExecutionException(e)
+                            + ". The full stack trace is in the log (out/triad.log when started"
+                            + " with ./triad), the cluster's side in its JobManager log.",
                     e);
         }
         String jobId = client.getJobID().toHexString();
@@ -172,11 +181,50 @@ public final class ClusterRun {
                 "triad: following the job (Ctrl-C stops following, not the job: ./triad cancel "
                         + jobId
                         + " does)");
-        await(client, rest, jobId, total);
+        String savepoint = await(client, rest, jobId, total);
+        if (savepoint != null) {
+            // Stopped part-way: merging now would leave results.jsonl incomplete, and the resumed
+            // run merges what both wrote.
+            err.println(
+                    "triad: job "
+                            + jobId
+                            + " was stopped with the savepoint "
+                            + savepoint
+                            + "; resume it with the same options plus --from-savepoint "
+                            + savepoint
+                            + (layout == null
+                                    ? ""
+                                    : ". The results so far stay as part files under "
+                                            + layout.dir().resolve("parts")));
+            err.flush();
+            return ExitCodes.OK;
+        }
         return run.finish(layout);
     }
 
-    private void await(JobClient client, FlinkRestClient rest, String jobId, long total)
+    private static void awaitEndVisible(FlinkRestClient rest, String jobId) throws UsageException {
+        try {
+            rest.awaitTerminal(jobId, END_VISIBLE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String stopSavepoint(FlinkRestClient rest, String jobId) {
+        try {
+            return rest.stopSavepoint(jobId);
+        } catch (IOException e) {
+            LOG.warn("Could not tell whether job {} was stopped with a savepoint", jobId, e);
+            return null;
+        }
+    }
+
+    /**
+     * Draws progress until the job ends.
+     *
+     * @return the savepoint the job was stopped with, or {@code null} when it ran to its end
+     */
+    private String await(JobClient client, FlinkRestClient rest, String jobId, long total)
             throws UsageException, JobFailedException {
         CompletableFuture<JobExecutionResult> done = client.getJobExecutionResult();
         ClusterProgress metrics = new ClusterProgress(rest, jobId);
@@ -195,8 +243,9 @@ public final class ClusterRun {
                 throw new JobFailedException(
                         "Interrupted while following job " + jobId + "; it runs on.", e);
             } catch (ExecutionException e) {
+                awaitEndVisible(rest, jobId);
                 String state = metrics.refresh();
-                progress.finish(metrics, state.toLowerCase(java.util.Locale.ROOT));
+                progress.finish(metrics, state.toLowerCase(Locale.ROOT));
                 if ("CANCELED".equals(state)) {
                     throw new JobFailedException(
                             "Job "
@@ -218,8 +267,11 @@ public final class ClusterRun {
                         e);
             }
         }
+        awaitEndVisible(rest, jobId);
         metrics.refresh();
-        progress.finish(metrics, "done");
+        String savepoint = stopSavepoint(rest, jobId);
+        progress.finish(metrics, savepoint == null ? "done" : "stopped");
+        return savepoint;
     }
 
     /**

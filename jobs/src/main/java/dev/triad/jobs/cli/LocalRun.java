@@ -294,7 +294,7 @@ public final class LocalRun {
         }
     }
 
-    static JobFailedException failed(Throwable e) {
+    private static JobFailedException failed(Throwable e) {
         Throwable root = ExceptionUtils.stripExecutionException(e);
         Throwable cause = root;
         while (cause.getCause() != null && cause.getCause() != cause) {

@@ -7,6 +7,7 @@ import dev.triad.jobs.progress.ProgressSource;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,6 +137,6 @@ public final class ClusterProgress implements ProgressSource {
 
     @Override
     public String waiting() {
-        return "job " + state.toLowerCase(java.util.Locale.ROOT) + " on the cluster...";
+        return "job " + state.toLowerCase(Locale.ROOT) + " on the cluster...";
     }
 }

@@ -116,6 +116,23 @@ public final class FlinkRestClient {
     }
 
     /**
+     * Waits until the REST API shows the job in a terminal state; it shows what a cache holds
+     * (refreshed every {@code web.refresh-interval}, 3 s by default), so the state lags the job.
+     *
+     * @return the state last seen: terminal, unless {@code timeout} passed first
+     */
+    public String awaitTerminal(String jobId, Duration timeout)
+            throws UsageException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String state = state(jobId);
+        while (!TERMINAL_STATES.contains(state) && System.nanoTime() < deadline) {
+            Thread.sleep(SAVEPOINT_POLL.toMillis()); // the REST API offers no event to wait on
+            state = state(jobId);
+        }
+        return state;
+    }
+
+    /**
      * Why a failed job failed: the first line of the root exception the cluster keeps, or {@code
      * null} when it keeps none.
      */
@@ -252,6 +269,21 @@ public final class FlinkRestClient {
             }
             Thread.sleep(SAVEPOINT_POLL.toMillis()); // the REST API offers no event to wait on
         }
+    }
+
+    /**
+     * The savepoint a job was stopped with (Flink's stop-with-savepoint takes a synchronous one),
+     * or {@code null} when it was not.
+     */
+    public String stopSavepoint(String jobId) throws IOException {
+        JsonNode checkpoints = parse(send(get("/jobs/" + jobId + "/checkpoints")), "checkpoints");
+        for (JsonNode checkpoint : checkpoints.path("history")) {
+            if ("SYNC_SAVEPOINT".equals(checkpoint.path("checkpoint_type").asText())
+                    && "COMPLETED".equals(checkpoint.path("status").asText())) {
+                return checkpoint.path("external_path").asText(null);
+            }
+        }
+        return null;
     }
 
     private void requireRunning(String jobId) throws UsageException {

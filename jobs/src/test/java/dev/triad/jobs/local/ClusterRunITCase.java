@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -102,10 +104,61 @@ class ClusterRunITCase {
     }
 
     @Test
-    void aDetachedJobStopsWithASavepointAndResumesFromIt() throws Exception {
+    void aDetachedJobStopsWithASavepointAndResumesFromItOnTheCluster() throws Exception {
         Path input = questions("two-hundred.jsonl", 200);
-        Path output = dir.resolve("resumed");
-        List<String> common =
+        Path output = dir.resolve("resumed-on-cluster");
+        String savepoint = stopWithSavepoint(input, output, true);
+
+        TriadConsole resumed = new TriadConsole();
+        int exit =
+                resumed.run(
+                        "run",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--model",
+                        "all=sim:zero",
+                        "--jobmanager",
+                        jobmanager,
+                        "--from-savepoint",
+                        savepoint);
+        assertThat(exit).as(resumed.err()).isZero();
+        assertThat(everyResultOnce(output)).hasSize(400);
+    }
+
+    @Test
+    void aFollowedJobStoppedWithASavepointResumesOnAnEmbeddedCluster() throws Exception {
+        Path input = questions("two-hundred.jsonl", 200);
+        Path output = dir.resolve("resumed-embedded");
+        String savepoint = stopWithSavepoint(input, output, false);
+
+        TriadConsole resumed = new TriadConsole();
+        int exit =
+                resumed.run(
+                        "run",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--model",
+                        "all=sim:zero",
+                        "--from-savepoint",
+                        savepoint);
+        assertThat(exit).as(resumed.err()).isZero();
+        assertThat(everyResultOnce(output)).hasSize(400);
+    }
+
+    /**
+     * Submits a slow run of {@code input} (with {@code --detach}, or followed by a run on another
+     * thread), waits for its first checkpoint and stops it with {@code triad cancel --savepoint};
+     * returns the savepoint's path.
+     */
+    private static String stopWithSavepoint(Path input, Path output, boolean detach)
+            throws Exception {
+        TriadConsole submitting = new TriadConsole();
+        // Slow simulated models and few questions at a time: the job is far from done when stopped.
+        List<String> args =
                 List.of(
                         "run",
                         "--input",
@@ -113,22 +166,28 @@ class ClusterRunITCase {
                         "--output",
                         output.toString(),
                         "--jobmanager",
-                        jobmanager);
-        TriadConsole detached = new TriadConsole();
-        List<String> slow = new ArrayList<>(common);
-        // Slow simulated models and few questions at a time: the job is far from done when stopped.
-        slow.addAll(
-                List.of(
+                        jobmanager,
                         "--model",
                         "all=sim:8b-h100",
                         "--max-questions-in-flight",
                         "4",
                         "--checkpoint-interval",
-                        "2s",
-                        "--detach"));
-        assertThat(detached.run(slow.toArray(String[]::new))).as(detached.err()).isZero();
-        String jobId = detached.out().strip();
-        assertThat(jobId).matches("[0-9a-f]{32}");
+                        "2s");
+        CompletableFuture<Integer> followed = null;
+        String jobId;
+        if (detach) {
+            List<String> detached = new ArrayList<>(args);
+            detached.add("--detach");
+            int submitted = submitting.run(detached.toArray(String[]::new));
+            assertThat(submitted).as(submitting.err()).isZero();
+            jobId = submitting.out().strip();
+            assertThat(jobId).matches("[0-9a-f]{32}");
+        } else {
+            followed =
+                    CompletableFuture.supplyAsync(
+                            () -> submitting.run(args.toArray(String[]::new)));
+            jobId = awaitSubmitted(submitting);
+        }
         awaitCompletedCheckpoint(jobId);
 
         TriadConsole cancel = new TriadConsole();
@@ -146,14 +205,19 @@ class ClusterRunITCase {
         assertThat(savepoint).contains(savepoints.toString());
         assertThat(Path.of(URI.create(savepoint)).resolve("_metadata")).exists();
         assertThat(rest("/jobs/" + jobId).path("state").asText()).isEqualTo("FINISHED");
-        long committedBefore = committedResultLines(output);
-        assertThat(committedBefore).as("results committed before the stop").isLessThan(400);
-
-        TriadConsole resumed = new TriadConsole();
-        List<String> fast = new ArrayList<>(common);
-        fast.addAll(List.of("--model", "all=sim:zero", "--from-savepoint", savepoint));
-        assertThat(resumed.run(fast.toArray(String[]::new))).as(resumed.err()).isZero();
-        assertThat(everyResultOnce(output)).hasSize(400);
+        assertThat(committedResultLines(output))
+                .as("results committed before the stop")
+                .isLessThan(400);
+        if (followed != null) {
+            assertThat(followed.get(PATIENCE.toSeconds(), TimeUnit.SECONDS))
+                    .as(submitting.err())
+                    .isZero();
+            assertThat(submitting.err())
+                    .contains("was stopped with the savepoint " + savepoint)
+                    .contains("--from-savepoint " + savepoint);
+            assertThat(output.resolve("results.jsonl")).as("not merged part-way").doesNotExist();
+        }
+        return savepoint;
     }
 
     @Test
@@ -256,6 +320,19 @@ class ClusterRunITCase {
             }
         }
         return lines;
+    }
+
+    /** The id of the job a followed run submitted, once it says so. */
+    private static String awaitSubmitted(TriadConsole submitting) throws InterruptedException {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            Matcher submitted = SUBMITTED.matcher(submitting.err());
+            if (submitted.find()) {
+                return submitted.group(1);
+            }
+            assertThat(System.nanoTime()).as(submitting.err()).isLessThan(deadline);
+            Thread.sleep(200); // another thread's output: polled, as a user reads it
+        }
     }
 
     /** Waits until the job has completed a checkpoint: it runs and has made progress. */
