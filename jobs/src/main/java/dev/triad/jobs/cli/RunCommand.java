@@ -4,6 +4,7 @@ import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.report.HtmlReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -80,8 +81,13 @@ public final class RunCommand implements Callable<Integer> {
                 settings.jobManager() != null
                         ? new ClusterRun(settings, streams.out(), streams.err()).execute()
                         : new LocalRun(settings, streams.out(), streams.err()).execute();
-        if (exit == ExitCodes.OK && report != null) {
-            HtmlReport.writeFor(OutputLayout.in(settings.output()).resultsFile(), report);
+        Path results =
+                settings.output() == null ? null : OutputLayout.in(settings.output()).resultsFile();
+        if (exit == ExitCodes.OK && report != null && !Files.exists(results)) {
+            // A cluster job stopped with a savepoint ends before its input does.
+            streams.err().println("run: no HTML report: the job was stopped before its end");
+        } else if (exit == ExitCodes.OK && report != null) {
+            HtmlReport.writeFor(results, report);
             streams.err().println("run: wrote the HTML report " + report);
         }
         return exit;
