@@ -7,11 +7,14 @@
 #   flink-cluster.sh add-taskmanager [--dir DIR]
 #   flink-cluster.sh status [--dir DIR]
 #   flink-cluster.sh stop [--dir DIR]
+#   flink-cluster.sh flink [--dir DIR] FLINK_CLI_ARGS...   (Flink's own CLI, e.g. run -c CLASS JAR ...)
 #
 # N defaults to 1, S (slots per TaskManager) to 2, P (web UI and REST) to 8081, the JobManager's
 # RPC port is P+1. DIR (default out/flink-cluster under the repository) holds conf/, the logs, one
 # PID file per process, checkpoints/ and savepoints/. start and add-taskmanager return when the
-# REST API counts the TaskManagers; start prints the web UI's address.
+# REST API counts the TaskManagers; start prints the web UI's address. flink runs Flink's own command
+# line (org.apache.flink.client.cli.CliFrontend, what a distribution's bin/flink runs) against the
+# cluster's conf/, e.g. flink run -c dev.triad.jobs.cli.TriadCli triad-jobs-*-job.jar run ...
 # Exit codes: 0 done; 1 not running (status) or a process failed to come up (see DIR/log); 2 usage.
 set -euo pipefail
 
@@ -25,7 +28,7 @@ LIB="${TRIAD_FLINK_LIB:-$ROOT/out/flink-lib-$FLINK_VERSION}"
 READY_SECONDS="${TRIAD_FLINK_READY_SECONDS:-120}"
 
 usage() {
-  sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^#  *//' >&2
+  sed -n '6,10p' "${BASH_SOURCE[0]}" | sed 's/^#  *//' >&2
   exit 2
 }
 
@@ -36,6 +39,17 @@ taskmanagers=1
 slots=2
 port=8081
 dir="$ROOT/out/flink-cluster"
+flink_args=()
+if [[ "$command" == flink ]]; then
+  # Everything after the optional --dir is Flink's: its options must not be read as ours.
+  if [[ "${1:-}" == --dir ]]; then
+    [[ $# -ge 2 ]] || { echo "flink-cluster: --dir needs a folder" >&2; exit 2; }
+    dir="$2"
+    shift 2
+  fi
+  flink_args=("$@")
+  set --
+fi
 number() { [[ "$2" =~ ^[0-9]+$ && "$2" -ge "$3" && "$2" -le "$4" ]] || {
   echo "flink-cluster: $1 needs a whole number from $3 to $4, was '$2'" >&2
   exit 2
@@ -71,10 +85,16 @@ taskmanager:
   host: 127.0.0.1
   numberOfTaskSlots: $slots
   memory: {process: {size: 1536m}}
+  # Model calls are slow, so a Triad job is often backpressured: buffer debloating keeps about a
+  # second of records in flight between tasks, so checkpoint and savepoint barriers (savepoints
+  # are always aligned) do not queue behind minutes of questions.
+  network: {memory: {buffer-debloat: {enabled: true}}}
 rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: $port}
 execution: {checkpointing: {dir: "file://$dir/checkpoints", savepoint-dir: "file://$dir/savepoints"}}
 restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 10, delay: 2 s}}
 heartbeat: {interval: 2000, timeout: 10000}
+# triad run --jobmanager draws progress from the REST API's metrics: refresh them every second.
+metrics: {fetcher: {update-interval: 1 s}}
 io: {tmp: {dirs: "$dir/tmp"}}
 web: {tmpdir: "$dir/tmp"}
 env: {java: {opts: {all: "-Doffline=true"}}}
@@ -216,8 +236,18 @@ stop() {
   echo "flink-cluster: stopped (folder $dir)" >&2
 }
 
+# Flink's CLI with the cluster's configuration (REST address and port): bin/flink without a
+# distribution. Its exit code is the command's.
+flink_cli() {
+  alive "$pids/jobmanager.pid" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
+  FLINK_CONF_DIR="$conf" OPT_OUT_TRACKING=true exec java "${FLINK_OPENS[@]}" -Doffline=true \
+    -Dlog.file="$log/flink-cli.log" -Dlog4j.configurationFile="file://$conf/log4j.properties" \
+    -cp "$LIB/*" org.apache.flink.client.cli.CliFrontend "${flink_args[@]}"
+}
+
 case "$command" in
   start) start ;;
+  flink) flink_cli ;;
   add-taskmanager) add_taskmanager ;;
   status) status ;;
   stop) stop ;;

@@ -16,6 +16,7 @@ import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Result;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +27,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -68,9 +70,51 @@ public final class LocalRun {
      * @throws JobFailedException when the job failed
      */
     public int execute() throws UsageException, JobFailedException {
+        OutputLayout layout = prepareOutput();
+        long total = total();
+
+        Configuration conf = new Configuration();
+        // A failing job is a bug to report, not something to retry on a laptop.
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        if (settings.fromSavepoint() != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, settings.fromSavepoint());
+        }
+        ProgressMetrics metrics = ProgressMetrics.register(conf);
+        try {
+            StreamExecutionEnvironment env =
+                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
+            boolean local = env instanceof LocalStreamEnvironment;
+            if (!local) {
+                // Submitted with Flink's own CLI (flink run): recover from lost TaskManagers as a
+                // job submitted with --jobmanager does.
+                env.configure(ClusterRun.jobConfiguration(settings));
+            }
+            addJob(env, layout);
+            describe();
+            JobClient client = env.executeAsync(jobName());
+            LOG.info("Started job {} ({})", client.getJobID(), jobName());
+            awaitWithProgress(client, metrics, total, local);
+        } catch (JobFailedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw failed(e);
+        } finally {
+            metrics.close();
+        }
+        return finish(layout);
+    }
+
+    /**
+     * Creates the output folder and, unless the run starts from a savepoint, removes what an
+     * earlier run left there; {@code null} for a Kafka output.
+     */
+    OutputLayout prepareOutput() throws UsageException {
         OutputLayout layout = settings.output() == null ? null : OutputLayout.in(settings.output());
         try {
-            if (layout != null) {
+            if (layout != null && settings.fromSavepoint() != null) {
+                // What the stopped run committed stays: the resumed job writes only the rest.
+                Files.createDirectories(layout.dir());
+            } else if (layout != null) {
                 layout.prepare();
             }
         } catch (IOException e) {
@@ -82,72 +126,66 @@ public final class LocalRun {
                             + "). Give a folder you can write to.",
                     e);
         }
-        long total = -1;
-        if (settings.input() != null && !settings.watch()) {
-            long lines = JsonlFiles.countLines(settings.input());
-            total = Math.min(lines, settings.limit()) * settings.strategies().size();
-        }
+        return layout;
+    }
 
-        Configuration conf = new Configuration();
-        // A failing job is a bug to report, not something to retry on a laptop.
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        ProgressMetrics metrics = ProgressMetrics.register(conf);
-        try {
-            StreamExecutionEnvironment env =
-                    StreamExecutionEnvironment.getExecutionEnvironment(conf);
-            env.setParallelism(settings.parallelism());
-            // FileSink makes part files visible and KafkaSink commits its transactions on
-            // checkpoints; a bounded input ends with a final checkpoint, which commits the rest.
-            env.enableCheckpointing(settings.checkpointInterval().toMillis());
-            Source<SourceLine, ?, ?> source;
-            if (settings.kafkaInput() != null) {
-                source = KafkaTopics.source(settings.kafkaInput(), settings.kafkaClient());
-            } else if (settings.watch()) {
-                source = JsonlFiles.watching(settings.input(), settings.watchInterval());
-            } else {
-                source = JsonlFiles.source(settings.input());
-            }
-            Sink<Result> results;
-            Sink<DeadLetter> deadLetters;
-            if (settings.kafkaOutput() != null) {
-                results =
-                        KafkaTopics.resultsSink(
-                                settings.kafkaOutput(),
-                                settings.kafkaClient(),
-                                settings.transactionalIdPrefix());
-                deadLetters =
-                        KafkaTopics.deadLettersSink(
-                                settings.kafkaDeadLetters(),
-                                settings.kafkaClient(),
-                                settings.transactionalIdPrefix());
-            } else {
-                results = layout.resultsSink();
-                deadLetters = layout.deadLettersSink();
-            }
-            TriadJob job =
-                    TriadJob.builder()
-                            .source(source)
-                            .parser(
-                                    new QuestionParser(
-                                            settings.mapping(), settings.maxQuestionChars()))
-                            .limit(settings.limit())
-                            .reasoning(settings.reasoning())
-                            .results(results)
-                            .deadLetters(deadLetters)
-                            .build();
-            job.addTo(env);
-            describe();
-            boolean local = env instanceof LocalStreamEnvironment;
-            JobClient client = env.executeAsync(jobName());
-            LOG.info("Started job {} ({})", client.getJobID(), jobName());
-            awaitWithProgress(client, metrics, total, local);
-        } catch (JobFailedException e) {
-            throw e;
-        } catch (Exception e) {
-            throw failed(e);
-        } finally {
-            metrics.close();
+    /** (question, strategy) pairs a bounded file input will give, or -1 when unknown. */
+    long total() {
+        if (settings.input() == null || settings.watch() || settings.fromSavepoint() != null) {
+            return -1;
         }
+        long lines = JsonlFiles.countLines(settings.input());
+        return Math.min(lines, settings.limit()) * settings.strategies().size();
+    }
+
+    /** Adds the source, the job and the sinks these settings describe to {@code env}. */
+    void addJob(StreamExecutionEnvironment env, OutputLayout layout) {
+        env.setParallelism(settings.parallelism());
+        // FileSink makes part files visible and KafkaSink commits its transactions on
+        // checkpoints; a bounded input ends with a final checkpoint, which commits the rest.
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        Source<SourceLine, ?, ?> source;
+        if (settings.kafkaInput() != null) {
+            source = KafkaTopics.source(settings.kafkaInput(), settings.kafkaClient());
+        } else if (settings.watch()) {
+            source = JsonlFiles.watching(settings.input(), settings.watchInterval());
+        } else {
+            source = JsonlFiles.source(settings.input());
+        }
+        Sink<Result> results;
+        Sink<DeadLetter> deadLetters;
+        if (settings.kafkaOutput() != null) {
+            results =
+                    KafkaTopics.resultsSink(
+                            settings.kafkaOutput(),
+                            settings.kafkaClient(),
+                            settings.transactionalIdPrefix());
+            deadLetters =
+                    KafkaTopics.deadLettersSink(
+                            settings.kafkaDeadLetters(),
+                            settings.kafkaClient(),
+                            settings.transactionalIdPrefix());
+        } else {
+            results = layout.resultsSink();
+            deadLetters = layout.deadLettersSink();
+        }
+        TriadJob job =
+                TriadJob.builder()
+                        .source(source)
+                        .parser(new QuestionParser(settings.mapping(), settings.maxQuestionChars()))
+                        .limit(settings.limit())
+                        .reasoning(settings.reasoning())
+                        .results(results)
+                        .deadLetters(deadLetters)
+                        .build();
+        job.addTo(env);
+    }
+
+    /**
+     * After the job ended: for a bounded input merges a folder output and prints the summary, or
+     * says where Kafka results were committed.
+     */
+    int finish(OutputLayout layout) throws JobFailedException {
         if (!settings.boundedInput()) {
             return ExitCodes.OK;
         }
@@ -182,7 +220,7 @@ public final class LocalRun {
         return ExitCodes.OK;
     }
 
-    private void describe() {
+    void describe() {
         StringBuilder models = new StringBuilder();
         for (Map.Entry<Role, dev.triad.model.ModelBinding> e : settings.models().entrySet()) {
             if (models.length() > 0) {
@@ -225,7 +263,7 @@ public final class LocalRun {
         err.flush();
     }
 
-    private String jobName() {
+    String jobName() {
         return "triad " + String.join(",", settings.strategies()) + " on " + settings.inputName();
     }
 

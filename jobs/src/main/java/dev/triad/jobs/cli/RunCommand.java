@@ -4,6 +4,7 @@ import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.report.HtmlReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -12,8 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code triad run}: a JSONL file or folder through the chosen strategies on an embedded Flink
- * MiniCluster, writing {@code DIR/results.jsonl} and {@code DIR/dead-letters.jsonl}, with progress
- * on stderr and a summary on stdout.
+ * MiniCluster (or a Flink cluster, {@code --jobmanager}), writing {@code DIR/results.jsonl} and
+ * {@code DIR/dead-letters.jsonl}, with progress on stderr and a summary on stdout.
  */
 @Command(
         name = "run",
@@ -21,7 +22,7 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Runs the strategies on every question of a JSONL file or folder on an embedded Flink"
-                    + " MiniCluster; writes DIR/results.jsonl and DIR/dead-letters.jsonl (bad"
+                    + " MiniCluster (or on a Flink cluster with --jobmanager); writes DIR/results.jsonl and DIR/dead-letters.jsonl (bad"
                     + " lines, kept verbatim with the reason).%n",
             "Example: triad run --input ../shared/datasets/gsm8k/test.jsonl --mapping gsm8k"
                     + " --limit 100%n"
@@ -71,9 +72,22 @@ public final class RunCommand implements Callable<Integer> {
                     "--report cannot be used with an unbounded Kafka input, which does not end."
                             + " Add bounded=true to the --input URI, or leave out --report.");
         }
-        int exit = new LocalRun(settings, streams.out(), streams.err()).execute();
-        if (exit == ExitCodes.OK && report != null) {
-            HtmlReport.writeFor(OutputLayout.in(settings.output()).resultsFile(), report);
+        if (report != null && settings.detach()) {
+            throw new UsageException(
+                    "--report cannot be used with --detach: triad returns before the job ends."
+                            + " Leave out --detach, or leave out --report.");
+        }
+        int exit =
+                settings.jobManager() != null
+                        ? new ClusterRun(settings, streams.out(), streams.err()).execute()
+                        : new LocalRun(settings, streams.out(), streams.err()).execute();
+        Path results =
+                settings.output() == null ? null : OutputLayout.in(settings.output()).resultsFile();
+        if (exit == ExitCodes.OK && report != null && !Files.exists(results)) {
+            // A cluster job stopped with a savepoint ends before its input does.
+            streams.err().println("run: no HTML report: the job was stopped before its end");
+        } else if (exit == ExitCodes.OK && report != null) {
+            HtmlReport.writeFor(results, report);
             streams.err().println("run: wrote the HTML report " + report);
         }
         return exit;

@@ -208,6 +208,37 @@ public final class RunOptions {
                             + " {file: PATH} and is never shown.")
     Path config;
 
+    @Option(
+            names = "--" + RunSettings.JOBMANAGER,
+            paramLabel = "HOST:PORT",
+            description =
+                    "Submit the job to the Flink cluster whose REST API (web UI) answers at"
+                            + " HOST:PORT (e.g. one started with ./triad cluster start, at"
+                            + " 127.0.0.1:8081) instead of running it on an embedded"
+                            + " MiniCluster. The job jar (jobs/target/triad-jobs-*-job.jar) is"
+                            + " uploaded; folder inputs and outputs must be paths the cluster's"
+                            + " machines can read and write.")
+    String jobmanager;
+
+    @Option(
+            names = "--" + RunSettings.DETACH,
+            description =
+                    "With --jobmanager: print the job id and return once the job is submitted;"
+                            + " stop it with triad cancel JOB_ID. A folder output then stays as"
+                            + " part files under DIR/parts/.")
+    Boolean detach;
+
+    @Option(
+            names = "--" + RunSettings.FROM_SAVEPOINT,
+            paramLabel = "PATH",
+            description =
+                    "Start from a savepoint (triad cancel --savepoint prints its path) or a"
+                            + " retained checkpoint (DIR/checkpoints/JOB_ID/chk-N of the"
+                            + " cluster): the job continues where that one stopped. Give the same"
+                            + " input, strategies and --output; the output folder keeps what the"
+                            + " earlier run committed.")
+    String fromSavepoint;
+
     /** The config file named by {@code --config}, or {@code null}. */
     public Path config() {
         return config;
@@ -246,6 +277,9 @@ public final class RunOptions {
         put(given, ReasoningOptions.MAX_PARSE_RETRIES.key(), maxParseRetries);
         put(given, RunSettings.MAX_CALL_ATTEMPTS, maxCallAttempts);
         put(given, ReasoningOptions.MAX_QUESTION_CHARS.key(), maxQuestionChars);
+        put(given, RunSettings.JOBMANAGER, jobmanager);
+        put(given, RunSettings.DETACH, detach);
+        put(given, RunSettings.FROM_SAVEPOINT, fromSavepoint);
         return given;
     }
 

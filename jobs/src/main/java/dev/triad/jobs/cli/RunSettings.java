@@ -11,6 +11,8 @@ import dev.triad.model.Role;
 import dev.triad.reasoning.Reasoning;
 import dev.triad.reasoning.ReasoningOptions;
 import dev.triad.schemas.mapping.FieldMapping;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -48,6 +50,9 @@ public final class RunSettings {
     static final String DEAD_LETTERS = "dead-letters";
     static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
     static final String KAFKA = "kafka";
+    static final String JOBMANAGER = "jobmanager";
+    static final String DETACH = "detach";
+    static final String FROM_SAVEPOINT = "from-savepoint";
 
     /** A removed option: retries moved into the model clients. */
     static final String MAX_CALL_ATTEMPTS = "max-call-attempts";
@@ -109,7 +114,10 @@ public final class RunSettings {
                                 WATCH_INTERVAL,
                                 DEAD_LETTERS,
                                 CHECKPOINT_INTERVAL,
-                                KAFKA));
+                                KAFKA,
+                                JOBMANAGER,
+                                DETACH,
+                                FROM_SAVEPOINT));
         for (ConfigOption<?> option : ReasoningOptions.ALL) {
             keys.add(option.key());
         }
@@ -135,6 +143,9 @@ public final class RunSettings {
     private final Configuration reasoningConfig;
     private final PriceTable prices;
     private final Reasoning reasoning;
+    private final JobManagerAddress jobManager;
+    private final boolean detach;
+    private final String fromSavepoint;
 
     private RunSettings(
             String inputName,
@@ -154,7 +165,10 @@ public final class RunSettings {
             Map<Role, ModelBinding> models,
             Configuration reasoningConfig,
             PriceTable prices,
-            Reasoning reasoning) {
+            Reasoning reasoning,
+            JobManagerAddress jobManager,
+            boolean detach,
+            String fromSavepoint) {
         this.inputName = inputName;
         this.input = input;
         this.kafkaInput = kafkaInput;
@@ -173,6 +187,9 @@ public final class RunSettings {
         this.reasoningConfig = reasoningConfig;
         this.prices = prices;
         this.reasoning = reasoning;
+        this.jobManager = jobManager;
+        this.detach = detach;
+        this.fromSavepoint = fromSavepoint;
     }
 
     /**
@@ -287,6 +304,19 @@ public final class RunSettings {
         } catch (IllegalArgumentException e) {
             throw new UsageException(v.origin(MAPPING) + ": " + e.getMessage(), e);
         }
+        JobManagerAddress jobManager =
+                v.get(JOBMANAGER) == null
+                        ? null
+                        : JobManagerAddress.parse(v.get(JOBMANAGER), v.origin(JOBMANAGER));
+        boolean detach = v.bool(DETACH);
+        if (detach && jobManager == null) {
+            throw new UsageException(
+                    v.origin(DETACH)
+                            + " needs --jobmanager HOST:PORT: only a job submitted to a cluster"
+                            + " runs on without triad. Add --jobmanager, or leave out --detach.");
+        }
+        String fromSavepoint =
+                v.get(FROM_SAVEPOINT) == null ? null : savepoint(v.get(FROM_SAVEPOINT), v);
         return new RunSettings(
                 kafkaInput != null ? kafkaInput.toString() : input.toString(),
                 input,
@@ -305,7 +335,45 @@ public final class RunSettings {
                 models,
                 reasoningConfig,
                 prices,
-                reasoning);
+                reasoning,
+                jobManager,
+                detach,
+                fromSavepoint);
+    }
+
+    /**
+     * A savepoint or retained checkpoint to start from: a path on this machine must exist and is
+     * made absolute (the JobManager resolves it, not this process); a URI of another file system
+     * (s3://, hdfs://...) is passed on as given.
+     */
+    private static String savepoint(String raw, Values v) throws UsageException {
+        String value = raw.trim();
+        Path path;
+        try {
+            URI uri = URI.create(value);
+            if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+                if (!"file".equals(uri.getScheme())) {
+                    return value;
+                }
+                path = Path.of(uri);
+            } else {
+                path = Path.of(value);
+            }
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            path = v.path(FROM_SAVEPOINT, value);
+        }
+        Path absolute = path.toAbsolutePath().normalize();
+        if (!Files.exists(absolute)) {
+            throw new UsageException(
+                    v.origin(FROM_SAVEPOINT)
+                            + " "
+                            + raw
+                            + ": no such savepoint or checkpoint (looked at "
+                            + absolute
+                            + "). Give the path triad cancel --savepoint printed, or a retained"
+                            + " checkpoint folder DIR/checkpoints/JOB_ID/chk-N of the cluster.");
+        }
+        return absolute.toString();
     }
 
     /** A Kafka URI read by {@link KafkaUri}, its message a usage error (exit 2). */
@@ -652,6 +720,27 @@ public final class RunSettings {
     /** Whether any role is served by a simulated model. */
     public boolean simulated() {
         return models.values().stream().anyMatch(ModelBinding::simulated);
+    }
+
+    /**
+     * The cluster to submit the job to ({@code --jobmanager}), or {@code null} for an embedded
+     * MiniCluster.
+     */
+    public JobManagerAddress jobManager() {
+        return jobManager;
+    }
+
+    /** Whether to return once the job is submitted to the cluster ({@code --detach}). */
+    public boolean detach() {
+        return detach;
+    }
+
+    /**
+     * The savepoint or retained checkpoint to start from ({@code --from-savepoint}), absolute, or
+     * {@code null} to start afresh.
+     */
+    public String fromSavepoint() {
+        return fromSavepoint;
     }
 
     /** Option values by key with where each was set, and typed reads that explain failures. */

@@ -11,8 +11,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ./triad} command line: {@code demo}, {@code run}, {@code generate} and {@code help}
- * ({@code ./triad bench} is routed by the launcher script to the benchmarks module).
+ * The {@code ./triad} command line: {@code demo}, {@code run}, {@code cancel}, {@code generate},
+ * {@code help} and more ({@code ./triad bench} is routed by the launcher script to the benchmarks
+ * module).
  *
  * <p>Exit codes: 0 done, 1 a gate or check failed (later commands), 2 unusable input or options, 3
  * the job itself failed. Errors are one paragraph on stderr naming the input and the fix.
@@ -29,6 +30,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             RunCommand.class,
+            CancelCommand.class,
             GenerateCommand.class,
             SimulateServerCommand.class,
             EvalCommand.class,

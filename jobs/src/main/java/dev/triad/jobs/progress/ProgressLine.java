@@ -42,7 +42,7 @@ public final class ProgressLine {
     }
 
     /** Draws the current numbers (on a terminal every call, otherwise every few seconds). */
-    public void update(ProgressMetrics metrics) {
+    public void update(ProgressSource metrics) {
         long now = System.nanoTime();
         String line = render(metrics, now);
         if (terminal) {
@@ -54,7 +54,7 @@ public final class ProgressLine {
     }
 
     /** Draws the final numbers and ends the line. */
-    public void finish(ProgressMetrics metrics, String outcome) {
+    public void finish(ProgressSource metrics, String outcome) {
         long now = System.nanoTime();
         long done = metrics.count(ProgressMetrics.QUESTIONS_FINISHED);
         double seconds = (now - startNanos) / 1e9;
@@ -75,12 +75,10 @@ public final class ProgressLine {
         err.flush();
     }
 
-    String render(ProgressMetrics metrics, long now) {
+    String render(ProgressSource metrics, long now) {
         if (!metrics.seen()) {
             return String.format(
-                    Locale.ROOT,
-                    "starting the embedded Flink MiniCluster... %.0f s",
-                    (now - startNanos) / 1e9);
+                    Locale.ROOT, "%s %.0f s", metrics.waiting(), (now - startNanos) / 1e9);
         }
         long done = metrics.count(ProgressMetrics.QUESTIONS_FINISHED);
         samples.addLast(new long[] {now, done});

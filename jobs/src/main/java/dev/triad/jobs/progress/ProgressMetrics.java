@@ -18,7 +18,7 @@ import org.apache.flink.metrics.Metric;
  * not fall back at the end of a run. Thread-safe: Flink adds and removes metrics on its threads,
  * the progress line reads them on its own.
  */
-public final class ProgressMetrics {
+public final class ProgressMetrics implements ProgressSource {
 
     /** The operator's metric group that carries Triad's numbers. */
     public static final String GROUP = "triad";
@@ -88,6 +88,7 @@ public final class ProgressMetrics {
     }
 
     /** A counter summed over subtasks, including finished ones. */
+    @Override
     public long count(String name) {
         long sum = retired.getOrDefault(name, 0L);
         for (Map.Entry<Metric, String> e : live.entrySet()) {
@@ -99,6 +100,7 @@ public final class ProgressMetrics {
     }
 
     /** A numeric gauge summed over the subtasks still running. */
+    @Override
     public long gauge(String name) {
         long sum = 0;
         for (Map.Entry<Metric, String> e : live.entrySet()) {
@@ -113,6 +115,7 @@ public final class ProgressMetrics {
     }
 
     /** Whether the operator has registered its metrics yet. */
+    @Override
     public boolean seen() {
         return !live.isEmpty() || !retired.isEmpty();
     }
