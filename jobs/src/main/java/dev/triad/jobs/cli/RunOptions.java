@@ -40,11 +40,29 @@ public final class RunOptions {
             names = "--output",
             paramLabel = "DIR|URI",
             description =
-                    "Where results.jsonl and dead-letters.jsonl go (both are replaced), or a"
+                    "Where results.jsonl and dead-letters.jsonl go (both are replaced; the state"
+                            + " to resume from is kept under DIR/.triad/ until the run ends), or a"
                             + " Kafka topic kafka://HOST:PORT/TOPIC for results as JSON keyed by"
                             + " question id (strategy in header 'strategy'), written exactly once"
                             + " for read_committed readers. Default: out/run.")
     String output;
+
+    @Option(
+            names = "--resume",
+            description =
+                    "Continue the unfinished run in --output (its process was killed, or it was"
+                            + " stopped with Ctrl-C) from its last checkpoint or savepoint, kept"
+                            + " under DIR/.triad/; give the same --input, --mapping, --strategies"
+                            + " and --limit. Questions already answered are not asked again.")
+    Boolean resume;
+
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Start again on an --output that holds an unfinished run, discarding its"
+                            + " results and everything under DIR/.triad/. (A finished output is"
+                            + " replaced without it.)")
+    Boolean overwrite;
 
     @Option(
             names = "--" + RunSettings.DEAD_LETTERS,
@@ -112,7 +130,8 @@ public final class RunOptions {
             names = "--watch",
             description =
                     "Keep watching the --input folder and process files added to it; runs until"
-                            + " stopped (Ctrl-C). Results stay as part files under"
+                            + " stopped: Ctrl-C stops it with a savepoint, which --resume continues"
+                            + " from. Results stay as part files under"
                             + " DIR/parts/, committed at every checkpoint. Add files"
                             + " atomically (write them elsewhere or under a name starting with"
                             + " '.', then rename).")
@@ -211,6 +230,16 @@ public final class RunOptions {
     /** The config file named by {@code --config}, or {@code null}. */
     public Path config() {
         return config;
+    }
+
+    /** Whether {@code --resume} was given (a command-line flag only, not a config key). */
+    boolean resume() {
+        return Boolean.TRUE.equals(resume);
+    }
+
+    /** Whether {@code --overwrite} was given (a command-line flag only, not a config key). */
+    boolean overwrite() {
+        return Boolean.TRUE.equals(overwrite);
     }
 
     /**

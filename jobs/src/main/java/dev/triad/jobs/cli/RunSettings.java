@@ -81,6 +81,15 @@ public final class RunSettings {
     /** How often a run checkpoints when not told. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
+    /** The folder under a folder {@code --output} that holds what a resume needs. */
+    public static final String STATE_FOLDER = ".triad";
+
+    /**
+     * The folder under which a Kafka {@code --output} keeps what a resume needs, one subfolder per
+     * transactional-id prefix.
+     */
+    public static final Path KAFKA_STATE_ROOT = Path.of("out", "state");
+
     /** The dead-letter topic of a Kafka output when none is given: the output topic + this. */
     public static final String DEAD_LETTERS_TOPIC_SUFFIX = ".dead-letters";
 
@@ -135,6 +144,8 @@ public final class RunSettings {
     private final Configuration reasoningConfig;
     private final PriceTable prices;
     private final Reasoning reasoning;
+    private final boolean resume;
+    private final boolean overwrite;
 
     private RunSettings(
             String inputName,
@@ -154,7 +165,9 @@ public final class RunSettings {
             Map<Role, ModelBinding> models,
             Configuration reasoningConfig,
             PriceTable prices,
-            Reasoning reasoning) {
+            Reasoning reasoning,
+            boolean resume,
+            boolean overwrite) {
         this.inputName = inputName;
         this.input = input;
         this.kafkaInput = kafkaInput;
@@ -173,6 +186,8 @@ public final class RunSettings {
         this.reasoningConfig = reasoningConfig;
         this.prices = prices;
         this.reasoning = reasoning;
+        this.resume = resume;
+        this.overwrite = overwrite;
     }
 
     /**
@@ -215,6 +230,12 @@ public final class RunSettings {
             }
         }
 
+        if (cli.resume() && cli.overwrite()) {
+            throw new UsageException(
+                    "--resume and --overwrite cannot be used together: --resume continues the"
+                            + " unfinished run in --output, --overwrite discards it and starts"
+                            + " again. Give one of them.");
+        }
         Map<Role, ModelBinding> models = ModelSpecs.resolve(modelLayers);
         List<String> strategies = strategies(v);
         long limit = v.positiveLong(LIMIT, NO_LIMIT);
@@ -305,7 +326,9 @@ public final class RunSettings {
                 models,
                 reasoningConfig,
                 prices,
-                reasoning);
+                reasoning,
+                cli.resume(),
+                cli.overwrite());
     }
 
     /** A Kafka URI read by {@link KafkaUri}, its message a usage error (exit 2). */
@@ -569,6 +592,30 @@ public final class RunSettings {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    /**
+     * The folder that holds what resuming this run needs: {@code DIR/.triad} for a folder output
+     * {@code DIR}, {@code out/state/PREFIX} (PREFIX the {@link #transactionalIdPrefix()}, under the
+     * current directory) for a Kafka output. The run keeps {@code run.json}, {@code checkpoints/}
+     * and {@code savepoints/} in it ({@link dev.triad.jobs.io.RunState}); other parts of Triad may
+     * keep their own entries beside them, which only {@code --overwrite} removes.
+     */
+    public Path stateDir() {
+        if (output != null) {
+            return output.resolve(STATE_FOLDER);
+        }
+        return KAFKA_STATE_ROOT.resolve(transactionalIdPrefix());
+    }
+
+    /** Whether {@code --resume} was given: continue an unfinished run in the output. */
+    public boolean resume() {
+        return resume;
+    }
+
+    /** Whether {@code --overwrite} was given: discard an unfinished run in the output. */
+    public boolean overwrite() {
+        return overwrite;
     }
 
     /** How often the job checkpoints. */
