@@ -491,6 +491,18 @@ public final class LocalRun {
         }
     }
 
+    /** A {@code file:} URI as a plain path (what Flink names savepoints by), else as it is. */
+    static String localPath(String pointer) {
+        if (pointer != null && pointer.startsWith("file:")) {
+            try {
+                return Path.of(java.net.URI.create(pointer)).toString();
+            } catch (IllegalArgumentException e) {
+                return pointer;
+            }
+        }
+        return pointer;
+    }
+
     /** How the job ended. */
     private enum Outcome {
         /** It ran to its end (a bounded input) or was ended by someone else (unbounded). */
@@ -540,7 +552,12 @@ public final class LocalRun {
                                         SavepointFormatType.CANONICAL)
                                 .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 LOG.info("Stopped job {} with a savepoint at {}", client.getJobID(), path);
-                savepoint.complete(path);
+                savepoint.complete(localPath(path));
+                try {
+                    state.keepOnly(Path.of(localPath(path)));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Cannot remove the checkpoints older than {}", path, e);
+                }
             } catch (Exception e) {
                 LOG.warn("Stopping job {} with a savepoint failed", client.getJobID(), e);
                 say(

@@ -141,9 +141,7 @@ record ResumePlan(Kind kind, RunState.Snapshot from, RunState.Marker marker, Lis
                         + unfinished.started()
                         + " from its "
                         + latest.get().describe()
-                        + " (taken "
-                        + latest.get().time()
-                        + ").");
+                        + ".");
         return new ResumePlan(Kind.RESTORE, latest.get(), unfinished, notes);
     }
 }

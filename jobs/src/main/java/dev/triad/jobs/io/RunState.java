@@ -14,11 +14,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.slf4j.Logger;
@@ -58,6 +60,9 @@ public final class RunState {
     static final String METADATA = "_metadata";
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The name of a job's folder under {@code checkpoints/}: its job id. */
+    private static final Pattern JOB_ID = Pattern.compile("[0-9a-f]{32}");
 
     private final Path dir;
 
@@ -171,6 +176,24 @@ public final class RunState {
         }
     }
 
+    /**
+     * Removes every checkpoint and every savepoint but {@code savepoint}: a savepoint just taken is
+     * newer than all of them, so they can no longer be resumed from.
+     */
+    public void keepOnly(Path savepoint) throws IOException {
+        Path keep = savepoint.toAbsolutePath().normalize();
+        for (Path job : subfolders(checkpoints())) {
+            if (JOB_ID.matcher(job.getFileName().toString()).matches()) {
+                deleteRecursively(job);
+            }
+        }
+        for (Path other : subfolders(savepoints())) {
+            if (!other.toAbsolutePath().normalize().equals(keep)) {
+                deleteRecursively(other);
+            }
+        }
+    }
+
     /** Removes the whole state folder (for {@code --overwrite}). */
     public void clearAll() throws IOException {
         deleteRecursively(dir);
@@ -230,9 +253,13 @@ public final class RunState {
      */
     public record Snapshot(Path path, Instant time, boolean savepoint) {
 
-        /** "checkpoint PATH" or "savepoint PATH". */
+        /** "checkpoint PATH (taken TIME)" or "savepoint PATH (taken TIME)". */
         public String describe() {
-            return (savepoint ? "savepoint " : "checkpoint ") + path;
+            return (savepoint ? "savepoint " : "checkpoint ")
+                    + path
+                    + " (taken "
+                    + time.truncatedTo(ChronoUnit.SECONDS)
+                    + ")";
         }
     }
 
