@@ -29,13 +29,17 @@ import picocli.CommandLine.Option;
         footer = {
             "%nOptions can also come from --config FILE (YAML, the same names without '--');"
                     + " the command line wins over the file, the file over the defaults.",
-            "DURATION is e.g. 30s, 5min, 1h."
+            "DURATION is e.g. 30s, 5min, 1h.",
+            "%nA run that was killed continues with --resume; an unfinished --output without"
+                    + " --resume or --overwrite exits 2. Ctrl-C stops a --watch run (or an"
+                    + " unbounded Kafka input) with a savepoint that --resume continues from."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
             "2:unusable input or options (the message says which and what to do)",
-            "3:the job itself failed (see the message and out/triad.log)"
+            "3:the job itself failed (see the message and out/triad.log)",
+            "130:interrupted (Ctrl-C) before the input ended; --resume continues the run"
         })
 public final class RunCommand implements Callable<Integer> {
 
