@@ -212,9 +212,9 @@ public final class LocalRun {
                 outcome = awaitWithProgress(client, metrics, total, local, stopper);
             }
         } catch (JobFailedException e) {
-            throw e;
+            throw unfinished(e);
         } catch (Exception e) {
-            throw failed(e);
+            throw unfinished(failed(e));
         } finally {
             metrics.close();
         }
@@ -592,6 +592,17 @@ public final class LocalRun {
             err.println("triad: " + line);
             err.flush();
         }
+    }
+
+    /** The failure, saying that the output stays unfinished and how to go on from there. */
+    private JobFailedException unfinished(JobFailedException e) {
+        return new JobFailedException(
+                e.getMessage()
+                        + " "
+                        + outputName()
+                        + " stays unfinished: once the cause is fixed, --resume continues it from"
+                        + " its last checkpoint, --overwrite starts it again.",
+                e.getCause());
     }
 
     private static JobFailedException failed(Throwable e) {
