@@ -16,4 +16,10 @@ public final class ExitCodes {
 
     /** The job itself failed. */
     public static final int JOB_FAILED = 3;
+
+    /**
+     * A run that reads to an end was interrupted (Ctrl-C, SIGTERM) before it did; its last
+     * checkpoint is kept for {@code --resume}. 128 + SIGINT, as shells report it.
+     */
+    public static final int INTERRUPTED = 130;
 }

@@ -101,6 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
         options.strategies = List.of("lm2", "cot");
         options.models = List.of("all=sim:default");
         options.parallelism = 2;
+        // The demo writes its sample afresh, so an unfinished earlier demo is started over.
+        options.overwrite = true;
         options.prices = prices.file() == null ? null : prices.file().toString();
         RunSettings settings = RunSettings.resolve(options);
         int exit = new LocalRun(settings, streams.out(), streams.err()).execute();

@@ -6,6 +6,7 @@ import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.JsonlFiles;
 import dev.triad.jobs.io.KafkaTopics;
 import dev.triad.jobs.io.OutputLayout;
+import dev.triad.jobs.io.RunState;
 import dev.triad.jobs.io.SourceLine;
 import dev.triad.jobs.parse.QuestionParser;
 import dev.triad.jobs.progress.ProgressLine;
@@ -17,6 +18,11 @@ import dev.triad.schemas.Result;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -25,10 +31,13 @@ import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
@@ -42,14 +51,28 @@ import org.slf4j.LoggerFactory;
  * with {@code java}, on the cluster when submitted with {@code flink run}), draws progress on
  * stderr from the operator's metrics, and for a folder output merges the part files and prints the
  * summary on stdout (a Kafka output says where its results were committed).
+ *
+ * <p>A run can be resumed after its process died: checkpoints go to the filesystem under {@link
+ * RunSettings#stateDir()} and are kept when the job is cancelled or fails, a marker there says the
+ * output is unfinished until it is complete, and {@code --resume} restores the job from the newest
+ * checkpoint or savepoint ({@link ResumePlan} has the rules). Ctrl-C stops an unbounded embedded
+ * run with a savepoint and cancels a bounded one, keeping its last checkpoint ({@link
+ * StopSignals}).
  */
 public final class LocalRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalRun.class);
 
+    /** Checkpoints kept in the state folder (the newest and, should it be unreadable, one more). */
+    static final int RETAINED_CHECKPOINTS = 2;
+
+    /** How long Ctrl-C waits for a savepoint, or for a cancelled job to end. */
+    static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
+
     private final RunSettings settings;
     private final PrintWriter out;
     private final PrintWriter err;
+    private Stopper stopper;
 
     /**
      * @param settings resolved options
@@ -70,16 +93,85 @@ public final class LocalRun {
      * @throws JobFailedException when the job failed
      */
     public int execute() throws UsageException, JobFailedException {
-        OutputLayout layout = prepareOutput();
-        long total = total();
+        OutputLayout layout = settings.output() == null ? null : OutputLayout.in(settings.output());
+        RunState state = RunState.in(settings.stateDir());
+        ResumePlan plan;
+        try {
+            if (settings.fromSavepoint() != null) {
+                // Started from a given savepoint: what the stopped run committed stays.
+                plan =
+                        new ResumePlan(
+                                ResumePlan.Kind.RESTORE,
+                                null,
+                                marker(Instant.now().truncatedTo(ChronoUnit.SECONDS)),
+                                List.of());
+                if (layout != null) {
+                    Files.createDirectories(layout.dir());
+                }
+                state.writeMarker(plan.marker());
+            } else {
+                plan =
+                        ResumePlan.decide(
+                                state,
+                                marker(Instant.now().truncatedTo(ChronoUnit.SECONDS)),
+                                settings.resume(),
+                                settings.overwrite(),
+                                outputName());
+            }
+            plan.notes().forEach(err::println);
+            err.flush();
+            switch (plan.kind()) {
+                case START, START_OVER -> {
+                    if (plan.kind() == ResumePlan.Kind.START_OVER) {
+                        state.clearAll();
+                    } else {
+                        state.clearOwn();
+                    }
+                    if (layout != null) {
+                        layout.prepare();
+                    }
+                    state.writeMarker(plan.marker());
+                }
+                case RESTORE -> {
+                    // The sinks restore their pending and in-progress part files from the
+                    // checkpoint; parts committed before it stay where they are.
+                }
+                case MERGE_ONLY -> {
+                    return finish(layout, state);
+                }
+            }
+        } catch (IOException e) {
+            throw new UsageException(
+                    "--output "
+                            + outputName()
+                            + " cannot be used ("
+                            + e
+                            + "). Give a folder you can write to.",
+                    e);
+        }
+        long total = -1;
+        if (settings.input() != null && !settings.watch()) {
+            long lines = JsonlFiles.countLines(settings.input());
+            total = Math.min(lines, settings.limit()) * settings.strategies().size();
+            if (plan.kind() == ResumePlan.Kind.RESTORE && layout != null) {
+                long committed = committedResults(layout);
+                err.println(
+                        "triad: "
+                                + ProgressLine.number(committed)
+                                + " of "
+                                + ProgressLine.number(total)
+                                + " results were committed before; progress counts the rest.");
+                err.flush();
+                total = Math.max(0, total - committed);
+            }
+        }
 
         Configuration conf = new Configuration();
         // A failing job is a bug to report, not something to retry on a laptop.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
-        if (settings.fromSavepoint() != null) {
-            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, settings.fromSavepoint());
-        }
+        keepState(conf, state, plan);
         ProgressMetrics metrics = ProgressMetrics.register(conf);
+        Outcome outcome;
         try {
             StreamExecutionEnvironment env =
                     StreamExecutionEnvironment.getExecutionEnvironment(conf);
@@ -93,20 +185,53 @@ public final class LocalRun {
             describe();
             JobClient client = env.executeAsync(jobName());
             LOG.info("Started job {} ({})", client.getJobID(), jobName());
-            awaitWithProgress(client, metrics, total, local);
+            stopper = new Stopper(client, state);
+            // Only an embedded run is this process's to stop; a submitted job outlives it.
+            try (StopSignals signals =
+                    local ? StopSignals.install(stopper::stop, stopper::halt) : null) {
+                outcome = awaitWithProgress(client, metrics, total, local, stopper);
+            }
         } catch (JobFailedException e) {
-            throw e;
+            throw unfinished(e);
         } catch (Exception e) {
-            throw failed(e);
+            throw unfinished(failed(e));
         } finally {
             metrics.close();
         }
-        return finish(layout);
+        switch (outcome) {
+            case STOPPED -> {
+                return stopped(layout, state);
+            }
+            case INTERRUPTED -> {
+                err.println(
+                        "triad: interrupted; "
+                                + outputName()
+                                + " is unfinished. Its last checkpoint is kept under "
+                                + state.checkpoints()
+                                + ": run the same command with --resume to continue it, or with"
+                                + " --overwrite to start again.");
+                err.flush();
+                return ExitCodes.INTERRUPTED;
+            }
+            case FINISHED -> {
+                if (!settings.boundedInput()) {
+                    return ExitCodes.OK;
+                }
+                try {
+                    state.writeMarker(plan.marker().finished());
+                } catch (IOException e) {
+                    LOG.warn("Cannot mark {} as finished", state.markerFile(), e);
+                }
+                return finish(layout, state);
+            }
+            default -> throw new IllegalStateException("unknown outcome " + outcome);
+        }
     }
 
     /**
-     * Creates the output folder and, unless the run starts from a savepoint, removes what an
-     * earlier run left there; {@code null} for a Kafka output.
+     * For a run submitted to a cluster ({@link ClusterRun}): creates the output folder and, unless
+     * the run starts from a savepoint, removes what an earlier run left there; {@code null} for a
+     * Kafka output.
      */
     OutputLayout prepareOutput() throws UsageException {
         OutputLayout layout = settings.output() == null ? null : OutputLayout.in(settings.output());
@@ -181,15 +306,21 @@ public final class LocalRun {
         job.addTo(env);
     }
 
-    /**
-     * After the job ended: for a bounded input merges a folder output and prints the summary, or
-     * says where Kafka results were committed.
-     */
+    /** After a cluster job of a bounded run has ended: merge the output and summarise. */
     int finish(OutputLayout layout) throws JobFailedException {
         if (!settings.boundedInput()) {
             return ExitCodes.OK;
         }
+        return finish(layout, null);
+    }
+
+    /**
+     * After the job of a bounded run has ended: merge the output, drop the state (an embedded
+     * run's; {@code null} for a cluster run), summarise.
+     */
+    private int finish(OutputLayout layout, RunState state) throws JobFailedException {
         if (layout == null) {
+            clearState(state);
             out.println(
                     "triad: results committed to "
                             + settings.kafkaOutput()
@@ -200,7 +331,12 @@ public final class LocalRun {
             return ExitCodes.OK;
         }
         try {
-            layout.merge();
+            // A resumed merge that had already removed the parts is complete.
+            if (Files.isDirectory(layout.dir().resolve(OutputLayout.PARTS))
+                    || !Files.exists(layout.resultsFile())) {
+                layout.merge();
+            }
+            clearState(state);
             RunSummary.read(
                             layout.resultsFile(),
                             layout.deadLettersFile(),
@@ -214,10 +350,128 @@ public final class LocalRun {
                             + " could not be merged or read ("
                             + e
                             + "); the part files are under "
-                            + layout.dir().resolve("parts"),
+                            + layout.dir().resolve(OutputLayout.PARTS)
+                            + " (run again with --resume to retry the merge)",
                     e);
         }
         return ExitCodes.OK;
+    }
+
+    /** After Ctrl-C stopped an unbounded run: where it can resume from, and what it committed. */
+    private int stopped(OutputLayout layout, RunState state) throws JobFailedException {
+        String from = stopperSavepoint();
+        err.println(
+                "triad: stopped"
+                        + (from == null
+                                ? " without a savepoint; the last checkpoint under "
+                                        + state.checkpoints()
+                                        + " is kept"
+                                : " with a savepoint at " + from)
+                        + ". Run the same command with --resume to continue.");
+        err.flush();
+        if (layout == null) {
+            out.println(
+                    "triad: results so far committed to "
+                            + settings.kafkaOutput()
+                            + ", dead letters to "
+                            + settings.kafkaDeadLetters()
+                            + " (read them with isolation.level=read_committed).");
+            out.flush();
+            return ExitCodes.OK;
+        }
+        try {
+            RunSummary.read(
+                            OutputLayout.committedParts(layout.resultParts()),
+                            OutputLayout.committedParts(layout.deadLetterParts()),
+                            layout.resultParts(),
+                            layout.deadLetterParts(),
+                            settings.strategies(),
+                            settings.simulated())
+                    .print(out);
+        } catch (IOException | UsageException e) {
+            throw new JobFailedException(
+                    "The run stopped, but its part files under "
+                            + layout.dir().resolve(OutputLayout.PARTS)
+                            + " could not be read ("
+                            + e
+                            + ")",
+                    e);
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    private void clearState(RunState state) {
+        if (state == null) {
+            return;
+        }
+        try {
+            state.clearOwn();
+        } catch (IOException e) {
+            LOG.warn("Cannot remove the state of the finished run in {}", state.dir(), e);
+            err.println(
+                    "triad: warning: cannot remove "
+                            + state.dir()
+                            + " ("
+                            + e
+                            + "); the run is complete, delete the folder yourself.");
+        }
+    }
+
+    /**
+     * Filesystem checkpoints under the state folder, kept when the job is cancelled or fails (and
+     * when the process dies), and the checkpoint or savepoint to restore from.
+     */
+    private void keepState(Configuration conf, RunState state, ResumePlan plan) {
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(
+                CheckpointingOptions.CHECKPOINTS_DIRECTORY, state.checkpoints().toUri().toString());
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY, state.savepoints().toUri().toString());
+        conf.set(
+                CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
+        // The reasoning operator holds its input back while it is at its cap, so records queue in
+        // the network buffers before it; an aligned barrier would wait behind all of them (often
+        // until the input ends). Unaligned barriers overtake them, so checkpoints (and with them
+        // committed output and a point to resume from) come every interval under backpressure.
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        if (plan.kind() == ResumePlan.Kind.RESTORE) {
+            conf.set(
+                    StateRecoveryOptions.SAVEPOINT_PATH,
+                    plan.from() == null
+                            ? settings.fromSavepoint()
+                            : plan.from().path().toUri().toString());
+        }
+    }
+
+    private RunState.Marker marker(Instant now) {
+        return new RunState.Marker(
+                settings.inputName(),
+                settings.mapping().name(),
+                settings.strategies(),
+                settings.limit() == RunSettings.NO_LIMIT ? null : settings.limit(),
+                outputName(),
+                now,
+                false);
+    }
+
+    private String outputName() {
+        return settings.kafkaOutput() != null
+                ? settings.kafkaOutput().toString()
+                : settings.output().toString();
+    }
+
+    private static long committedResults(OutputLayout layout) {
+        long lines = 0;
+        try {
+            for (Path part : OutputLayout.committedParts(layout.resultParts())) {
+                lines += JsonlFiles.countLines(part);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot count the committed results in {}", layout.resultParts(), e);
+        }
+        return lines;
     }
 
     void describe() {
@@ -267,8 +521,8 @@ public final class LocalRun {
         return "triad " + String.join(",", settings.strategies()) + " on " + settings.inputName();
     }
 
-    private void awaitWithProgress(
-            JobClient client, ProgressMetrics metrics, long total, boolean local)
+    private Outcome awaitWithProgress(
+            JobClient client, ProgressMetrics metrics, long total, boolean local, Stopper stopper)
             throws JobFailedException, InterruptedException {
         CompletableFuture<JobExecutionResult> done = client.getJobExecutionResult();
         ProgressLine progress =
@@ -283,15 +537,148 @@ public final class LocalRun {
                     progress.update(metrics);
                 }
             } catch (ExecutionException e) {
+                if (stopper.requested()) {
+                    progress.finish(metrics, "stopped");
+                    LOG.info("The job ended after a stop signal", e);
+                    return settings.boundedInput() ? Outcome.INTERRUPTED : Outcome.STOPPED;
+                }
                 if (local) {
                     progress.finish(metrics, "failed");
                 }
                 throw failed(e);
             }
         }
+        boolean stopped = stopper.requested() && !settings.boundedInput();
         if (local) {
-            progress.finish(metrics, "done");
+            progress.finish(metrics, stopped ? "stopped" : "done");
         }
+        return stopped ? Outcome.STOPPED : Outcome.FINISHED;
+    }
+
+    /** The savepoint Ctrl-C took, or {@code null} when it took none. */
+    private String stopperSavepoint() {
+        try {
+            return stopper.savepoint.get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException | TimeoutException e) {
+            return null;
+        }
+    }
+
+    /** A {@code file:} URI as a plain path (what Flink names savepoints by), else as it is. */
+    static String localPath(String pointer) {
+        if (pointer != null && pointer.startsWith("file:")) {
+            try {
+                return Path.of(java.net.URI.create(pointer)).toString();
+            } catch (IllegalArgumentException e) {
+                return pointer;
+            }
+        }
+        return pointer;
+    }
+
+    /** How the job ended. */
+    private enum Outcome {
+        /** It ran to its end (a bounded input) or was ended by someone else (unbounded). */
+        FINISHED,
+        /** Ctrl-C stopped an unbounded run, with a savepoint where one could be taken. */
+        STOPPED,
+        /** Ctrl-C cancelled a bounded run; its last checkpoint is kept. */
+        INTERRUPTED
+    }
+
+    /**
+     * What Ctrl-C (or SIGTERM) does to an embedded run: an unbounded run stops with a savepoint in
+     * the state folder (falling back to a cancel, which keeps the last checkpoint); a bounded run
+     * is cancelled, which keeps its last checkpoint. A second signal ends the process at once.
+     */
+    private final class Stopper {
+
+        private final JobClient client;
+        private final RunState state;
+        private final CompletableFuture<String> savepoint = new CompletableFuture<>();
+        private volatile boolean requested;
+
+        Stopper(JobClient client, RunState state) {
+            this.client = client;
+            this.state = state;
+        }
+
+        boolean requested() {
+            return requested;
+        }
+
+        /** Runs on the {@code triad-stop} thread. */
+        void stop() {
+            requested = true;
+            if (settings.boundedInput()) {
+                say("stopping (Ctrl-C again to end at once)...");
+                cancel();
+                savepoint.complete(null);
+                return;
+            }
+            say("stopping with a savepoint (Ctrl-C again to end at once without one)...");
+            try {
+                String path =
+                        client.stopWithSavepoint(
+                                        false,
+                                        state.savepoints().toUri().toString(),
+                                        SavepointFormatType.CANONICAL)
+                                .get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("Stopped job {} with a savepoint at {}", client.getJobID(), path);
+                savepoint.complete(localPath(path));
+                try {
+                    state.keepOnly(Path.of(localPath(path)));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("Cannot remove the checkpoints older than {}", path, e);
+                }
+            } catch (Exception e) {
+                LOG.warn("Stopping job {} with a savepoint failed", client.getJobID(), e);
+                say(
+                        "could not take a savepoint ("
+                                + ExceptionUtils.stripExecutionException(e)
+                                + "); stopping without one.");
+                savepoint.complete(null);
+                cancel();
+            }
+        }
+
+        /** Runs on the JVM's signal thread when a second signal comes. */
+        void halt() {
+            say(
+                    "ending at once; the last checkpoint under "
+                            + state.checkpoints()
+                            + " is kept: run the same command with --resume to continue.");
+            Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+        }
+
+        private void cancel() {
+            try {
+                client.cancel().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("Cancelling job {} failed", client.getJobID(), e);
+                halt();
+            }
+        }
+
+        private void say(String line) {
+            err.println();
+            err.println("triad: " + line);
+            err.flush();
+        }
+    }
+
+    /** The failure, saying that the output stays unfinished and how to go on from there. */
+    private JobFailedException unfinished(JobFailedException e) {
+        return new JobFailedException(
+                e.getMessage()
+                        + " "
+                        + outputName()
+                        + " stays unfinished: once the cause is fixed, --resume continues it from"
+                        + " its last checkpoint, --overwrite starts it again.",
+                e.getCause());
     }
 
     private static JobFailedException failed(Throwable e) {

@@ -30,13 +30,17 @@ import picocli.CommandLine.Option;
         footer = {
             "%nOptions can also come from --config FILE (YAML, the same names without '--');"
                     + " the command line wins over the file, the file over the defaults.",
-            "DURATION is e.g. 30s, 5min, 1h."
+            "DURATION is e.g. 30s, 5min, 1h.",
+            "%nA run that was killed continues with --resume; an unfinished --output without"
+                    + " --resume or --overwrite exits 2. Ctrl-C stops a --watch run (or an"
+                    + " unbounded Kafka input) with a savepoint that --resume continues from."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done",
             "2:unusable input or options (the message says which and what to do)",
-            "3:the job itself failed (see the message and out/triad.log)"
+            "3:the job itself failed (see the message and out/triad.log)",
+            "130:interrupted (Ctrl-C) before the input ended; --resume continues the run"
         })
 public final class RunCommand implements Callable<Integer> {
 
@@ -76,6 +80,18 @@ public final class RunCommand implements Callable<Integer> {
             throw new UsageException(
                     "--report cannot be used with --detach: triad returns before the job ends."
                             + " Leave out --detach, or leave out --report.");
+        }
+        if (settings.jobManager() != null && (settings.resume() || settings.overwrite())) {
+            throw new UsageException(
+                    "--resume and --overwrite are for runs on this machine's embedded cluster; a"
+                            + " job on --jobmanager "
+                            + settings.jobManager()
+                            + " resumes with --from-savepoint PATH (a savepoint, or a checkpoint"
+                            + " the cluster kept under its checkpoints folder).");
+        }
+        if (settings.fromSavepoint() != null && settings.resume()) {
+            throw new UsageException(
+                    "--from-savepoint and --resume both say where to start from; give one.");
         }
         int exit =
                 settings.jobManager() != null

@@ -40,11 +40,29 @@ public final class RunOptions {
             names = "--output",
             paramLabel = "DIR|URI",
             description =
-                    "Where results.jsonl and dead-letters.jsonl go (both are replaced), or a"
+                    "Where results.jsonl and dead-letters.jsonl go (both are replaced; the state"
+                            + " to resume from is kept under DIR/.triad/ until the run ends), or a"
                             + " Kafka topic kafka://HOST:PORT/TOPIC for results as JSON keyed by"
                             + " question id (strategy in header 'strategy'), written exactly once"
                             + " for read_committed readers. Default: out/run.")
     String output;
+
+    @Option(
+            names = "--resume",
+            description =
+                    "Continue the unfinished run in --output (its process was killed, or it was"
+                            + " stopped with Ctrl-C) from its last checkpoint or savepoint, kept"
+                            + " under DIR/.triad/; give the same --input, --mapping, --strategies"
+                            + " and --limit. Questions already answered are not asked again.")
+    Boolean resume;
+
+    @Option(
+            names = "--overwrite",
+            description =
+                    "Start again on an --output that holds an unfinished run, discarding its"
+                            + " results and everything under DIR/.triad/. (A finished output is"
+                            + " replaced without it.)")
+    Boolean overwrite;
 
     @Option(
             names = "--" + RunSettings.DEAD_LETTERS,
@@ -112,7 +130,8 @@ public final class RunOptions {
             names = "--watch",
             description =
                     "Keep watching the --input folder and process files added to it; runs until"
-                            + " stopped (Ctrl-C). Results stay as part files under"
+                            + " stopped: Ctrl-C stops it with a savepoint, which --resume continues"
+                            + " from. Results stay as part files under"
                             + " DIR/parts/, committed at every checkpoint. Add files"
                             + " atomically (write them elsewhere or under a name starting with"
                             + " '.', then rename).")
@@ -191,6 +210,17 @@ public final class RunOptions {
     String maxCallAttempts;
 
     @Option(
+            names = "--reply-journal",
+            paramLabel = "auto|none|DIR",
+            description =
+                    "Where completed model replies are journaled so that after a failure (or"
+                            + " --resume) no completed call is made again: auto (CHECKPOINT_DIR/"
+                            + "triad-journal/NAME, beside the checkpoints), none, or a folder (a"
+                            + " path or a Flink file-system URI such as s3://...)."
+                            + " Default: auto.")
+    String replyJournal;
+
+    @Option(
             names = "--max-question-chars",
             paramLabel = "N",
             description = "Questions with longer texts become dead letters. Default: 20000.")
@@ -244,6 +274,16 @@ public final class RunOptions {
         return config;
     }
 
+    /** Whether {@code --resume} was given (a command-line flag only, not a config key). */
+    boolean resume() {
+        return Boolean.TRUE.equals(resume);
+    }
+
+    /** Whether {@code --overwrite} was given (a command-line flag only, not a config key). */
+    boolean overwrite() {
+        return Boolean.TRUE.equals(overwrite);
+    }
+
     /**
      * The options given on the command line, by config key, as strings (lists joined by commas);
      * {@code model} is not included (see {@link #models()}).
@@ -277,6 +317,7 @@ public final class RunOptions {
         put(given, ReasoningOptions.MAX_PARSE_RETRIES.key(), maxParseRetries);
         put(given, RunSettings.MAX_CALL_ATTEMPTS, maxCallAttempts);
         put(given, ReasoningOptions.MAX_QUESTION_CHARS.key(), maxQuestionChars);
+        put(given, ReasoningOptions.REPLY_JOURNAL.key(), replyJournal);
         put(given, RunSettings.JOBMANAGER, jobmanager);
         put(given, RunSettings.DETACH, detach);
         put(given, RunSettings.FROM_SAVEPOINT, fromSavepoint);

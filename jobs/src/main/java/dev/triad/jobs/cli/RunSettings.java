@@ -86,6 +86,15 @@ public final class RunSettings {
     /** How often a run checkpoints when not told. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
 
+    /** The folder under a folder {@code --output} that holds what a resume needs. */
+    public static final String STATE_FOLDER = ".triad";
+
+    /**
+     * The folder under which a Kafka {@code --output} keeps what a resume needs, one subfolder per
+     * transactional-id prefix.
+     */
+    public static final Path KAFKA_STATE_ROOT = Path.of("out", "state");
+
     /** The dead-letter topic of a Kafka output when none is given: the output topic + this. */
     public static final String DEAD_LETTERS_TOPIC_SUFFIX = ".dead-letters";
 
@@ -146,6 +155,8 @@ public final class RunSettings {
     private final JobManagerAddress jobManager;
     private final boolean detach;
     private final String fromSavepoint;
+    private final boolean resume;
+    private final boolean overwrite;
 
     private RunSettings(
             String inputName,
@@ -168,7 +179,9 @@ public final class RunSettings {
             Reasoning reasoning,
             JobManagerAddress jobManager,
             boolean detach,
-            String fromSavepoint) {
+            String fromSavepoint,
+            boolean resume,
+            boolean overwrite) {
         this.inputName = inputName;
         this.input = input;
         this.kafkaInput = kafkaInput;
@@ -190,6 +203,8 @@ public final class RunSettings {
         this.jobManager = jobManager;
         this.detach = detach;
         this.fromSavepoint = fromSavepoint;
+        this.resume = resume;
+        this.overwrite = overwrite;
     }
 
     /**
@@ -232,6 +247,12 @@ public final class RunSettings {
             }
         }
 
+        if (cli.resume() && cli.overwrite()) {
+            throw new UsageException(
+                    "--resume and --overwrite cannot be used together: --resume continues the"
+                            + " unfinished run in --output, --overwrite discards it and starts"
+                            + " again. Give one of them.");
+        }
         Map<Role, ModelBinding> models = ModelSpecs.resolve(modelLayers);
         List<String> strategies = strategies(v);
         long limit = v.positiveLong(LIMIT, NO_LIMIT);
@@ -256,8 +277,6 @@ public final class RunSettings {
         } else {
             prices = null;
         }
-        Reasoning reasoning = reasoning(strategies, models, reasoningConfig, prices);
-
         Duration checkpointInterval = v.duration(CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         String rawOutput = values.getOrDefault(OUTPUT, DEFAULT_OUTPUT);
         Path output = null;
@@ -317,8 +336,22 @@ public final class RunSettings {
         }
         String fromSavepoint =
                 v.get(FROM_SAVEPOINT) == null ? null : savepoint(v.get(FROM_SAVEPOINT), v);
+        String inputName = kafkaInput != null ? kafkaInput.toString() : input.toString();
+        Reasoning reasoning =
+                reasoning(
+                        strategies,
+                        models,
+                        reasoningConfig,
+                        prices,
+                        journalName(
+                                inputName,
+                                strategies,
+                                mapping.name(),
+                                kafkaOutput != null
+                                        ? kafkaOutput.toString()
+                                        : output.toAbsolutePath().normalize().toString()));
         return new RunSettings(
-                kafkaInput != null ? kafkaInput.toString() : input.toString(),
+                inputName,
                 input,
                 kafkaInput,
                 mapping,
@@ -338,7 +371,9 @@ public final class RunSettings {
                 reasoning,
                 jobManager,
                 detach,
-                fromSavepoint);
+                fromSavepoint,
+                cli.resume(),
+                cli.overwrite());
     }
 
     /**
@@ -531,14 +566,38 @@ public final class RunSettings {
         return "a whole number";
     }
 
+    /**
+     * The name of the run's reply journal folder ({@code CHECKPOINT_DIR/triad-journal/NAME}):
+     * {@code triad-HASH}, HASH eight hex digits of a SHA-256 of the input, strategies, mapping and
+     * output. The same command gets the same name when it is resumed or restarted; runs that differ
+     * in any of them (and share a cluster's checkpoint folder) get different ones.
+     */
+    static String journalName(
+            String input, List<String> strategies, String mapping, String output) {
+        String job = input + "|" + String.join(",", strategies) + "|" + mapping + "|" + output;
+        try {
+            byte[] digest =
+                    java.security.MessageDigest.getInstance("SHA-256")
+                            .digest(job.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "triad-" + java.util.HexFormat.of().formatHex(digest, 0, 4);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
     private static Reasoning reasoning(
             List<String> strategies,
             Map<Role, ModelBinding> models,
             Configuration conf,
-            PriceTable prices)
+            PriceTable prices,
+            String journalName)
             throws UsageException {
         Reasoning.Builder builder =
-                Reasoning.builder().strategies(strategies).configuration(conf).prices(prices);
+                Reasoning.builder()
+                        .strategies(strategies)
+                        .configuration(conf)
+                        .prices(prices)
+                        .journalName(journalName);
         models.forEach(builder::model);
         try {
             return builder.build();
@@ -637,6 +696,30 @@ public final class RunSettings {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
+    }
+
+    /**
+     * The folder that holds what resuming this run needs: {@code DIR/.triad} for a folder output
+     * {@code DIR}, {@code out/state/PREFIX} (PREFIX the {@link #transactionalIdPrefix()}, under the
+     * current directory) for a Kafka output. The run keeps {@code run.json}, {@code checkpoints/}
+     * and {@code savepoints/} in it ({@link dev.triad.jobs.io.RunState}); other parts of Triad may
+     * keep their own entries beside them, which only {@code --overwrite} removes.
+     */
+    public Path stateDir() {
+        if (output != null) {
+            return output.resolve(STATE_FOLDER);
+        }
+        return KAFKA_STATE_ROOT.resolve(transactionalIdPrefix());
+    }
+
+    /** Whether {@code --resume} was given: continue an unfinished run in the output. */
+    public boolean resume() {
+        return resume;
+    }
+
+    /** Whether {@code --overwrite} was given: discard an unfinished run in the output. */
+    public boolean overwrite() {
+        return overwrite;
     }
 
     /** How often the job checkpoints. */

@@ -34,7 +34,8 @@ public final class OutputLayout {
     /** The file of dead letters a bounded run leaves behind. */
     public static final String DEAD_LETTERS_FILE = "dead-letters.jsonl";
 
-    private static final String PARTS = "parts";
+    /** The folder of part files under the output folder while a run writes. */
+    public static final String PARTS = "parts";
 
     private final Path dir;
 

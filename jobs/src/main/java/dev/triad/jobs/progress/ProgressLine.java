@@ -136,7 +136,8 @@ public final class ProgressLine {
                 : String.format(Locale.ROOT, "%d:%02d", m, s);
     }
 
-    static String number(long n) {
+    /** {@code n} with thousands separators, as the progress line shows counts. */
+    public static String number(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }
 }

@@ -58,6 +58,32 @@ public final class RunSummary {
     public static RunSummary read(
             Path resultsFile, Path deadLettersFile, List<String> order, boolean simulatedRun)
             throws UsageException {
+        return read(
+                List.of(resultsFile),
+                Files.exists(deadLettersFile) ? List.of(deadLettersFile) : List.of(),
+                resultsFile,
+                deadLettersFile,
+                order,
+                simulatedRun);
+    }
+
+    /**
+     * Reads a run's results and dead letters from several files each, e.g. the committed part files
+     * of a run that has not been merged (one stopped with Ctrl-C).
+     *
+     * @param resultsShown where the summary says the results are
+     * @param deadLettersShown where the summary says the dead letters are
+     * @param order strategies in the order to print them (others follow in name order)
+     * @param simulatedRun whether any role was simulated (results also say so per record)
+     */
+    public static RunSummary read(
+            List<Path> resultFiles,
+            List<Path> deadLetterFiles,
+            Path resultsShown,
+            Path deadLettersShown,
+            List<String> order,
+            boolean simulatedRun)
+            throws UsageException {
         Map<String, StrategyStats> byStrategy = new LinkedHashMap<>();
         for (String name : order) {
             byStrategy.put(name, new StrategyStats());
@@ -65,7 +91,7 @@ public final class RunSummary {
         Map<String, StrategyStats> others = new TreeMap<>();
         boolean[] simulated = {simulatedRun};
         ResultFiles.forEach(
-                List.of(resultsFile),
+                resultFiles,
                 (result, source) -> {
                     StrategyStats stats = byStrategy.get(result.strategy());
                     if (stats == null) {
@@ -75,8 +101,11 @@ public final class RunSummary {
                     simulated[0] |= result.simulated();
                 });
         byStrategy.putAll(others);
-        long dead = Files.exists(deadLettersFile) ? JsonlFiles.countLines(deadLettersFile) : 0;
-        return new RunSummary(byStrategy, dead, simulated[0], resultsFile, deadLettersFile);
+        long dead = 0;
+        for (Path file : deadLetterFiles) {
+            dead += JsonlFiles.countLines(file);
+        }
+        return new RunSummary(byStrategy, dead, simulated[0], resultsShown, deadLettersShown);
     }
 
     /** Results per strategy. */

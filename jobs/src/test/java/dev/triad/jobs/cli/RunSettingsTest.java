@@ -254,4 +254,36 @@ class RunSettingsTest {
         }
         return yaml.toString();
     }
+
+    @Test
+    void resumeAndOverwriteAreFlagsOfTheCommandLine() throws UsageException {
+        assertThat(resolve().resume()).isFalse();
+        assertThat(resolve().overwrite()).isFalse();
+        assertThat(resolve("--resume").resume()).isTrue();
+        assertThat(resolve("--overwrite").overwrite()).isTrue();
+    }
+
+    @Test
+    void resumeAndOverwriteTogetherAreAUsageError() {
+        assertThatThrownBy(() -> resolve("--resume", "--overwrite"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--resume and --overwrite cannot be used together");
+    }
+
+    @Test
+    void aFolderOutputKeepsItsStateInside() throws UsageException {
+        assertThat(resolve("--output", dir.resolve("o").toString()).stateDir())
+                .isEqualTo(dir.resolve("o").resolve(".triad"));
+    }
+
+    @Test
+    void aKafkaOutputKeepsItsStateUnderOutStateByTransactionalIdPrefix() throws UsageException {
+        RunSettings s = resolve("--output", "kafka://h:1/results");
+
+        assertThat(s.stateDir())
+                .isEqualTo(Path.of("out", "state", s.transactionalIdPrefix()))
+                .isNotEqualTo(
+                        resolve("--output", "kafka://h:1/results", "--strategies", "cot")
+                                .stateDir());
+    }
 }

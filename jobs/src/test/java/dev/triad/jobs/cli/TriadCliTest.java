@@ -3,10 +3,13 @@ package dev.triad.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triad.jobs.TriadConsole;
+import dev.triad.jobs.io.RunState;
 import dev.triad.reasoning.ReasoningOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -206,5 +209,37 @@ class TriadCliTest {
         assertThat(console.run("generate", "--count", "3")).isZero();
 
         assertThat(console.out().lines()).hasSize(3);
+    }
+
+    @Test
+    void anUnfinishedOutputWithoutResumeOrOverwriteExitsWith2() throws IOException {
+        Path output = dir.resolve("out");
+        RunState.in(output.resolve(".triad"))
+                .writeMarker(
+                        new RunState.Marker(
+                                input.toString(),
+                                "triad",
+                                List.of("cot"),
+                                null,
+                                output.toString(),
+                                Instant.parse("2026-01-02T03:04:05Z"),
+                                false));
+
+        assertThat(
+                        console.run(
+                                "run",
+                                "--input",
+                                input.toString(),
+                                "--strategies",
+                                "cot",
+                                "--output",
+                                output.toString()))
+                .isEqualTo(2);
+
+        assertThat(console.err())
+                .contains("holds an unfinished run, started 2026-01-02T03:04:05Z")
+                .contains("Use --resume to continue it or --overwrite to start again");
+        assertThat(console.run("run", "--input", input.toString(), "--resume", "--overwrite"))
+                .isEqualTo(2);
     }
 }
