@@ -16,6 +16,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -81,7 +82,10 @@ public final class TriadJob {
     /** Adds the job's operators to {@code env}; call {@code execute} on it afterwards. */
     public void addTo(StreamExecutionEnvironment env) {
         SingleOutputStreamOperator<ParsedQuestion> parsed =
-                env.fromSource(source, WatermarkStrategy.noWatermarks(), "jsonl source")
+                env.fromSource(
+                                source,
+                                WatermarkStrategy.noWatermarks(),
+                                source instanceof KafkaSource<?> ? "kafka source" : "jsonl source")
                         .uid(SOURCE_UID)
                         // One reader: files are read in a fixed order, so --limit is deterministic.
                         .setParallelism(1)

@@ -198,6 +198,7 @@ public final class LocalRun {
         } finally {
             metrics.close();
         }
+        reportReplays(metrics);
         switch (outcome) {
             case STOPPED -> {
                 return stopped(layout, state);
@@ -225,6 +226,25 @@ public final class LocalRun {
                 return finish(layout, state);
             }
             default -> throw new IllegalStateException("unknown outcome " + outcome);
+        }
+    }
+
+    /**
+     * After a run that restarted from a checkpoint (--resume, a savepoint): how many replies the
+     * reply journal answered and how many calls, in flight when the earlier run ended, were made
+     * again.
+     */
+    private void reportReplays(ProgressMetrics metrics) {
+        long replayed = metrics.count(ProgressMetrics.CALLS_REPLAYED);
+        long remade = metrics.count(ProgressMetrics.CALLS_REMADE);
+        if (replayed > 0 || remade > 0) {
+            err.println(
+                    "triad: after the restart, "
+                            + ProgressLine.number(replayed)
+                            + " replies were read back from the reply journal (not paid again) and "
+                            + ProgressLine.number(remade)
+                            + " calls, in flight when the earlier run ended, were made again.");
+            err.flush();
         }
     }
 

@@ -8,6 +8,10 @@ import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.io.RunState;
 import dev.triad.jobs.local.LocalScript;
+import dev.triad.schemas.Json;
+import dev.triad.schemas.Question;
+import dev.triad.simulator.server.ServerSettings;
+import dev.triad.simulator.server.SimulatedServer;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +89,77 @@ class ResumeRunITCase {
                 .isLessThanOrEqualTo(2L * questions - committedBefore);
         assertThat(state.dir()).doesNotExist();
         assertThat(output.resolve("parts")).doesNotExist();
+    }
+
+    @Test
+    void aResumedRunMakesNoCallTheFleetHadAnsweredExceptThoseInFlightAtTheKill() throws Exception {
+        int questions = 40;
+        Path input = dir.resolve("questions.jsonl");
+        GenerateCommand.write(input, questions, 13);
+        List<Question> asked = new ArrayList<>();
+        for (String line : Files.readAllLines(input)) {
+            asked.add(Json.read(line, Question.class));
+        }
+        try (SimulatedServer fleet =
+                SimulatedServer.start(
+                        ServerSettings.builder(ServerSettings.PROFILE_ZERO)
+                                .host("127.0.0.1")
+                                .port(0)
+                                .replicas(2)
+                                .prefillOverheadMs(150)
+                                .questions(asked)
+                                .build())) {
+            Path output = dir.resolve("out");
+            OutputLayout layout = OutputLayout.in(output);
+            RunState state = RunState.in(output.resolve(".triad"));
+            List<String> run = runArgs(input, output, 8);
+            int model = run.indexOf("all=sim:8b-h100");
+            run.set(
+                    model,
+                    "all=openai:"
+                            + fleet.baseUrls().stream()
+                                    .map(Object::toString)
+                                    .collect(java.util.stream.Collectors.joining(","))
+                            + "#"
+                            + ServerSettings.DEFAULT_MODEL_NAME);
+
+            Process first = start("fleet", run);
+            awaitOrFail(
+                    first,
+                    "fleet",
+                    () ->
+                            hasCompletedCheckpoint(state)
+                                    && committedLines(layout.resultParts()) >= 4);
+            first.destroyForcibly();
+            assertThat(first.waitFor(1, TimeUnit.MINUTES)).isTrue();
+            long answeredBefore = fleet.callsAnswered();
+
+            List<String> resume = new ArrayList<>(run);
+            resume.add("--resume");
+            Finished resumed = runToEnd("fleet-resumed", resume);
+            assertThat(resumed.exit()).as(resumed.stderr()).isEqualTo(ExitCodes.OK);
+            Map<String, Integer> answers = countByIdAndStrategy(List.of(layout.resultsFile()));
+            assertThat(answers).hasSize(2 * questions);
+            assertThat(answers.values()).allMatch(n -> n == 1);
+
+            Matcher restart =
+                    Pattern.compile(
+                                    "after the restart, (\\d+) replies were read back from the"
+                                            + " reply journal \\(not paid again\\) and (\\d+)"
+                                            + " calls")
+                            .matcher(resumed.stderr());
+            assertThat(restart.find()).as(resumed.stderr()).isTrue();
+            long replayed = Long.parseLong(restart.group(1));
+            long remade = Long.parseLong(restart.group(2));
+            System.out.printf(
+                    "resume over HTTP: %d calls answered before the kill, %d replayed from the"
+                            + " journal, %d remade, %d answered again by the fleet%n",
+                    answeredBefore, replayed, remade, fleet.callsAnsweredAgain());
+            assertThat(replayed).as("replies read back from the journal").isPositive();
+            assertThat(fleet.callsAnsweredAgain())
+                    .as("calls the fleet answered twice (%d in flight at the kill)", remade)
+                    .isLessThanOrEqualTo(remade);
+        }
     }
 
     @Test
