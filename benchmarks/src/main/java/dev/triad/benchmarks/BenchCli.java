@@ -248,7 +248,8 @@ public final class BenchCli implements Callable<Integer> {
                         new HttpBenchmark(),
                         new PeerBenchmark(),
                         new SaturationBenchmark(),
-                        new PrefixBenchmark())) {
+                        new PrefixBenchmark(),
+                        new JournalBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);
