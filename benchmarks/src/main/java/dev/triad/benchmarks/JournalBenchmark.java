@@ -58,6 +58,13 @@ public final class JournalBenchmark implements Benchmark {
     static final int REPLICAS = 2;
     static final long CHECKPOINT_MS = 1_000;
 
+    /**
+     * Questions and calls in flight per subtask: enough to keep the fleet busy, few enough that the
+     * clients' connections (one per call in flight, kept until a client is collected) of all runs
+     * stay far below the process's file limit.
+     */
+    static final int IN_FLIGHT = 256;
+
     @Override
     public String name() {
         return NAME;
@@ -146,6 +153,8 @@ public final class JournalBenchmark implements Benchmark {
         settings.put("replicas", REPLICAS);
         settings.put("serverProfile", ServerSettings.PROFILE_ZERO);
         settings.put("checkpointMillis", CHECKPOINT_MS);
+        settings.put(ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT.key(), IN_FLIGHT);
+        settings.put(ReasoningOptions.MAX_CALLS_IN_FLIGHT.key(), IN_FLIGHT);
         settings.put("journal", "auto: CHECKPOINT_DIR/triad-journal/NAME on the local disk");
         List<String> notes =
                 List.of(
@@ -201,6 +210,8 @@ public final class JournalBenchmark implements Benchmark {
                     .model(Role.DECOMPOSER, counted)
                     .model(Role.SOLVER, counted)
                     .model(Role.VERIFIER, counted)
+                    .option(ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT, IN_FLIGHT)
+                    .option(ReasoningOptions.MAX_CALLS_IN_FLIGHT, IN_FLIGHT)
                     .option(
                             ReasoningOptions.REPLY_JOURNAL,
                             journal ? ReasoningOptions.JOURNAL_AUTO : ReasoningOptions.JOURNAL_NONE)
@@ -224,6 +235,8 @@ public final class JournalBenchmark implements Benchmark {
             return new Measurement(questions.size() / seconds, cpu / 1e3 / Math.max(1, calls));
         } finally {
             counters.release();
+            // The JDK 17 HttpClient closes its connections only when it is collected.
+            System.gc();
             deleteRecursively(checkpoints, log);
         }
     }

@@ -266,7 +266,7 @@ final class ReplyJournal implements AutoCloseable {
         Segment segment = null;
         try {
             if (current == null) {
-                current =
+                Segment opened =
                         new Segment(
                                 new Path(
                                         dir,
@@ -274,8 +274,9 @@ final class ReplyJournal implements AutoCloseable {
                                                 + "-"
                                                 + String.format("%06d", nextSegment++)
                                                 + SUFFIX));
-                current.out = fs.create(current.path, FileSystem.WriteMode.NO_OVERWRITE);
-                segments.add(current);
+                opened.out = fs.create(opened.path, FileSystem.WriteMode.NO_OVERWRITE);
+                segments.add(opened);
+                current = opened;
             }
             segment = current;
             StringBuilder lines = new StringBuilder(writes.size() * 512);
@@ -308,7 +309,8 @@ final class ReplyJournal implements AutoCloseable {
     }
 
     private void closeCurrent() {
-        if (current == null) {
+        if (current == null || current.out == null) {
+            current = null;
             return;
         }
         try {
