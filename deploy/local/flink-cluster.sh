@@ -11,8 +11,10 @@
 #
 # N defaults to 1, S (slots per TaskManager) to 2, P (web UI and REST) to 8081, the JobManager's
 # RPC port is P+1. DIR (default out/flink-cluster under the repository) holds conf/, the logs, one
-# PID file per process, checkpoints/ and savepoints/. start and add-taskmanager return when the
-# REST API counts the TaskManagers; start prints the web UI's address. flink runs Flink's own command
+# PID file per process, checkpoints/ and savepoints/. start returns when the REST API counts the
+# TaskManagers, add-taskmanager when the new one's log says it registered (also right after a kill -9
+# of another, which the REST API counts until its heartbeat times out); start prints the web UI's
+# address. flink runs Flink's own command
 # line (org.apache.flink.client.cli.CliFrontend, what a distribution's bin/flink runs) against the
 # cluster's conf/, e.g. flink run -c dev.triad.jobs.cli.TriadCli triad-jobs-*-job.jar run ...
 # Exit codes: 0 done; 1 not running (status) or a process failed to come up (see DIR/log); 2 usage.
@@ -96,7 +98,8 @@ heartbeat: {interval: 2000, timeout: 10000}
 # triad run --jobmanager draws progress from the REST API's metrics: refresh them every second.
 metrics: {fetcher: {update-interval: 1 s}}
 io: {tmp: {dirs: "$dir/tmp"}}
-web: {tmpdir: "$dir/tmp"}
+# The REST API serves a job's state from a cache this old at most (3 s by default).
+web: {tmpdir: "$dir/tmp", refresh-interval: 1000}
 env: {java: {opts: {all: "-Doffline=true"}}}
 EOF
   cat > "$conf/log4j.properties" <<EOF
@@ -156,9 +159,11 @@ await_taskmanagers() {
   done
 }
 
+# Starts a TaskManager under a number no other of this cluster used (a killed one's PID file stays,
+# and its log is not mixed with the new one's); prints the number.
 start_taskmanager() {
   local i=1
-  while [[ -f "$pids/taskmanager-$i.pid" ]] && alive "$pids/taskmanager-$i.pid"; do
+  while [[ -e "$pids/taskmanager-$i.pid" ]]; do
     i=$((i + 1))
   done
   launch "taskmanager-$i" GET_TM_RESOURCE_PARAMS \
@@ -196,13 +201,46 @@ start() {
   echo "http://127.0.0.1:$port"
 }
 
+# The registrations at the ResourceManager TaskManager $1's log tells of.
+registrations() {
+  local n
+  n="$(grep -cs 'Successful registration at resource manager' "$log/taskmanager-$1.log")" || true
+  echo "${n:-0}"
+}
+
+# Waits until TaskManager $1's own log says it registered ($2 lines before) at the ResourceManager. (Counting the
+# TaskManagers the REST API lists does not do: one killed a moment ago still counts there until its
+# heartbeat times out.)
+await_registration() {
+  local i="$1" before="$2" waited=0
+  # The log may hold an earlier cluster's lines (start keeps old logs): count the new ones.
+  until (($(registrations "$i") > before)); do
+    if ! alive "$pids/taskmanager-$i.pid"; then
+      echo "flink-cluster: taskmanager-$i exited; see $log/taskmanager-$i.log and .out" >&2
+      exit 1
+    fi
+    if ((waited >= READY_SECONDS * 5)); then
+      echo "flink-cluster: taskmanager-$i did not register within ${READY_SECONDS}s; see $log" >&2
+      exit 1
+    fi
+    sleep 0.2 # waiting for another process's log line: there is no event to wait on
+    waited=$((waited + 1))
+  done
+}
+
 add_taskmanager() {
   alive "$pids/jobmanager.pid" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
-  local before i
+  local i=1 before
   fetch_jars "$ROOT/deploy/local/flink-cluster/pom.xml" "$LIB" "Flink $FLINK_VERSION"
-  before="$(registered || echo 0)"
-  i="$(start_taskmanager)"
-  await_taskmanagers "$((before + 1))"
+  while [[ -e "$pids/taskmanager-$i.pid" ]]; do
+    i=$((i + 1))
+  done
+  before="$(registrations "$i")"
+  [[ "$(start_taskmanager)" == "$i" ]] || {
+    echo "flink-cluster: could not start taskmanager-$i; see $log" >&2
+    exit 1
+  }
+  await_registration "$i" "$before"
   echo "flink-cluster: taskmanager-$i running (PID $(cat "$pids/taskmanager-$i.pid"))" >&2
 }
 
