@@ -378,10 +378,11 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             // counters of a finished or cancelled job leave the REST API with it.
             var task = getRuntimeContext().getTaskInfo();
             LOG.info(
-                    "Reasoning subtask {} attempt {} closing: {} replies replayed from the journal,"
-                            + " {} calls made again (in flight at a failure)",
+                    "Reasoning subtask {} attempt {} of job {} closing: {} replies replayed from"
+                            + " the journal, {} calls made again (in flight at a failure)",
                     task.getIndexOfThisSubtask(),
                     task.getAttemptNumber(),
+                    getRuntimeContext().getJobInfo().getJobId(),
                     metrics.callsReplayed.getCount(),
                     metrics.callsRemade.getCount());
         }

@@ -23,7 +23,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Starts a broker in {@code dir}; returns once it answers. */
     public static LocalKafkaBroker start(Path dir) throws IOException, InterruptedException {
-        int port = LocalScript.freePort();
+        int port = LocalScript.freePortPair();
         LocalScript.Result started =
                 SCRIPT.run("start", "--port", Integer.toString(port), "--dir", dir.toString());
         if (started.exit() != 0) {
