@@ -277,7 +277,10 @@ public final class FailoverBenchmark implements Benchmark {
                                     cluster.jobManager(),
                                     "--detach",
                                     "--input",
-                                    "kafka://" + bootstrap + "/questions?bounded=true",
+                                    "kafka://"
+                                            + bootstrap
+                                            + "/questions?bounded=true&start=earliest&group="
+                                            + out,
                                     "--output",
                                     "kafka://" + bootstrap + "/" + out,
                                     "--strategies",

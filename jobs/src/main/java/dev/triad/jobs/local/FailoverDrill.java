@@ -51,6 +51,9 @@ public final class FailoverDrill {
 
     private static final Duration POLL = Duration.ofMillis(200);
 
+    /** How often a wait for results looks whether the job has ended meanwhile. */
+    private static final Duration STATE_CHECK = Duration.ofSeconds(1);
+
     /** Longer than the cluster's metrics fetch interval (1 s from {@code ./triad cluster}). */
     private static final Duration METRICS_SETTLE = Duration.ofMillis(1500);
 
@@ -114,9 +117,9 @@ public final class FailoverDrill {
         if (runningSinceNanos == Long.MIN_VALUE) {
             awaitRunning(new int[0]);
             runningSinceNanos = System.nanoTime();
-            results.awaitNewPairAfter(Long.MIN_VALUE, patience);
+            awaitNewResult(Long.MIN_VALUE);
         } else {
-            results.awaitNewPairAfter(runningSinceNanos, patience);
+            awaitNewResult(runningSinceNanos);
         }
         Duration delay = Duration.ofMillis(random.nextInt((int) maxDelay.toMillis() + 1));
         Thread.sleep(delay.toMillis()); // the random moment of the kill, not a synchronisation
@@ -160,7 +163,7 @@ public final class FailoverDrill {
         awaitRunning(attempts);
         long running = System.nanoTime();
         runningSinceNanos = running;
-        long newResult = results.awaitNewPairAfter(running, patience);
+        long newResult = awaitNewResult(running);
         String added;
         try {
             added = fresh.get(patience.toMillis(), TimeUnit.MILLISECONDS);
@@ -181,6 +184,35 @@ public final class FailoverDrill {
                                 + " started",
                         number, kill.toRunning().toMillis(), kill.toNewResult().toMillis(), added));
         return kill;
+    }
+
+    /**
+     * Waits until a result not read before is committed after {@code afterNanos}; returns when it
+     * was read.
+     *
+     * @throws IllegalStateException when the job ends first
+     */
+    private long awaitNewResult(long afterNanos)
+            throws InterruptedException, TimeoutException, UsageException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                return results.awaitNewPairAfter(afterNanos, STATE_CHECK);
+            } catch (TimeoutException e) {
+                String state = rest.state(jobId);
+                if (FlinkRestClient.TERMINAL_STATES.contains(state)) {
+                    throw new IllegalStateException(
+                            "The job ended ("
+                                    + state
+                                    + ") before kill "
+                                    + kills
+                                    + " was over: give it more work");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new TimeoutException("no new result within " + patience);
+                }
+            }
+        }
     }
 
     /** Waits until the job has ended; returns its final state. */
