@@ -94,7 +94,9 @@ taskmanager:
 rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: $port}
 execution: {checkpointing: {dir: "file://$dir/checkpoints", savepoint-dir: "file://$dir/savepoints"}}
 restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 10, delay: 2 s}}
-heartbeat: {interval: 2000, timeout: 10000}
+# A TaskManager that is gone (its heartbeat RPCs fail) is declared lost after two failed heartbeats:
+# one a second makes a lost TaskManager known in about 2 s instead of 4-6 s.
+heartbeat: {interval: 1000, timeout: 10000}
 # triad run --jobmanager draws progress from the REST API's metrics: refresh them every second.
 metrics: {fetcher: {update-interval: 1 s}}
 io: {tmp: {dirs: "$dir/tmp"}}

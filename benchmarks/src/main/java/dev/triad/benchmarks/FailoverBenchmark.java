@@ -51,13 +51,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ./triad kafka}), against a simulated HTTP fleet with latency, while TaskManagers are killed with
  * {@code kill -9} ({@value #KILLS} times, at random moments; a fresh one started each time).
  *
- * <p>Five jobs over the same {@code --size} questions ({@code lm2,cot}), each against a fresh fleet
- * (its counters of calls answered again are per job):
+ * <p>Jobs over {@code --size} generated questions ({@code lm2,cot}) on one topic, each against a
+ * fresh fleet (its counters of calls answered again are per job), after an unmeasured warm-up job:
  *
  * <ol>
- *   <li>exactly-once, checkpoints every {@value #CHECKPOINT_SECONDS} s, no kills; then
- *       at-least-once; then no checkpoints ({@code --checkpoint-interval off --delivery none}):
- *       throughput (results ÷ the job's duration as the cluster reports it);
+ *   <li>throughput, no kills, each round (default 2, the order reversed in even rounds), over the
+ *       first {@value #THROUGHPUT_SIZE} questions: exactly-once with checkpoints every {@value
+ *       #CHECKPOINT_SECONDS} s, at-least-once, and no checkpoints ({@code --checkpoint-interval off
+ *       --delivery none}); results ÷ the job's duration as the cluster reports it;
  *   <li>exactly-once with the reply journal (the default), {@value #KILLS} kills: every (id,
  *       strategy) once in the {@code read_committed} output; recovery per kill (kill → every
  *       reasoning subtask running again → first new committed result); model calls replayed, made
@@ -98,6 +99,13 @@ public final class FailoverBenchmark implements Benchmark {
     static final long QUESTION_SEED = 7;
     static final int PARTITIONS = 2;
     static final Duration MAX_KILL_DELAY = Duration.ofSeconds(5);
+
+    /** Questions of each throughput job (at most {@code --size}): each side runs every round. */
+    static final int THROUGHPUT_SIZE = 5_000;
+
+    /** Questions of the unmeasured first job. */
+    static final int WARM_UP_SIZE = 500;
+
     static final Duration PATIENCE = Duration.ofMinutes(10);
 
     @Override
@@ -128,7 +136,7 @@ public final class FailoverBenchmark implements Benchmark {
 
     @Override
     public Sizes sizes() {
-        return Sizes.of(DEFAULT_SIZE, 1).atLeast(500, "questions (the job must outlast the kills)");
+        return Sizes.of(DEFAULT_SIZE, 2).atLeast(500, "questions (the job must outlast the kills)");
     }
 
     /** One job's figures. */
@@ -169,6 +177,7 @@ public final class FailoverBenchmark implements Benchmark {
         List<Question> questions =
                 new ProblemGenerator(QUESTION_SEED).stream(n).collect(Collectors.toList());
         Random random = new Random(seed);
+        int throughputSize = Math.min(n, THROUGHPUT_SIZE);
         List<Job> throughputEo = new ArrayList<>();
         List<Job> throughputAlo = new ArrayList<>();
         List<Job> throughputNone = new ArrayList<>();
@@ -182,6 +191,18 @@ public final class FailoverBenchmark implements Benchmark {
             try (LocalFlinkCluster cluster =
                     LocalFlinkCluster.start(dir.resolve("cluster"), TASK_MANAGERS, SLOTS)) {
                 log.println("failover: cluster at http://" + cluster.jobManager());
+                // A first job on fresh TaskManagers pays for class loading and JIT: not measured.
+                job(
+                        "warm-up",
+                        cluster,
+                        bootstrap,
+                        questions,
+                        "warm-up",
+                        List.of("--checkpoint-interval", CHECKPOINT_SECONDS + "s"),
+                        Math.min(n, WARM_UP_SIZE),
+                        0,
+                        random,
+                        log);
                 for (int round = 1; round <= run.rounds(); round++) {
                     List<String[]> sides =
                             new ArrayList<>(
@@ -207,6 +228,7 @@ public final class FailoverBenchmark implements Benchmark {
                                                         : side[1],
                                                 "--delivery",
                                                 side[2]),
+                                        throughputSize,
                                         0,
                                         random,
                                         log);
@@ -226,6 +248,7 @@ public final class FailoverBenchmark implements Benchmark {
                                 questions,
                                 "failover-journal",
                                 List.of("--checkpoint-interval", CHECKPOINT_SECONDS + "s"),
+                                n,
                                 KILLS,
                                 random,
                                 log);
@@ -241,13 +264,23 @@ public final class FailoverBenchmark implements Benchmark {
                                         CHECKPOINT_SECONDS + "s",
                                         "--reply-journal",
                                         "none"),
+                                n,
                                 KILLS,
                                 random,
                                 log);
             }
         }
         return outcome(
-                run, n, seed, throughputEo, throughputAlo, throughputNone, journal, noJournal, dir);
+                run,
+                n,
+                throughputSize,
+                seed,
+                throughputEo,
+                throughputAlo,
+                throughputNone,
+                journal,
+                noJournal,
+                dir);
     }
 
     /**
@@ -261,6 +294,7 @@ public final class FailoverBenchmark implements Benchmark {
             List<Question> questions,
             String out,
             List<String> extra,
+            int limit,
             int kills,
             Random random,
             PrintStream log)
@@ -295,6 +329,9 @@ public final class FailoverBenchmark implements Benchmark {
                                             + "#"
                                             + ServerSettings.DEFAULT_MODEL_NAME));
             args.addAll(extra);
+            if (limit < questions.size()) {
+                args.addAll(List.of("--limit", Integer.toString(limit)));
+            }
             ByteArrayOutputStream stdout = new ByteArrayOutputStream();
             ByteArrayOutputStream stderr = new ByteArrayOutputStream();
             int exit =
@@ -338,7 +375,7 @@ public final class FailoverBenchmark implements Benchmark {
             }
             Map<String, Integer> committed = results.drain(PATIENCE);
             int duplicates = committed.values().stream().mapToInt(c -> Math.max(0, c - 1)).sum();
-            int expected = questions.size() * STRATEGIES.size();
+            int expected = Math.min(limit, questions.size()) * STRATEGIES.size();
             Job job =
                     new Job(
                             label,
@@ -376,6 +413,7 @@ public final class FailoverBenchmark implements Benchmark {
     private Outcome outcome(
             Run run,
             int n,
+            int throughputSize,
             long seed,
             List<Job> eo,
             List<Job> alo,
@@ -422,6 +460,7 @@ public final class FailoverBenchmark implements Benchmark {
         baseline.put("recoveryToFirstNewResult", noJournalToNewResult);
         Map<String, Object> settings = new LinkedHashMap<>();
         settings.put("questions", n);
+        settings.put("throughputQuestions", throughputSize);
         settings.put("strategies", STRATEGIES);
         settings.put("taskManagers", TASK_MANAGERS);
         settings.put("slotsPerTaskManager", SLOTS);
@@ -436,7 +475,11 @@ public final class FailoverBenchmark implements Benchmark {
         List<String> notes =
                 List.of(
                         "Throughput: (id, strategy) results committed ÷ the job's duration as the"
-                                + " cluster reports it (submission to end), no kills.",
+                                + " cluster reports it (submission to end), no kills; the first "
+                                + throughputSize
+                                + " questions (--limit) per job, the three sides in turn each"
+                                + " round (reversed in even rounds), after an unmeasured warm-up"
+                                + " job; medians over the rounds.",
                         "Recovery: kill -9 → every reasoning subtask RUNNING in a new attempt (REST,"
                                 + " cached up to 1 s) → first (id, strategy) not read before in the"
                                 + " read_committed output after that (results become visible on"
