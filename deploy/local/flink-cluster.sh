@@ -142,11 +142,22 @@ registered() {
     | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2
 }
 
+# The number of task slots the REST API counts (a TaskManager's come a moment after it registers).
+slots_total() {
+  curl -sf "http://127.0.0.1:$(rest_port)/overview" 2>/dev/null \
+    | grep -o '"slots-total":[0-9]*' | cut -d: -f2
+}
+
+slots_per_taskmanager() { grep -o 'numberOfTaskSlots: [0-9]*' "$conf/config.yaml" | cut -d' ' -f2; }
+
+# Waits until the REST API lists $1 TaskManagers and their slots.
 await_taskmanagers() {
-  local want="$1" waited=0 n
+  local want="$1" waited=0 n s
   while true; do
     n="$(registered || true)"
-    [[ -n "$n" && "$n" -ge "$want" ]] && return 0
+    s="$(slots_total || true)"
+    [[ -n "$n" && "$n" -ge "$want" && -n "$s" && "$s" -ge $((want * $(slots_per_taskmanager))) ]] \
+      && return 0
     if ! alive "$pids/jobmanager.pid"; then
       echo "flink-cluster: the JobManager exited; see $log/jobmanager.log and .out" >&2
       exit 1
@@ -243,6 +254,9 @@ add_taskmanager() {
     exit 1
   }
   await_registration "$i" "$before"
+  # Its slots as well (a TaskManager killed a moment ago may still count: its registration above
+  # is what says the new one is there).
+  await_taskmanagers "$(running_count)"
   echo "flink-cluster: taskmanager-$i running (PID $(cat "$pids/taskmanager-$i.pid"))" >&2
 }
 
