@@ -12,11 +12,12 @@
 # N defaults to 1, S (slots per TaskManager) to 2, P (web UI and REST) to 8081, the JobManager's
 # RPC port is P+1. DIR (default out/flink-cluster under the repository) holds conf/, the logs, one
 # PID file per process, checkpoints/ and savepoints/. start returns when the REST API counts the
-# TaskManagers, add-taskmanager when the new one's log says it registered (also right after a kill -9
-# of another, which the REST API counts until its heartbeat times out); start prints the web UI's
-# address. flink runs Flink's own command
-# line (org.apache.flink.client.cli.CliFrontend, what a distribution's bin/flink runs) against the
-# cluster's conf/, e.g. flink run -c dev.triad.jobs.cli.TriadCli triad-jobs-*-job.jar run ...
+# TaskManagers and their slots, add-taskmanager when the new one's log says it registered (also
+# right after a kill -9 of another, which the REST API counts until it is known lost); a new
+# TaskManager never takes a killed one's number, so each log stays whole. start prints the web
+# UI's address. flink runs Flink's own command line (org.apache.flink.client.cli.CliFrontend, what
+# a distribution's bin/flink runs) against the cluster's conf/, e.g.
+# flink run -c dev.triad.jobs.cli.TriadCli triad-jobs-*-job.jar run ...
 # Exit codes: 0 done; 1 not running (status) or a process failed to come up (see DIR/log); 2 usage.
 set -euo pipefail
 

@@ -107,6 +107,7 @@ public final class FailoverBenchmark implements Benchmark {
     static final int WARM_UP_SIZE = 500;
 
     static final Duration PATIENCE = Duration.ofMinutes(10);
+    static final Duration JOB_END = Duration.ofMinutes(60);
 
     @Override
     public String name() {
@@ -369,7 +370,7 @@ public final class FailoverBenchmark implements Benchmark {
                     break;
                 }
             }
-            String state = drill.awaitEnd();
+            String state = drill.awaitEnd(JOB_END);
             if (!state.equals("FINISHED")) {
                 throw new IOException("job " + jobId + " (" + label + ") ended " + state);
             }

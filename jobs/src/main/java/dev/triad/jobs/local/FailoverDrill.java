@@ -215,9 +215,14 @@ public final class FailoverDrill {
         }
     }
 
-    /** Waits until the job has ended; returns its final state. */
+    /** Waits until the job has ended (at most the patience); returns its final state. */
     public String awaitEnd() throws UsageException, InterruptedException {
-        return rest.awaitTerminal(jobId, patience);
+        return awaitEnd(patience);
+    }
+
+    /** Waits until the job has ended (at most {@code timeout}); returns its final state. */
+    public String awaitEnd(Duration timeout) throws UsageException, InterruptedException {
+        return rest.awaitTerminal(jobId, timeout);
     }
 
     /**
