@@ -11,10 +11,13 @@
 #
 # N defaults to 1, S (slots per TaskManager) to 2, P (web UI and REST) to 8081, the JobManager's
 # RPC port is P+1. DIR (default out/flink-cluster under the repository) holds conf/, the logs, one
-# PID file per process, checkpoints/ and savepoints/. start and add-taskmanager return when the
-# REST API counts the TaskManagers; start prints the web UI's address. flink runs Flink's own command
-# line (org.apache.flink.client.cli.CliFrontend, what a distribution's bin/flink runs) against the
-# cluster's conf/, e.g. flink run -c dev.triad.jobs.cli.TriadCli triad-jobs-*-job.jar run ...
+# PID file per process, checkpoints/ and savepoints/. start returns when the REST API counts the
+# TaskManagers and their slots, add-taskmanager when the new one's log says it registered (also
+# right after a kill -9 of another, which the REST API counts until it is known lost); a new
+# TaskManager never takes a killed one's number, so each log stays whole. start prints the web
+# UI's address. flink runs Flink's own command line (org.apache.flink.client.cli.CliFrontend, what
+# a distribution's bin/flink runs) against the cluster's conf/, e.g.
+# flink run -c dev.triad.jobs.cli.TriadCli triad-jobs-*-job.jar run ...
 # Exit codes: 0 done; 1 not running (status) or a process failed to come up (see DIR/log); 2 usage.
 set -euo pipefail
 
@@ -92,11 +95,14 @@ taskmanager:
 rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: $port}
 execution: {checkpointing: {dir: "file://$dir/checkpoints", savepoint-dir: "file://$dir/savepoints"}}
 restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 10, delay: 2 s}}
-heartbeat: {interval: 2000, timeout: 10000}
+# A TaskManager that is gone (its heartbeat RPCs fail) is declared lost after two failed heartbeats:
+# one a second makes a lost TaskManager known in about 2 s instead of 4-6 s.
+heartbeat: {interval: 1000, timeout: 10000}
 # triad run --jobmanager draws progress from the REST API's metrics: refresh them every second.
 metrics: {fetcher: {update-interval: 1 s}}
 io: {tmp: {dirs: "$dir/tmp"}}
-web: {tmpdir: "$dir/tmp"}
+# The REST API serves a job's state from a cache this old at most (3 s by default).
+web: {tmpdir: "$dir/tmp", refresh-interval: 1000}
 env: {java: {opts: {all: "-Doffline=true"}}}
 EOF
   cat > "$conf/log4j.properties" <<EOF
@@ -137,11 +143,22 @@ registered() {
     | grep -o '"taskmanagers":[0-9]*' | cut -d: -f2
 }
 
+# The number of task slots the REST API counts (a TaskManager's come a moment after it registers).
+slots_total() {
+  curl -sf "http://127.0.0.1:$(rest_port)/overview" 2>/dev/null \
+    | grep -o '"slots-total":[0-9]*' | cut -d: -f2
+}
+
+slots_per_taskmanager() { grep -o 'numberOfTaskSlots: [0-9]*' "$conf/config.yaml" | cut -d' ' -f2; }
+
+# Waits until the REST API lists $1 TaskManagers and their slots.
 await_taskmanagers() {
-  local want="$1" waited=0 n
+  local want="$1" waited=0 n s
   while true; do
     n="$(registered || true)"
-    [[ -n "$n" && "$n" -ge "$want" ]] && return 0
+    s="$(slots_total || true)"
+    [[ -n "$n" && "$n" -ge "$want" && -n "$s" && "$s" -ge $((want * $(slots_per_taskmanager))) ]] \
+      && return 0
     if ! alive "$pids/jobmanager.pid"; then
       echo "flink-cluster: the JobManager exited; see $log/jobmanager.log and .out" >&2
       exit 1
@@ -156,9 +173,11 @@ await_taskmanagers() {
   done
 }
 
+# Starts a TaskManager under a number no other of this cluster used (a killed one's PID file stays,
+# and its log is not mixed with the new one's); prints the number.
 start_taskmanager() {
   local i=1
-  while [[ -f "$pids/taskmanager-$i.pid" ]] && alive "$pids/taskmanager-$i.pid"; do
+  while [[ -e "$pids/taskmanager-$i.pid" ]]; do
     i=$((i + 1))
   done
   launch "taskmanager-$i" GET_TM_RESOURCE_PARAMS \
@@ -196,13 +215,49 @@ start() {
   echo "http://127.0.0.1:$port"
 }
 
+# The registrations at the ResourceManager TaskManager $1's log tells of.
+registrations() {
+  local n
+  n="$(grep -cs 'Successful registration at resource manager' "$log/taskmanager-$1.log")" || true
+  echo "${n:-0}"
+}
+
+# Waits until TaskManager $1's own log says it registered ($2 lines before) at the ResourceManager. (Counting the
+# TaskManagers the REST API lists does not do: one killed a moment ago still counts there until its
+# heartbeat times out.)
+await_registration() {
+  local i="$1" before="$2" waited=0
+  # The log may hold an earlier cluster's lines (start keeps old logs): count the new ones.
+  until (($(registrations "$i") > before)); do
+    if ! alive "$pids/taskmanager-$i.pid"; then
+      echo "flink-cluster: taskmanager-$i exited; see $log/taskmanager-$i.log and .out" >&2
+      exit 1
+    fi
+    if ((waited >= READY_SECONDS * 5)); then
+      echo "flink-cluster: taskmanager-$i did not register within ${READY_SECONDS}s; see $log" >&2
+      exit 1
+    fi
+    sleep 0.2 # waiting for another process's log line: there is no event to wait on
+    waited=$((waited + 1))
+  done
+}
+
 add_taskmanager() {
   alive "$pids/jobmanager.pid" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
-  local before i
+  local i=1 before
   fetch_jars "$ROOT/deploy/local/flink-cluster/pom.xml" "$LIB" "Flink $FLINK_VERSION"
-  before="$(registered || echo 0)"
-  i="$(start_taskmanager)"
-  await_taskmanagers "$((before + 1))"
+  while [[ -e "$pids/taskmanager-$i.pid" ]]; do
+    i=$((i + 1))
+  done
+  before="$(registrations "$i")"
+  [[ "$(start_taskmanager)" == "$i" ]] || {
+    echo "flink-cluster: could not start taskmanager-$i; see $log" >&2
+    exit 1
+  }
+  await_registration "$i" "$before"
+  # Its slots as well (a TaskManager killed a moment ago may still count: its registration above
+  # is what says the new one is there).
+  await_taskmanagers "$(running_count)"
   echo "flink-cluster: taskmanager-$i running (PID $(cat "$pids/taskmanager-$i.pid"))" >&2
 }
 

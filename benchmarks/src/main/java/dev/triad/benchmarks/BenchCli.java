@@ -18,9 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./triad bench NAME [--size N]}: runs one benchmark on an embedded Flink MiniCluster,
- * prints a short table and writes {@code benchmarks/results/NAME.json} (both sides' figures, the
- * ratio, the target, whether it was met, the machine).
+ * {@code ./triad bench NAME [--size N]}: runs one benchmark on an embedded Flink MiniCluster (or,
+ * {@code failover}, a local standalone cluster), prints a short table and writes {@code
+ * benchmarks/results/NAME.json} (both sides' figures, the ratio, the target, whether it was met,
+ * the machine).
  *
  * <p>The results folder is {@code --results-dir}, else {@code $triad.home/benchmarks/results} when
  * the launcher passes {@code -Dtriad.home=<repository root>}, else {@code benchmarks/results} under
@@ -34,7 +35,8 @@ import picocli.CommandLine.Parameters;
         name = "triad bench",
         sortOptions = false,
         description = {
-            "Runs one of Triad's benchmarks on an embedded Flink MiniCluster (simulated models,"
+            "Runs one of Triad's benchmarks on an embedded Flink MiniCluster (failover: a local"
+                    + " standalone cluster and Kafka broker) (simulated models,"
                     + " generated problems), prints a table and writes"
                     + " benchmarks/results/NAME.json: both sides' figures (medians and every"
                     + " round), the ratio Triad / baseline measured in the same run, the target,"
@@ -72,8 +74,8 @@ public final class BenchCli implements Callable<Integer> {
             index = "0",
             paramLabel = "NAME",
             description =
-                    "The benchmark: overhead, memory, concurrency, http, peer, saturation or"
-                            + " prefix (listed below).")
+                    "The benchmark: overhead, memory, concurrency, http, peer, saturation,"
+                            + " prefix or failover (listed below).")
     private String name;
 
     @Mixin private BenchOptions options = new BenchOptions();
@@ -151,6 +153,11 @@ public final class BenchCli implements Callable<Integer> {
         Path file = outcome.result().write(options.resultsDir());
         Table.print(outcome.result(), outcome.rows(), out);
         out.println("written " + file);
+        if (outcome.report() != null) {
+            Path report = options.resultsDir().resolve(benchmark.name() + ".md");
+            Files.writeString(report, outcome.report());
+            out.println("written " + report);
+        }
         return outcome.result().passed() ? OK : TARGET_MISSED;
     }
 
@@ -249,7 +256,8 @@ public final class BenchCli implements Callable<Integer> {
                         new PeerBenchmark(),
                         new SaturationBenchmark(),
                         new PrefixBenchmark(),
-                        new JournalBenchmark())) {
+                        new JournalBenchmark(),
+                        new FailoverBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);

@@ -64,6 +64,15 @@ public interface Benchmark {
      */
     record Run(long size, int rounds, int seconds, String command) {}
 
-    /** A result plus the rows of the table printed for people. */
-    record Outcome(BenchmarkResult result, java.util.List<Table.Row> rows) {}
+    /**
+     * A result plus the rows of the table printed for people, and optionally a report for people
+     * (Markdown, written as {@code NAME.md} next to {@code NAME.json}; {@code null} for none).
+     */
+    record Outcome(BenchmarkResult result, java.util.List<Table.Row> rows, String report) {
+
+        /** A result and its table, without a report. */
+        public Outcome(BenchmarkResult result, java.util.List<Table.Row> rows) {
+            this(result, rows, null);
+        }
+    }
 }

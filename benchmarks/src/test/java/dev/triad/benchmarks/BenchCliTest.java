@@ -125,7 +125,8 @@ class BenchCliTest {
         assertThat(code).isEqualTo(BenchCli.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Unknown benchmark 'nope'")
-                .contains("overhead, memory, concurrency, http, peer, saturation, prefix");
+                .contains(
+                        "overhead, memory, concurrency, http, peer, saturation, prefix, failover");
     }
 
     @Test
@@ -140,8 +141,24 @@ class BenchCliTest {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("overhead", "memory", "concurrency", "target:", "Exit codes:")
-                .contains("saturation", "prefix")
+                .contains("saturation", "prefix", "failover")
                 .contains("missed a target");
+    }
+
+    @Test
+    void failoverNeedsEnoughQuestionsToOutlastItsKills() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                BenchCli.run(
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        "failover",
+                        "--size",
+                        "100");
+
+        assertThat(code).isEqualTo(BenchCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--size must be at least 500 questions (the job must outlast the kills)");
     }
 
     @Test

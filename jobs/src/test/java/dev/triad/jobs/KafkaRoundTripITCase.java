@@ -3,7 +3,7 @@ package dev.triad.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triad.jobs.io.KafkaTopics;
-import dev.triad.jobs.kafka.LocalKafkaBroker;
+import dev.triad.jobs.local.LocalKafkaBroker;
 import dev.triad.jobs.local.LocalScript;
 import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Json;

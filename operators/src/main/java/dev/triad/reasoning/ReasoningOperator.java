@@ -373,6 +373,19 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
 
     @Override
     public void close() throws Exception {
+        if (metrics != null) {
+            // The totals of this attempt, also when it is cancelled after a failure elsewhere: the
+            // counters of a finished or cancelled job leave the REST API with it.
+            var task = getRuntimeContext().getTaskInfo();
+            LOG.info(
+                    "Reasoning subtask {} attempt {} of job {} closing: {} replies replayed from"
+                            + " the journal, {} calls made again (in flight at a failure)",
+                    task.getIndexOfThisSubtask(),
+                    task.getAttemptNumber(),
+                    getRuntimeContext().getJobInfo().getJobId(),
+                    metrics.callsReplayed.getCount(),
+                    metrics.callsRemade.getCount());
+        }
         if (journal != null) {
             journal.close();
         }

@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -288,7 +289,9 @@ public final class LocalRun {
         env.setParallelism(settings.parallelism());
         // FileSink makes part files visible and KafkaSink commits its transactions on
         // checkpoints; a bounded input ends with a final checkpoint, which commits the rest.
-        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        if (settings.checkpointing()) {
+            env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        }
         Source<SourceLine, ?, ?> source;
         if (settings.kafkaInput() != null) {
             source = KafkaTopics.source(settings.kafkaInput(), settings.kafkaClient());
@@ -304,12 +307,14 @@ public final class LocalRun {
                     KafkaTopics.resultsSink(
                             settings.kafkaOutput(),
                             settings.kafkaClient(),
-                            settings.transactionalIdPrefix());
+                            settings.transactionalIdPrefix(),
+                            settings.delivery());
             deadLetters =
                     KafkaTopics.deadLettersSink(
                             settings.kafkaDeadLetters(),
                             settings.kafkaClient(),
-                            settings.transactionalIdPrefix());
+                            settings.transactionalIdPrefix(),
+                            settings.delivery());
         } else {
             results = layout.resultsSink();
             deadLetters = layout.deadLettersSink();
@@ -520,12 +525,20 @@ public final class LocalRun {
                                 ? "; watching for new files every "
                                         + TimeUtils.formatWithHighestUnit(settings.watchInterval())
                                 : "")
-                        + "; checkpoints every "
-                        + TimeUtils.formatWithHighestUnit(settings.checkpointInterval())
+                        + (settings.checkpointing()
+                                ? "; checkpoints every "
+                                        + TimeUtils.formatWithHighestUnit(
+                                                settings.checkpointInterval())
+                                : "; checkpoints off")
                         + "; output "
                         + (settings.kafkaOutput() != null
                                 ? settings.kafkaOutput()
-                                        + " (dead letters "
+                                        + " ("
+                                        + settings.delivery()
+                                                .toString()
+                                                .toLowerCase(Locale.ROOT)
+                                                .replace('_', '-')
+                                        + ", dead letters "
                                         + settings.kafkaDeadLetters()
                                         + ", transactional ids "
                                         + settings.transactionalIdPrefix()

@@ -78,8 +78,21 @@ public final class RunOptions {
             description =
                     "How often the job checkpoints, e.g. 10s, 1min; Kafka outputs commit and"
                             + " --watch part files appear on checkpoints (and at the end of a"
-                            + " bounded input). Default: 10s.")
+                            + " bounded input). 'off': no checkpoints, so no recovery from"
+                            + " them (a Kafka --output with --delivery at-least-once or none"
+                            + " only). Default: 10s.")
     String checkpointInterval;
+
+    @Option(
+            names = "--" + RunSettings.DELIVERY,
+            paramLabel = "GUARANTEE",
+            description =
+                    "With a Kafka --output: exactly-once (transactions committed on"
+                            + " checkpoints; read with isolation.level=read_committed),"
+                            + " at-least-once (flushed on checkpoints; a restart may write a"
+                            + " result again) or none (no flush; a failure may lose results)."
+                            + " Default: exactly-once.")
+    String delivery;
 
     @Option(
             names = "--strategies",
@@ -295,6 +308,7 @@ public final class RunOptions {
         put(given, RunSettings.OUTPUT, output);
         put(given, RunSettings.DEAD_LETTERS, deadLetters);
         put(given, RunSettings.CHECKPOINT_INTERVAL, checkpointInterval);
+        put(given, RunSettings.DELIVERY, delivery);
         put(
                 given,
                 RunSettings.STRATEGIES,

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.util.TimeUtils;
 
 /**
@@ -49,6 +50,7 @@ public final class RunSettings {
     static final String WATCH_INTERVAL = "watch-interval";
     static final String DEAD_LETTERS = "dead-letters";
     static final String CHECKPOINT_INTERVAL = "checkpoint-interval";
+    static final String DELIVERY = "delivery";
     static final String KAFKA = "kafka";
     static final String JOBMANAGER = "jobmanager";
     static final String DETACH = "detach";
@@ -85,6 +87,16 @@ public final class RunSettings {
 
     /** How often a run checkpoints when not told. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(10);
+
+    /** The {@code --checkpoint-interval} that turns checkpoints off. */
+    public static final String CHECKPOINTS_OFF = "off";
+
+    /** {@code --delivery} values, by name, for a Kafka output. */
+    public static final Map<String, DeliveryGuarantee> DELIVERIES =
+            Map.of(
+                    "exactly-once", DeliveryGuarantee.EXACTLY_ONCE,
+                    "at-least-once", DeliveryGuarantee.AT_LEAST_ONCE,
+                    "none", DeliveryGuarantee.NONE);
 
     /** The folder under a folder {@code --output} that holds what a resume needs. */
     public static final String STATE_FOLDER = ".triad";
@@ -123,6 +135,7 @@ public final class RunSettings {
                                 WATCH_INTERVAL,
                                 DEAD_LETTERS,
                                 CHECKPOINT_INTERVAL,
+                                DELIVERY,
                                 KAFKA,
                                 JOBMANAGER,
                                 DETACH,
@@ -142,6 +155,7 @@ public final class RunSettings {
     private final KafkaUri kafkaOutput;
     private final KafkaUri kafkaDeadLetters;
     private final Duration checkpointInterval;
+    private final DeliveryGuarantee delivery;
     private final KafkaClientProperties kafkaClient;
     private final List<String> strategies;
     private final long limit;
@@ -167,6 +181,7 @@ public final class RunSettings {
             KafkaUri kafkaOutput,
             KafkaUri kafkaDeadLetters,
             Duration checkpointInterval,
+            DeliveryGuarantee delivery,
             KafkaClientProperties kafkaClient,
             List<String> strategies,
             long limit,
@@ -190,6 +205,7 @@ public final class RunSettings {
         this.kafkaOutput = kafkaOutput;
         this.kafkaDeadLetters = kafkaDeadLetters;
         this.checkpointInterval = checkpointInterval;
+        this.delivery = delivery;
         this.kafkaClient = kafkaClient;
         this.strategies = strategies;
         this.limit = limit;
@@ -277,7 +293,10 @@ public final class RunSettings {
         } else {
             prices = null;
         }
-        Duration checkpointInterval = v.duration(CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
+        Duration checkpointInterval =
+                CHECKPOINTS_OFF.equalsIgnoreCase(String.valueOf(v.get(CHECKPOINT_INTERVAL)).trim())
+                        ? Duration.ZERO
+                        : v.duration(CHECKPOINT_INTERVAL, DEFAULT_CHECKPOINT_INTERVAL);
         String rawOutput = values.getOrDefault(OUTPUT, DEFAULT_OUTPUT);
         Path output = null;
         KafkaUri kafkaOutput = null;
@@ -301,6 +320,7 @@ public final class RunSettings {
                                 + ". Leave it out, or give --output kafka://HOST:PORT/TOPIC.");
             }
         }
+        DeliveryGuarantee delivery = delivery(v, output, checkpointInterval);
         String rawInput = v.get(INPUT);
         Path input = null;
         KafkaUri kafkaInput = null;
@@ -359,6 +379,7 @@ public final class RunSettings {
                 kafkaOutput,
                 kafkaDeadLetters,
                 checkpointInterval,
+                delivery,
                 kafkaClient,
                 strategies,
                 limit,
@@ -374,6 +395,55 @@ public final class RunSettings {
                 fromSavepoint,
                 cli.resume(),
                 cli.overwrite());
+    }
+
+    /**
+     * The delivery guarantee of a Kafka output: {@code --delivery}, exactly-once by default. A
+     * folder output has no choice (its part files are committed on checkpoints), and without
+     * checkpoints neither it nor Kafka's exactly-once (transactions committed on checkpoints)
+     * works.
+     */
+    private static DeliveryGuarantee delivery(Values v, Path output, Duration checkpointInterval)
+            throws UsageException {
+        String raw = v.get(DELIVERY);
+        boolean off = checkpointInterval.isZero();
+        if (output != null) {
+            if (raw != null) {
+                throw new UsageException(
+                        v.origin(DELIVERY)
+                                + " applies to a Kafka --output only; a folder output is"
+                                + " exactly-once (its part files are committed on checkpoints)."
+                                + " Leave it out, or give --output kafka://HOST:PORT/TOPIC.");
+            }
+            if (off) {
+                throw new UsageException(
+                        v.origin(CHECKPOINT_INTERVAL)
+                                + " is off, but the folder output "
+                                + output
+                                + " commits its part files on checkpoints. Give an interval such"
+                                + " as 10s, or a Kafka --output with --delivery at-least-once or"
+                                + " none.");
+            }
+            return DeliveryGuarantee.EXACTLY_ONCE;
+        }
+        DeliveryGuarantee delivery =
+                raw == null ? DeliveryGuarantee.EXACTLY_ONCE : DELIVERIES.get(raw.trim());
+        if (delivery == null) {
+            throw new UsageException(
+                    v.origin(DELIVERY)
+                            + " must be exactly-once, at-least-once or none, was '"
+                            + raw
+                            + "'.");
+        }
+        if (off && delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            throw new UsageException(
+                    v.origin(CHECKPOINT_INTERVAL)
+                            + " is off, but a Kafka output is exactly-once"
+                            + (raw == null ? " by default" : " (" + v.origin(DELIVERY) + ")")
+                            + ", which commits its transactions on checkpoints. Give --delivery"
+                            + " at-least-once or none, or an interval such as 10s.");
+        }
+        return delivery;
     }
 
     /**
@@ -722,9 +792,22 @@ public final class RunSettings {
         return overwrite;
     }
 
-    /** How often the job checkpoints. */
+    /** How often the job checkpoints; {@link Duration#ZERO} when checkpoints are off. */
     public Duration checkpointInterval() {
         return checkpointInterval;
+    }
+
+    /** Whether the job checkpoints ({@code --checkpoint-interval} is not {@code off}). */
+    public boolean checkpointing() {
+        return !checkpointInterval.isZero();
+    }
+
+    /**
+     * How a Kafka output delivers: {@link DeliveryGuarantee#EXACTLY_ONCE} (the default, and always
+     * for a folder output), {@code AT_LEAST_ONCE} or {@code NONE}.
+     */
+    public DeliveryGuarantee delivery() {
+        return delivery;
     }
 
     /** Kafka client properties from the {@code kafka} section of {@code --config}. */

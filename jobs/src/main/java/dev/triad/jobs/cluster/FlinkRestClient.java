@@ -196,6 +196,44 @@ public final class FlinkRestClient {
     }
 
     /**
+     * One job vertex's details ({@code /jobs/:id/vertices/:v}): each subtask's status, attempt
+     * number and {@code taskmanager-id}.
+     */
+    public JsonNode vertex(String jobId, String vertexId) throws IOException {
+        return parse(send(get("/jobs/" + jobId + "/vertices/" + vertexId)), "vertex details");
+    }
+
+    /**
+     * Metrics of one subtask of a job vertex, in the order asked; a metric the cluster has no value
+     * for is 0.
+     */
+    public long[] subtaskMetrics(String jobId, String vertexId, int subtask, List<String> names)
+            throws IOException {
+        String get = URLEncoder.encode(String.join(",", names), StandardCharsets.UTF_8);
+        JsonNode list =
+                parse(
+                        send(
+                                get(
+                                        "/jobs/"
+                                                + jobId
+                                                + "/vertices/"
+                                                + vertexId
+                                                + "/subtasks/"
+                                                + subtask
+                                                + "/metrics?get="
+                                                + get)),
+                        "subtask metrics");
+        long[] values = new long[names.size()];
+        for (JsonNode m : list) {
+            int i = names.indexOf(m.path("id").asText());
+            if (i >= 0) {
+                values[i] = (long) m.path("value").asDouble();
+            }
+        }
+        return values;
+    }
+
+    /**
      * Cancels a job without a savepoint; its retained checkpoints stay.
      *
      * @throws UsageException when the job is unknown or has already ended

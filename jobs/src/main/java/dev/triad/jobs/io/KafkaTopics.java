@@ -79,30 +79,58 @@ public final class KafkaTopics {
      */
     public static KafkaSink<Result> resultsSink(
             KafkaUri uri, KafkaClientProperties client, String transactionalIdPrefix) {
+        return resultsSink(uri, client, transactionalIdPrefix, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /**
+     * Results as {@link #resultsSink(KafkaUri, KafkaClientProperties, String)} writes them, with
+     * another delivery guarantee: {@code AT_LEAST_ONCE} flushes on checkpoints (a restart may write
+     * a result again), {@code NONE} does not flush (a failure may lose results).
+     */
+    public static KafkaSink<Result> resultsSink(
+            KafkaUri uri,
+            KafkaClientProperties client,
+            String transactionalIdPrefix,
+            DeliveryGuarantee delivery) {
         return sink(
-                uri, client, transactionalIdPrefix + "-results", new ResultSerializer(uri.topic()));
+                uri,
+                client,
+                transactionalIdPrefix + "-results",
+                new ResultSerializer(uri.topic()),
+                delivery);
     }
 
     /** Dead letters as JSON, keyed by where the bad record came from. */
     public static KafkaSink<DeadLetter> deadLettersSink(
             KafkaUri uri, KafkaClientProperties client, String transactionalIdPrefix) {
+        return deadLettersSink(uri, client, transactionalIdPrefix, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /** Dead letters with another delivery guarantee (see the results' overload). */
+    public static KafkaSink<DeadLetter> deadLettersSink(
+            KafkaUri uri,
+            KafkaClientProperties client,
+            String transactionalIdPrefix,
+            DeliveryGuarantee delivery) {
         return sink(
                 uri,
                 client,
                 transactionalIdPrefix + "-dead-letters",
-                new DeadLetterSerializer(uri.topic()));
+                new DeadLetterSerializer(uri.topic()),
+                delivery);
     }
 
     private static <T> KafkaSink<T> sink(
             KafkaUri uri,
             KafkaClientProperties client,
             String transactionalIdPrefix,
-            KafkaRecordSerializationSchema<T> serializer) {
+            KafkaRecordSerializationSchema<T> serializer,
+            DeliveryGuarantee delivery) {
         Properties producer = producerProperties(client);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(uri.bootstrapServers())
                 .setKafkaProducerConfig(producer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(delivery)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setRecordSerializer(serializer)
                 .build();

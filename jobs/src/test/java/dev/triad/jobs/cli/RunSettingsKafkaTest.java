@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -218,5 +219,113 @@ class RunSettingsKafkaTest {
                         () -> resolve("--input", "kafka://h:1/q", "--config", notAMap.toString()))
                 .isInstanceOf(UsageException.class)
                 .hasMessageContaining("'kafka' must be a map");
+    }
+
+    @Test
+    void deliveryOfAKafkaOutputAndCheckpointsOff() throws UsageException {
+        String in = "kafka://h:1/questions?bounded=true";
+        String out = "kafka://h:1/results";
+        RunSettings byDefault = resolve("--input", in, "--output", out);
+        assertThat(byDefault.delivery()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+        assertThat(byDefault.checkpointing()).isTrue();
+
+        RunSettings atLeastOnce =
+                resolve("--input", in, "--output", out, "--delivery", "at-least-once");
+        assertThat(atLeastOnce.delivery()).isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+
+        RunSettings off =
+                resolve(
+                        "--input",
+                        in,
+                        "--output",
+                        out,
+                        "--delivery",
+                        "none",
+                        "--checkpoint-interval",
+                        "off");
+        assertThat(off.delivery()).isEqualTo(DeliveryGuarantee.NONE);
+        assertThat(off.checkpointing()).isFalse();
+        assertThat(off.checkpointInterval()).isEqualTo(Duration.ZERO);
+        assertThat(
+                        resolve(
+                                        "--input",
+                                        in,
+                                        "--output",
+                                        out,
+                                        "--delivery",
+                                        "at-least-once",
+                                        "--checkpoint-interval",
+                                        "OFF")
+                                .checkpointing())
+                .isFalse();
+    }
+
+    @Test
+    void deliveryAndCheckpointsOffThatCannotWorkAreUsageErrors() {
+        String in = "kafka://h:1/questions?bounded=true";
+        String out = "kafka://h:1/results";
+        assertThatThrownBy(() -> resolve("--input", in, "--output", out, "--delivery", "twice"))
+                .isInstanceOf(UsageException.class)
+                .hasMessage("--delivery must be exactly-once, at-least-once or none, was 'twice'.");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        "--input",
+                                        in,
+                                        "--output",
+                                        out,
+                                        "--checkpoint-interval",
+                                        "off"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--checkpoint-interval is off, but a Kafka output is")
+                .hasMessageContaining("exactly-once by default")
+                .hasMessageContaining("Give --delivery at-least-once or none");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        "--input",
+                                        in,
+                                        "--output",
+                                        out,
+                                        "--delivery",
+                                        "exactly-once",
+                                        "--checkpoint-interval",
+                                        "off"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("exactly-once (--delivery)");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        "--input",
+                                        in,
+                                        "--output",
+                                        dir.toString(),
+                                        "--delivery",
+                                        "at-least-once"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--delivery applies to a Kafka --output only");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        "--input",
+                                        in,
+                                        "--output",
+                                        dir.toString(),
+                                        "--checkpoint-interval",
+                                        "off"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--checkpoint-interval is off, but the folder output")
+                .hasMessageContaining("commits its part files on checkpoints");
+        assertThatThrownBy(
+                        () ->
+                                resolve(
+                                        "--input",
+                                        in,
+                                        "--output",
+                                        out,
+                                        "--checkpoint-interval",
+                                        "0s"))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("must be a positive duration");
     }
 }

@@ -2,6 +2,7 @@ package dev.triad.jobs.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.triad.jobs.local.LocalKafkaBroker;
 import dev.triad.jobs.local.LocalScript;
 import java.net.InetSocketAddress;
 import java.net.Socket;

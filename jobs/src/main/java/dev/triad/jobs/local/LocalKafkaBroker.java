@@ -1,6 +1,5 @@
-package dev.triad.jobs.kafka;
+package dev.triad.jobs.local;
 
-import dev.triad.jobs.local.LocalScript;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -11,7 +10,8 @@ import java.nio.file.Path;
  */
 public final class LocalKafkaBroker implements AutoCloseable {
 
-    static final LocalScript SCRIPT = LocalScript.named("kafka");
+    /** The script, {@code deploy/local/kafka.sh}. */
+    public static final LocalScript SCRIPT = LocalScript.named("kafka");
 
     private final Path dir;
     private final String bootstrap;
@@ -23,7 +23,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Starts a broker in {@code dir}; returns once it answers. */
     public static LocalKafkaBroker start(Path dir) throws IOException, InterruptedException {
-        int port = LocalScript.freePort();
+        int port = LocalScript.freePortPair();
         LocalScript.Result started =
                 SCRIPT.run("start", "--port", Integer.toString(port), "--dir", dir.toString());
         if (started.exit() != 0) {

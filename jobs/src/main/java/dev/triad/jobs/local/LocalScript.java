@@ -55,6 +55,25 @@ public final class LocalScript {
         return Files.exists(here.resolve("deploy")) ? here : here.getParent();
     }
 
+    /**
+     * A port P such that nothing listens on P or P+1 now (the scripts put a second listener, the
+     * Kafka controller or the JobManager's RPC, on P+1).
+     */
+    public static int freePortPair() throws IOException {
+        for (int tries = 0; ; tries++) {
+            int port = freePort();
+            if (port < 65535) {
+                try (ServerSocket next = new ServerSocket(port + 1)) {
+                    return port;
+                } catch (IOException taken) {
+                    if (tries >= 20) {
+                        throw taken;
+                    }
+                }
+            }
+        }
+    }
+
     /** A port nothing listens on now. */
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -1,0 +1,183 @@
+package dev.triad.jobs.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real standalone Flink cluster (a JobManager and TaskManagers, each its own JVM) started,
+ * extended and stopped through the project's own script ({@code deploy/local/flink-cluster.sh},
+ * what {@code ./triad cluster} runs), on a free port with its folder where the caller says; for
+ * failover tests and benchmarks, it also kills a TaskManager with {@code kill -9}.
+ */
+public final class LocalFlinkCluster implements AutoCloseable {
+
+    /** The script, {@code deploy/local/flink-cluster.sh}. */
+    public static final LocalScript SCRIPT = LocalScript.named("flink-cluster");
+
+    private static final Pattern ADDED = Pattern.compile("(taskmanager-\\d+) running");
+    private static final Pattern LISTENING =
+            Pattern.compile("Listening on SocketAddress /127\\.0\\.0\\.1:(\\d+)");
+
+    private final Path dir;
+    private final int port;
+
+    private LocalFlinkCluster(Path dir, int port) {
+        this.dir = dir;
+        this.port = port;
+    }
+
+    /** Starts a cluster in {@code dir}; returns once its TaskManagers have registered. */
+    public static LocalFlinkCluster start(Path dir, int taskManagers, int slots)
+            throws IOException, InterruptedException {
+        int port = LocalScript.freePortPair();
+        LocalScript.Result started =
+                SCRIPT.run(
+                        "start",
+                        "--taskmanagers",
+                        Integer.toString(taskManagers),
+                        "--slots",
+                        Integer.toString(slots),
+                        "--port",
+                        Integer.toString(port),
+                        "--dir",
+                        dir.toString());
+        LocalFlinkCluster cluster = new LocalFlinkCluster(dir.toAbsolutePath(), port);
+        if (started.exit() != 0) {
+            cluster.close();
+            throw new IOException(
+                    "deploy/local/flink-cluster.sh start exited "
+                            + started.exit()
+                            + ":\n"
+                            + started.output());
+        }
+        return cluster;
+    }
+
+    /** {@code HOST:PORT} of the REST API, for {@code triad run --jobmanager}. */
+    public String jobManager() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** The REST API's root. */
+    public URI rest() {
+        return URI.create("http://" + jobManager());
+    }
+
+    /** The cluster's folder: conf/, log/, pids/, checkpoints/. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * Starts one more TaskManager and returns its name ({@code taskmanager-N}) once its log says it
+     * registered at the ResourceManager.
+     */
+    public String addTaskManager() throws IOException, InterruptedException {
+        LocalScript.Result added = SCRIPT.run("add-taskmanager", "--dir", dir.toString());
+        Matcher name = ADDED.matcher(added.output());
+        if (added.exit() != 0 || !name.find()) {
+            throw new IOException(
+                    "deploy/local/flink-cluster.sh add-taskmanager exited "
+                            + added.exit()
+                            + ":\n"
+                            + added.output());
+        }
+        return name.group(1);
+    }
+
+    /** The TaskManagers whose process is alive, by name ({@code taskmanager-N}), with PIDs. */
+    public Map<String, Long> liveTaskManagers() throws IOException {
+        Map<String, Long> live = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir.resolve("pids"))) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (!name.startsWith("taskmanager-") || !name.endsWith(".pid")) {
+                    continue;
+                }
+                long pid = Long.parseLong(Files.readString(file).strip());
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    live.put(name.substring(0, name.length() - ".pid".length()), pid);
+                }
+            }
+        }
+        return live;
+    }
+
+    /**
+     * The name of the live TaskManager whose data port is {@code dataPort} (the port of a subtask's
+     * {@code endpoint} in the REST API), or {@code null}.
+     */
+    public String taskManagerWithDataPort(int dataPort) throws IOException {
+        for (String name : liveTaskManagers().keySet()) {
+            Matcher listening = LISTENING.matcher(Files.readString(log(name)));
+            while (listening.find()) {
+                if (Integer.parseInt(listening.group(1)) == dataPort) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Kills a TaskManager's JVM with SIGKILL ({@code kill -9}: no shutdown hook, no clean close)
+     * and waits until it is gone.
+     *
+     * @return its PID
+     */
+    public long kill(String name) throws IOException, InterruptedException {
+        Long pid = liveTaskManagers().get(name);
+        if (pid == null) {
+            throw new IOException(name + " is not running");
+        }
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        process.destroyForcibly(); // SIGKILL on Unix
+        try {
+            process.onExit().get(1, TimeUnit.MINUTES);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IOException(name + " (PID " + pid + ") did not exit after SIGKILL", e);
+        }
+        return pid;
+    }
+
+    /** The lines of every TaskManager's log, killed ones included (their files stay). */
+    public List<String> taskManagerLogLines() throws IOException {
+        List<String> lines = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir.resolve("log"))) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith("taskmanager-") && name.endsWith(".log")) {
+                    try {
+                        lines.addAll(Files.readAllLines(file));
+                    } catch (UncheckedIOException | IOException e) {
+                        throw new IOException("Could not read " + file, e);
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    private Path log(String name) {
+        return dir.resolve("log").resolve(name + ".log");
+    }
+
+    /** Stops every process of the cluster with the script. */
+    @Override
+    public void close() throws IOException, InterruptedException {
+        SCRIPT.run("stop", "--dir", dir.toString());
+    }
+}
