@@ -46,14 +46,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code triad run} from a Kafka topic to Kafka topics against a real broker, started with {@code
  * deploy/local/kafka.sh} (through {@link LocalKafkaBroker}): every (question, strategy) is read
- * exactly once by a {@code read_committed} consumer, and the three bad records (a tombstone, an
- * empty value, malformed JSON) are dead letters naming topic, partition and offset. The job runs on
- * an embedded MiniCluster (parallelism 2, checkpoints every second, bounded input), through the
- * command line.
+ * exactly once by a {@code read_committed} consumer (2,000 questions × lm2, cot), and the three bad
+ * records (a tombstone, an empty value, malformed JSON) are dead letters naming topic, partition
+ * and offset. The job runs on an embedded MiniCluster (parallelism 2, checkpoints every second,
+ * bounded input), through the command line.
  */
 class KafkaRoundTripITCase {
 
-    private static final int QUESTIONS = 300;
+    private static final int QUESTIONS = 2_000;
     private static final List<String> STRATEGIES = List.of("lm2", "cot");
     private static final Duration DEADLINE = Duration.ofMinutes(2);
 

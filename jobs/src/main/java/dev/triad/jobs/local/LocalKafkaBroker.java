@@ -13,6 +13,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** The script, {@code deploy/local/kafka.sh}. */
     public static final LocalScript SCRIPT = LocalScript.named("kafka");
 
+    private static final int BIND_ATTEMPTS = 3;
+
     private final Path dir;
     private final String bootstrap;
 
@@ -23,9 +25,16 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Starts a broker in {@code dir}; returns once it answers. */
     public static LocalKafkaBroker start(Path dir) throws IOException, InterruptedException {
-        int port = LocalScript.freePortPair();
-        LocalScript.Result started =
-                SCRIPT.run("start", "--port", Integer.toString(port), "--dir", dir.toString());
+        LocalScript.Result started = null;
+        // A free port can be taken by another process before the broker binds it: try others.
+        for (int attempt = 1; attempt <= BIND_ATTEMPTS; attempt++) {
+            int port = LocalScript.freePortPair();
+            started =
+                    SCRIPT.run("start", "--port", Integer.toString(port), "--dir", dir.toString());
+            if (started.exit() == 0 || !lostPortRace(dir)) {
+                break;
+            }
+        }
         if (started.exit() != 0) {
             throw new IOException(
                     "deploy/local/kafka.sh start exited "
@@ -34,6 +43,17 @@ public final class LocalKafkaBroker implements AutoCloseable {
                             + started.output());
         }
         return new LocalKafkaBroker(dir, started.stdout().strip());
+    }
+
+    /** Whether the broker in {@code dir} failed because its port was taken meanwhile. */
+    private static boolean lostPortRace(Path dir) {
+        try {
+            Path log = dir.resolve("broker.log");
+            return java.nio.file.Files.exists(log)
+                    && java.nio.file.Files.readString(log).contains("Address already in use");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** {@code HOST:PORT} to give Kafka clients. */
