@@ -159,7 +159,7 @@ await_taskmanagers() {
     s="$(slots_total || true)"
     [[ -n "$n" && "$n" -ge "$want" && -n "$s" && "$s" -ge $((want * $(slots_per_taskmanager))) ]] \
       && return 0
-    if ! alive "$pids/jobmanager.pid"; then
+    if ! alive "$pids/jobmanager.pid" "$conf"; then
       echo "flink-cluster: the JobManager exited; see $log/jobmanager.log and .out" >&2
       exit 1
     fi
@@ -188,13 +188,13 @@ start_taskmanager() {
 running_count() {
   local n=0 f
   for f in "$pids"/taskmanager-*.pid; do
-    [[ -e "$f" ]] && alive "$f" && n=$((n + 1))
+    [[ -e "$f" ]] && alive "$f" "$conf" && n=$((n + 1))
   done
   echo "$n"
 }
 
 start() {
-  if alive "$pids/jobmanager.pid"; then
+  if alive "$pids/jobmanager.pid" "$conf"; then
     echo "flink-cluster: already running at http://127.0.0.1:$(rest_port) (folder $dir);" \
       "stop it first" >&2
     exit 2
@@ -229,7 +229,7 @@ await_registration() {
   local i="$1" before="$2" waited=0
   # The log may hold an earlier cluster's lines (start keeps old logs): count the new ones.
   until (($(registrations "$i") > before)); do
-    if ! alive "$pids/taskmanager-$i.pid"; then
+    if ! alive "$pids/taskmanager-$i.pid" "$conf"; then
       echo "flink-cluster: taskmanager-$i exited; see $log/taskmanager-$i.log and .out" >&2
       exit 1
     fi
@@ -243,7 +243,7 @@ await_registration() {
 }
 
 add_taskmanager() {
-  alive "$pids/jobmanager.pid" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
+  alive "$pids/jobmanager.pid" "$conf" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
   local i=1 before
   fetch_jars "$ROOT/deploy/local/flink-cluster/pom.xml" "$LIB" "Flink $FLINK_VERSION"
   while [[ -e "$pids/taskmanager-$i.pid" ]]; do
@@ -262,7 +262,7 @@ add_taskmanager() {
 }
 
 status() {
-  if ! alive "$pids/jobmanager.pid"; then
+  if ! alive "$pids/jobmanager.pid" "$conf"; then
     echo "not running (folder $dir)"
     exit 1
   fi
@@ -270,7 +270,7 @@ status() {
   local f name
   for f in "$pids"/*.pid; do
     name="$(basename "$f" .pid)"
-    if alive "$f"; then
+    if alive "$f" "$conf"; then
       echo "  $name PID $(cat "$f")"
     else
       echo "  $name PID $(cat "$f") (exited)"
@@ -286,7 +286,7 @@ stop() {
   fi
   local f
   for f in "$pids"/taskmanager-*.pid "$pids"/jobmanager.pid; do
-    [[ -e "$f" ]] && stop_pid_file "$f"
+    [[ -e "$f" ]] && stop_pid_file "$f" "$conf"
   done
   echo "flink-cluster: stopped (folder $dir)" >&2
 }
@@ -294,7 +294,7 @@ stop() {
 # Flink's CLI with the cluster's configuration (REST address and port): bin/flink without a
 # distribution. Its exit code is the command's.
 flink_cli() {
-  alive "$pids/jobmanager.pid" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
+  alive "$pids/jobmanager.pid" "$conf" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
   FLINK_CONF_DIR="$conf" OPT_OUT_TRACKING=true exec java "${FLINK_OPENS[@]}" -Doffline=true \
     -Dlog.file="$log/flink-cli.log" -Dlog4j.configurationFile="file://$conf/log4j.properties" \
     -cp "$LIB/*" org.apache.flink.client.cli.CliFrontend "${flink_args[@]}"

@@ -53,7 +53,7 @@ done
 pid_file="$dir/broker.pid"
 address_file="$dir/bootstrap"
 
-running_pid() { alive "$pid_file" && cat "$pid_file"; }
+running_pid() { alive "$pid_file" "$dir" && cat "$pid_file"; }
 
 broker_java() {
   java -Doffline=true -Dlog4j2.configurationFile="$dir/log4j2.properties" -cp "$LIB/*" "$@"
@@ -147,7 +147,7 @@ stop() {
     rm -f "$pid_file"
     return 0
   fi
-  stop_pid_file "$pid_file"
+  stop_pid_file "$pid_file" "$dir"
   echo "kafka: stopped (PID $pid)" >&2
 }
 

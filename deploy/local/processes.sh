@@ -12,13 +12,23 @@ fetch_jars() {
   touch "$lib/.complete"
 }
 
-# alive PIDFILE: whether the process a PID file names is running.
-alive() { [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# alive PIDFILE [MARK]: whether the process a PID file names is running and, given MARK, its
+# command line contains MARK. PIDs are reused (pid_max is often 32768), so the PID file of a
+# process that was killed a while ago may name another, unrelated process by now.
+alive() {
+  [[ -f "$1" ]] || return 1
+  local pid
+  pid="$(cat "$1")"
+  kill -0 "$pid" 2>/dev/null || return 1
+  [[ -z "${2:-}" || ! -r "/proc/$pid/cmdline" ]] && return 0 # no /proc (macOS): trust the PID
+  tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$2"
+}
 
-# stop_pid_file PIDFILE: ends the process it names (SIGTERM, SIGKILL after 30 s), then removes it.
+# stop_pid_file PIDFILE [MARK]: ends the process it names (SIGTERM, SIGKILL after 30 s), then
+# removes it; with MARK only if its command line contains MARK (see alive).
 stop_pid_file() {
   local f="$1" pid waited=0
-  alive "$f" || { rm -f "$f"; return 0; }
+  alive "$f" "${2:-}" || { rm -f "$f"; return 0; }
   pid="$(cat "$f")"
   kill "$pid" 2>/dev/null || true
   while kill -0 "$pid" 2>/dev/null; do

@@ -108,12 +108,23 @@ public final class LocalFlinkCluster implements AutoCloseable {
                     continue;
                 }
                 long pid = Long.parseLong(Files.readString(file).strip());
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                if (ProcessHandle.of(pid).map(this::isOurs).orElse(false)) {
                     live.put(name.substring(0, name.length() - ".pid".length()), pid);
                 }
             }
         }
         return live;
+    }
+
+    /**
+     * Whether {@code process} is alive and one of this cluster's (its command line names the
+     * cluster's conf/): PIDs are reused, so a killed TaskManager's PID file may by now name an
+     * unrelated process, which must never be killed.
+     */
+    private boolean isOurs(ProcessHandle process) {
+        String conf = dir.resolve("conf").toString();
+        return process.isAlive()
+                && process.info().commandLine().map(line -> line.contains(conf)).orElse(false);
     }
 
     /**
@@ -143,7 +154,10 @@ public final class LocalFlinkCluster implements AutoCloseable {
         if (pid == null) {
             throw new IOException(name + " is not running");
         }
-        ProcessHandle process = ProcessHandle.of(pid).orElseThrow();
+        ProcessHandle process = ProcessHandle.of(pid).filter(this::isOurs).orElse(null);
+        if (process == null) {
+            throw new IOException(name + " (PID " + pid + ") is not running");
+        }
         process.destroyForcibly(); // SIGKILL on Unix
         try {
             process.onExit().get(1, TimeUnit.MINUTES);
