@@ -242,6 +242,24 @@ await_registration() {
   done
 }
 
+# Waits until every TaskManager the REST API lists has reported its slots (they come a moment
+# after a registration; one killed a moment ago may still be listed, with its slots).
+await_slots() {
+  local waited=0 n s
+  while true; do
+    n="$(registered || true)"
+    s="$(slots_total || true)"
+    [[ -n "$n" && -n "$s" && "$s" -ge $((n * $(slots_per_taskmanager))) ]] && return 0
+    if ((waited >= READY_SECONDS * 5)); then
+      echo "flink-cluster: the TaskManagers' slots did not show within ${READY_SECONDS}s;" \
+        "see $log" >&2
+      exit 1
+    fi
+    sleep 0.2 # waiting for the REST API to show them: there is no event to wait on
+    waited=$((waited + 1))
+  done
+}
+
 add_taskmanager() {
   alive "$pids/jobmanager.pid" "$conf" || { echo "flink-cluster: not running (folder $dir)" >&2; exit 1; }
   local i=1 before
@@ -255,9 +273,7 @@ add_taskmanager() {
     exit 1
   }
   await_registration "$i" "$before"
-  # Its slots as well (a TaskManager killed a moment ago may still count: its registration above
-  # is what says the new one is there).
-  await_taskmanagers "$(running_count)"
+  await_slots
   echo "flink-cluster: taskmanager-$i running (PID $(cat "$pids/taskmanager-$i.pid"))" >&2
 }
 
