@@ -201,18 +201,27 @@ public final class FailoverDrill {
             } catch (TimeoutException e) {
                 String state = rest.state(jobId);
                 if (FlinkRestClient.TERMINAL_STATES.contains(state)) {
-                    throw new IllegalStateException(
-                            "The job ended ("
-                                    + state
-                                    + ") before kill "
-                                    + kills
-                                    + " was over: give it more work");
+                    throw ended(state, "a new committed result");
                 }
                 if (System.nanoTime() > deadline) {
                     throw new TimeoutException("no new result within " + patience);
                 }
             }
         }
+    }
+
+    /** The job ended while kill N waited for {@code what}: too little work, or a stalled wait. */
+    private IllegalStateException ended(String state, String what) {
+        return new IllegalStateException(
+                "The job ended ("
+                        + state
+                        + ") before kill "
+                        + kills
+                        + " was over, while waiting for "
+                        + what
+                        + " ("
+                        + results.pairs()
+                        + " committed results read): give it more work");
     }
 
     /** Waits until the job has ended (at most the patience); returns its final state. */
@@ -297,12 +306,11 @@ public final class FailoverDrill {
         while (true) {
             String state = rest.state(jobId);
             if (FlinkRestClient.TERMINAL_STATES.contains(state)) {
-                throw new IllegalStateException(
-                        "The job ended ("
-                                + state
-                                + ") before kill "
-                                + kills
-                                + " was over: give it more work");
+                throw ended(
+                        state,
+                        vertexId == null
+                                ? "its reasoning vertex and counters in the REST API"
+                                : "every reasoning subtask RUNNING in a new attempt");
             }
             if (state.equals("RUNNING") && vertexId() != null) {
                 JsonNode vertex = rest.vertex(jobId, vertexId);
