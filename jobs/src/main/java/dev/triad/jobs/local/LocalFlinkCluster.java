@@ -42,18 +42,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** Starts a cluster in {@code dir}; returns once its TaskManagers have registered. */
     public static LocalFlinkCluster start(Path dir, int taskManagers, int slots)
             throws IOException, InterruptedException {
-        int port = LocalScript.freePortPair();
-        LocalScript.Result started =
-                SCRIPT.run(
-                        "start",
+        LocalScript.Started start =
+                SCRIPT.startOnFreePorts(
+                        dir,
                         "--taskmanagers",
                         Integer.toString(taskManagers),
                         "--slots",
-                        Integer.toString(slots),
-                        "--port",
-                        Integer.toString(port),
-                        "--dir",
-                        dir.toString());
+                        Integer.toString(slots));
+        LocalScript.Result started = start.result();
+        int port = start.port();
         LocalFlinkCluster cluster = new LocalFlinkCluster(dir.toAbsolutePath(), port);
         if (started.exit() != 0) {
             cluster.close();

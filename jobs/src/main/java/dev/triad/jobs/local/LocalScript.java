@@ -49,6 +49,60 @@ public final class LocalScript {
         }
     }
 
+    /** A {@code start} that succeeded or failed for good, and the port P it was given. */
+    public record Started(Result result, int port) {}
+
+    /**
+     * Runs {@code start --port P --dir DIR OPTIONS} on a free port pair; when it fails because
+     * another process took P or P+1 before the script bound it (a log under {@code dir} says so),
+     * stops what it left and tries other ports, at most {@value #START_ATTEMPTS} times.
+     */
+    public Started startOnFreePorts(Path dir, String... options)
+            throws IOException, InterruptedException {
+        Started started = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port = freePortPair();
+            List<String> args =
+                    new ArrayList<>(
+                            List.of(
+                                    "start",
+                                    "--port",
+                                    Integer.toString(port),
+                                    "--dir",
+                                    dir.toString()));
+            args.addAll(List.of(options));
+            started = new Started(run(args.toArray(String[]::new)), port);
+            if (started.result().exit() == 0 || !lostPortRace(dir)) {
+                return started;
+            }
+            run("stop", "--dir", dir.toString());
+        }
+        return started;
+    }
+
+    private static final int START_ATTEMPTS = 3;
+
+    /** Whether a log under {@code dir} says a port was already in use. */
+    private static boolean lostPortRace(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return false;
+        }
+        try (var files = Files.walk(dir, 2)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".log") || name.endsWith(".out")) {
+                    String text = Files.readString(file, StandardCharsets.UTF_8);
+                    if (text.contains("Address already in use")
+                            || text.contains("BindException")
+                            || text.contains("failed to bind")) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** The repository's root: the folder above this module's. */
     public static Path repositoryRoot() {
         Path here = Path.of("").toAbsolutePath();

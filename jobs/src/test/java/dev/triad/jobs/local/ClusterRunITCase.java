@@ -45,17 +45,11 @@ class ClusterRunITCase {
     @BeforeAll
     static void startCluster() throws Exception {
         dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "cluster-run");
-        port = LocalScript.freePort();
+        LocalScript.Started start =
+                CLUSTER.startOnFreePorts(dir.resolve("cluster"), "--slots", "4");
+        LocalScript.Result started = start.result();
+        port = start.port();
         jobmanager = "127.0.0.1:" + port;
-        LocalScript.Result started =
-                CLUSTER.run(
-                        "start",
-                        "--port",
-                        Integer.toString(port),
-                        "--slots",
-                        "4",
-                        "--dir",
-                        dir.resolve("cluster").toString());
         assertThat(started.exit()).as(started.output()).isZero();
     }
 

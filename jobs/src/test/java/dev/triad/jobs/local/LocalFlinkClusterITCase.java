@@ -25,12 +25,11 @@ class LocalFlinkClusterITCase {
     @Test
     void startAddATaskManagerStatusAndStop() throws Exception {
         Path dir = Files.createTempDirectory(Path.of("target"), "flink-cluster");
-        int port = LocalScript.freePort();
         String d = dir.toString();
         try {
-            LocalScript.Result started =
-                    CLUSTER.run(
-                            "start", "--port", Integer.toString(port), "--slots", "2", "--dir", d);
+            LocalScript.Started start = CLUSTER.startOnFreePorts(dir, "--slots", "2");
+            LocalScript.Result started = start.result();
+            int port = start.port();
             assertThat(started.exit()).as(started.output()).isZero();
             String web = started.stdout().strip();
             assertThat(web).isEqualTo("http://127.0.0.1:" + port);
