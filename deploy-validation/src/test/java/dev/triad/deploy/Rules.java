@@ -1,0 +1,898 @@
+package dev.triad.deploy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.triad.jobs.UsageException;
+import dev.triad.jobs.cli.RunSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * What a schema cannot see, one method per rule, each over one rendered overlay. Every rule returns
+ * findings ({@code overlay / kind / name: path: message}); none throws for a bad manifest.
+ */
+final class Rules {
+
+    private Rules() {}
+
+    /** Every rule by name, in the order they are reported. */
+    static final Map<String, Function<List<Manifest>, List<Finding>>> ALL = new LinkedHashMap<>();
+
+    static {
+        ALL.put("references", Rules::references);
+        ALL.put("selectors and ports", Rules::selectorsAndPorts);
+        ALL.put("pinned images", Rules::pinnedImages);
+        ALL.put("resources", Rules::resources);
+        ALL.put("no inline secrets", Rules::noInlineSecrets);
+        ALL.put("Flink configuration", Rules::flinkConfiguration);
+        ALL.put("Triad options", Rules::triadArgs);
+        ALL.put("entry class", Rules::entryClasses);
+    }
+
+    /** Every rule over one overlay. */
+    static List<Finding> all(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        ALL.values().forEach(rule -> findings.addAll(rule.apply(overlay)));
+        return findings;
+    }
+
+    // ---------------------------------------------------------------- references
+
+    /**
+     * ConfigMaps and PersistentVolumeClaims a pod mounts or reads exist in the overlay (a generated
+     * ConfigMap's name has a hash suffix, and kustomize only rewrites references in fields it
+     * knows). Secrets are created by the user (README) and may be absent.
+     */
+    static List<Finding> references(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Pods.Pod pod : Pods.of(overlay)) {
+            JsonNode volumes = pod.spec().path("volumes");
+            for (int i = 0; i < volumes.size(); i++) {
+                JsonNode v = volumes.get(i);
+                String at = pod.specPointer() + "/volumes/" + i;
+                if (v.has("configMap") && !v.at("/configMap/optional").asBoolean(false)) {
+                    requireObject(
+                            findings,
+                            overlay,
+                            pod,
+                            "ConfigMap",
+                            v.at("/configMap/name").asText(),
+                            at + "/configMap/name");
+                }
+                if (v.has("persistentVolumeClaim")) {
+                    requireObject(
+                            findings,
+                            overlay,
+                            pod,
+                            "PersistentVolumeClaim",
+                            v.at("/persistentVolumeClaim/claimName").asText(),
+                            at + "/persistentVolumeClaim/claimName");
+                }
+            }
+            for (Pods.Container c : pod.containers()) {
+                JsonNode envFrom = c.node().path("envFrom");
+                for (int i = 0; i < envFrom.size(); i++) {
+                    JsonNode ref = envFrom.get(i).path("configMapRef");
+                    if (!ref.isMissingNode() && !ref.path("optional").asBoolean(false)) {
+                        requireObject(
+                                findings,
+                                overlay,
+                                pod,
+                                "ConfigMap",
+                                ref.path("name").asText(),
+                                c.pointer() + "/envFrom/" + i + "/configMapRef/name");
+                    }
+                }
+                JsonNode env = c.node().path("env");
+                for (int i = 0; i < env.size(); i++) {
+                    JsonNode ref = env.get(i).at("/valueFrom/configMapKeyRef");
+                    if (!ref.isMissingNode() && !ref.path("optional").asBoolean(false)) {
+                        requireObject(
+                                findings,
+                                overlay,
+                                pod,
+                                "ConfigMap",
+                                ref.path("name").asText(),
+                                c.pointer() + "/env/" + i + "/valueFrom/configMapKeyRef/name");
+                    }
+                }
+            }
+        }
+        return findings;
+    }
+
+    private static void requireObject(
+            List<Finding> findings,
+            List<Manifest> overlay,
+            Pods.Pod pod,
+            String kind,
+            String name,
+            String at) {
+        if (find(overlay, kind, name) == null) {
+            findings.add(
+                    Finding.of(
+                            pod.owner(),
+                            at,
+                            kind
+                                    + " '"
+                                    + name
+                                    + "' is not in this overlay (a generated name not"
+                                    + " followed? kustomize rewrites references only in fields it"
+                                    + " knows; see kustomizeconfig.yaml)"));
+        }
+    }
+
+    static Manifest find(List<Manifest> overlay, String kind, String name) {
+        for (Manifest m : overlay) {
+            if (m.kind().equals(kind) && m.name().equals(name)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    // ---------------------------------------------------------------- selectors and ports
+
+    /**
+     * Service and PodMonitor selectors match pods some workload of the overlay creates; every
+     * Service targetPort and PodMonitor endpoint port is a port of the selected pods; every probe's
+     * named port is a port of its own container.
+     */
+    static List<Finding> selectorsAndPorts(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        List<Pods.Pod> pods = Pods.of(overlay);
+        for (Manifest m : overlay) {
+            if (m.kind().equals("Service") && m.at("/spec/selector").size() > 0) {
+                List<Pods.Pod> selected = select(pods, m.at("/spec/selector"));
+                if (selected.isEmpty()) {
+                    findings.add(
+                            Finding.of(
+                                    m,
+                                    "/spec/selector",
+                                    "selects no pod of this overlay (labels "
+                                            + m.at("/spec/selector")
+                                            + ")"));
+                    continue;
+                }
+                JsonNode ports = m.at("/spec/ports");
+                for (int i = 0; i < ports.size(); i++) {
+                    JsonNode target =
+                            ports.get(i).has("targetPort")
+                                    ? ports.get(i).get("targetPort")
+                                    : ports.get(i).get("port");
+                    for (Pods.Pod pod : selected) {
+                        if (!hasPort(pod, target)) {
+                            findings.add(
+                                    Finding.of(
+                                            m,
+                                            "/spec/ports/" + i + "/targetPort",
+                                            "port "
+                                                    + target
+                                                    + " is not a container port of "
+                                                    + pod
+                                                    + " (ports "
+                                                    + pod.portNames()
+                                                    + " "
+                                                    + pod.portNumbers()
+                                                    + ")"));
+                        }
+                    }
+                }
+            }
+            if (m.kind().equals("PodMonitor")) {
+                List<Pods.Pod> selected = select(pods, m.at("/spec/selector"));
+                if (selected.isEmpty()) {
+                    findings.add(Finding.of(m, "/spec/selector", "selects no pod of this overlay"));
+                    continue;
+                }
+                JsonNode endpoints = m.at("/spec/podMetricsEndpoints");
+                for (int i = 0; i < endpoints.size(); i++) {
+                    JsonNode port = endpoints.get(i).path("port");
+                    if (port.isMissingNode()) {
+                        findings.add(
+                                Finding.of(
+                                        m,
+                                        "/spec/podMetricsEndpoints/" + i,
+                                        "no port: name the container port to scrape"));
+                        continue;
+                    }
+                    for (Pods.Pod pod : selected) {
+                        if (!pod.portNames().contains(port.asText())) {
+                            findings.add(
+                                    Finding.of(
+                                            m,
+                                            "/spec/podMetricsEndpoints/" + i + "/port",
+                                            "'"
+                                                    + port.asText()
+                                                    + "' is not a container port name of "
+                                                    + pod
+                                                    + " ("
+                                                    + pod.portNames()
+                                                    + ")"));
+                        }
+                    }
+                }
+            }
+            if (Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
+                            .contains(m.kind())
+                    && m.at("/spec/selector").size() > 0
+                    && !Pods.matches(
+                            m.at("/spec/selector"),
+                            Pods.labels(m.at("/spec/template/metadata/labels")))) {
+                findings.add(
+                        Finding.of(
+                                m,
+                                "/spec/selector",
+                                "does not match the labels of its own pod template"));
+            }
+        }
+        for (Pods.Pod pod : pods) {
+            for (Pods.Container c : pod.containers()) {
+                for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+                    for (String handler : List.of("httpGet", "tcpSocket", "grpc")) {
+                        JsonNode port = c.node().path(probe).path(handler).path("port");
+                        if (port.isTextual() && !c.portNames().contains(port.asText())) {
+                            findings.add(
+                                    Finding.of(
+                                            pod.owner(),
+                                            c.pointer() + "/" + probe + "/" + handler + "/port",
+                                            "'"
+                                                    + port.asText()
+                                                    + "' is not a port name of container "
+                                                    + c.name()
+                                                    + " ("
+                                                    + c.portNames()
+                                                    + ")"));
+                        }
+                    }
+                }
+            }
+        }
+        return findings;
+    }
+
+    private static List<Pods.Pod> select(List<Pods.Pod> pods, JsonNode selector) {
+        return pods.stream().filter(p -> Pods.matches(selector, p.labels())).toList();
+    }
+
+    private static boolean hasPort(Pods.Pod pod, JsonNode port) {
+        if (port == null) {
+            return false;
+        }
+        return port.isInt()
+                ? pod.portNumbers().contains(port.asInt())
+                : pod.portNames().contains(port.asText());
+    }
+
+    // ---------------------------------------------------------------- images
+
+    private static final Pattern DIGEST = Pattern.compile(".+@sha256:[0-9a-f]{64}");
+
+    /** Why an image reference is not pinned, or {@code null} when it is. */
+    static String unpinned(String image) {
+        if (image == null || image.isBlank()) {
+            return "no image";
+        }
+        if (DIGEST.matcher(image).matches()) {
+            return null;
+        }
+        int slash = image.lastIndexOf('/');
+        int colon = image.lastIndexOf(':');
+        if (colon <= slash) {
+            return "image '"
+                    + image
+                    + "' has no tag (it means :latest); pin a version tag or a digest";
+        }
+        String tag = image.substring(colon + 1);
+        if (tag.equalsIgnoreCase("latest") || tag.isEmpty()) {
+            return "image '" + image + "' is :latest; pin a version tag or a digest";
+        }
+        if (!tag.matches(".*[0-9].*")) {
+            return "image '"
+                    + image
+                    + "' has the moving tag '"
+                    + tag
+                    + "'; pin a version tag or a digest";
+        }
+        return null;
+    }
+
+    /** Every container's image, init containers' and a FlinkDeployment's included, is pinned. */
+    static List<Finding> pinnedImages(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Pods.Pod pod : Pods.of(overlay)) {
+            for (Pods.Container c : pod.containers()) {
+                String why = unpinned(c.node().path("image").asText(null));
+                if (why != null) {
+                    String at =
+                            pod.owner().kind().equals("FlinkDeployment")
+                                            && c.name().equals(Pods.FLINK_MAIN_CONTAINER)
+                                    ? "/spec/image"
+                                    : c.pointer() + "/image";
+                    Finding f = Finding.of(pod.owner(), at, why);
+                    if (!findings.contains(f)) {
+                        findings.add(f);
+                    }
+                }
+            }
+        }
+        return findings;
+    }
+
+    // ---------------------------------------------------------------- resources
+
+    private static final Set<String> GPU_IMAGES =
+            Set.of(
+                    "vllm/vllm-openai",
+                    "lmsysorg/sglang",
+                    "ghcr.io/huggingface/text-generation-inference");
+
+    /**
+     * Every container (init containers included) requests and limits cpu and memory; a GPU
+     * container (an inference server's image, or a pod that tolerates nvidia.com/gpu) asks for
+     * {@code nvidia.com/gpu}, as many as vLLM's {@code --tensor-parallel-size}.
+     */
+    static List<Finding> resources(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Pods.Pod pod : Pods.of(overlay)) {
+            boolean gpuPod = false;
+            for (JsonNode t : pod.spec().path("tolerations")) {
+                gpuPod |= t.path("key").asText().equals("nvidia.com/gpu");
+            }
+            for (Pods.Container c : pod.containers()) {
+                boolean flinkMain =
+                        pod.owner().kind().equals("FlinkDeployment")
+                                && c.name().equals(Pods.FLINK_MAIN_CONTAINER);
+                String at =
+                        flinkMain
+                                ? "/spec/"
+                                        + (pod.role().equals("jobmanager")
+                                                ? "jobManager"
+                                                : "taskManager")
+                                        + "/resource"
+                                : c.pointer() + "/resources";
+                JsonNode r = c.node().path("resources");
+                for (String kind : List.of("requests", "limits")) {
+                    for (String resource : List.of("cpu", "memory")) {
+                        if (!r.path(kind).has(resource)) {
+                            findings.add(
+                                    Finding.of(
+                                            pod.owner(),
+                                            at,
+                                            flinkMain
+                                                    ? "no "
+                                                            + resource
+                                                            + " (the operator sets the main container's requests and limits from it)"
+                                                    : "no " + kind + "." + resource));
+                        }
+                    }
+                }
+                String image = c.node().path("image").asText("");
+                String repository =
+                        image.contains("@")
+                                ? image.substring(0, image.indexOf('@'))
+                                : image.lastIndexOf(':') > image.lastIndexOf('/')
+                                        ? image.substring(0, image.lastIndexOf(':'))
+                                        : image;
+                boolean gpu = !c.init() && (gpuPod || GPU_IMAGES.contains(repository));
+                if (gpu) {
+                    JsonNode limit = r.path("limits").path("nvidia.com/gpu");
+                    if (limit.isMissingNode()) {
+                        findings.add(
+                                Finding.of(
+                                        pod.owner(),
+                                        c.pointer() + "/resources/limits",
+                                        "a GPU container (" + image + ") without nvidia.com/gpu"));
+                    } else {
+                        JsonNode request = r.path("requests").path("nvidia.com/gpu");
+                        if (!request.isMissingNode() && !request.asText().equals(limit.asText())) {
+                            findings.add(
+                                    Finding.of(
+                                            pod.owner(),
+                                            c.pointer() + "/resources/requests/nvidia.com~1gpu",
+                                            "requests "
+                                                    + request.asText()
+                                                    + " GPUs but limits "
+                                                    + limit.asText()
+                                                    + " (extended resources need them equal)"));
+                        }
+                        JsonNode args = c.node().path("args");
+                        for (int i = 0; i + 1 < args.size(); i++) {
+                            if (args.get(i).asText().equals("--tensor-parallel-size")
+                                    && !args.get(i + 1).asText().equals(limit.asText())) {
+                                findings.add(
+                                        Finding.of(
+                                                pod.owner(),
+                                                c.pointer() + "/args/" + (i + 1),
+                                                "--tensor-parallel-size "
+                                                        + args.get(i + 1).asText()
+                                                        + " but the container has "
+                                                        + limit.asText()
+                                                        + " GPUs"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return findings;
+    }
+
+    // ---------------------------------------------------------------- secrets
+
+    private static final Pattern SECRET_NAME =
+            Pattern.compile("(?i).*(KEY|TOKEN|PASSWORD|SECRET|CREDENTIAL|PASSWD|JAAS).*");
+
+    static boolean secretLike(String name) {
+        return SECRET_NAME.matcher(name).matches();
+    }
+
+    /**
+     * No secret value inline: no Secret with data or stringData; no env value, ConfigMap entry,
+     * flinkConfiguration value or Triad config value under a secret-like name; secret-like env
+     * variables come from a Secret (secretKeyRef), nothing else.
+     */
+    static List<Finding> noInlineSecrets(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Manifest m : overlay) {
+            if (m.kind().equals("Secret")) {
+                for (String field : List.of("data", "stringData")) {
+                    if (m.body().has(field) && m.body().get(field).size() > 0) {
+                        findings.add(
+                                Finding.of(
+                                        m,
+                                        "/" + field,
+                                        "a Secret with its values in the manifests; create it outside them (README: Deploy on Kubernetes)"));
+                    }
+                }
+            }
+            if (m.kind().equals("ConfigMap")) {
+                m.body()
+                        .path("data")
+                        .fieldNames()
+                        .forEachRemaining(
+                                key -> {
+                                    if (secretLike(key) && !key.contains(".")) {
+                                        findings.add(
+                                                Finding.of(
+                                                        m,
+                                                        "/data/" + key,
+                                                        "a secret-like entry in a ConfigMap; put it in a Secret"));
+                                    }
+                                });
+                JsonNode triad = m.body().path("data");
+                triad.fields()
+                        .forEachRemaining(
+                                e -> {
+                                    if (e.getKey().endsWith(".yaml")
+                                            || e.getKey().endsWith(".yml")) {
+                                        findings.addAll(
+                                                secretsInYaml(
+                                                        m,
+                                                        "/data/" + e.getKey().replace("/", "~1"),
+                                                        e.getValue().asText()));
+                                    }
+                                });
+            }
+            if (m.kind().equals("FlinkDeployment")) {
+                m.at("/spec/flinkConfiguration")
+                        .fields()
+                        .forEachRemaining(
+                                e -> {
+                                    if (secretLike(e.getKey())
+                                            && !e.getValue().asText().isEmpty()) {
+                                        findings.add(
+                                                Finding.of(
+                                                        m,
+                                                        "/spec/flinkConfiguration/"
+                                                                + e.getKey().replace("/", "~1"),
+                                                        "a secret written into flinkConfiguration; give it through an environment variable from a Secret (Flink's S3 file systems read AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)"));
+                                    }
+                                });
+            }
+        }
+        for (Pods.Pod pod : Pods.of(overlay)) {
+            for (Pods.Container c : pod.containers()) {
+                JsonNode env = c.node().path("env");
+                for (int i = 0; i < env.size(); i++) {
+                    JsonNode e = env.get(i);
+                    String name = e.path("name").asText();
+                    if (!secretLike(name)) {
+                        continue;
+                    }
+                    if (e.has("value")) {
+                        findings.add(
+                                Finding.of(
+                                        pod.owner(),
+                                        c.pointer() + "/env/" + i + "/value",
+                                        name
+                                                + " has its value inline; use valueFrom.secretKeyRef"));
+                    } else if (e.has("valueFrom") && !e.path("valueFrom").has("secretKeyRef")) {
+                        findings.add(
+                                Finding.of(
+                                        pod.owner(),
+                                        c.pointer() + "/env/" + i + "/valueFrom",
+                                        name
+                                                + " does not come from a Secret; use valueFrom.secretKeyRef"));
+                    }
+                }
+            }
+        }
+        return distinct(findings);
+    }
+
+    /** A Triad config YAML (or a Flink config.yaml) in a ConfigMap: no literal secret values. */
+    private static List<Finding> secretsInYaml(Manifest m, String at, String yaml) {
+        List<Finding> findings = new ArrayList<>();
+        JsonNode tree;
+        try {
+            tree = Kustomize.YAML.readTree(yaml);
+        } catch (IOException e) {
+            return findings;
+        }
+        walkSecrets(m, at, "", tree, findings);
+        return findings;
+    }
+
+    private static void walkSecrets(
+            Manifest m, String at, String path, JsonNode node, List<Finding> findings) {
+        if (!node.isObject()) {
+            return;
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = node.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = e.getKey();
+            String here = path.isEmpty() ? key : path + "." + key;
+            JsonNode value = e.getValue();
+            boolean secret =
+                    key.toLowerCase(Locale.ROOT).endsWith("password")
+                            || key.equals("sasl.jaas.config")
+                            || key.equals("s3.secret-key")
+                            || key.equals("s3.access-key")
+                            || key.toLowerCase(Locale.ROOT).contains("api-key")
+                            || key.toLowerCase(Locale.ROOT).contains("token");
+            if (secret && value.isValueNode() && !value.isNull() && !value.asText().isEmpty()) {
+                findings.add(
+                        Finding.of(
+                                m,
+                                at,
+                                "'"
+                                        + here
+                                        + "' has a literal value; give {env: NAME} or {file: PATH} (Triad's config), or an environment variable from a Secret"));
+            } else if (value.isObject() && !(secret && (value.has("env") || value.has("file")))) {
+                walkSecrets(m, at, here, value, findings);
+            } else if (value.isTextual() && value.asText().matches("(?s).*[?&]key=[^&]+.*")) {
+                findings.add(
+                        Finding.of(
+                                m,
+                                at,
+                                "'"
+                                        + here
+                                        + "' has an API key in a model binding (key=...); use key-env=NAME"));
+            }
+        }
+    }
+
+    private static List<Finding> distinct(List<Finding> findings) {
+        return new ArrayList<>(new java.util.LinkedHashSet<>(findings));
+    }
+
+    // ---------------------------------------------------------------- Flink configuration
+
+    /**
+     * Filesystem plugin keys Flink passes through to its S3 file systems rather than declaring as
+     * ConfigOptions. Flink docs, "Amazon S3" (deployment/filesystems/s3): s3.endpoint and
+     * s3.path.style.access configure non-AWS object stores (MinIO); s3.access-key and s3.secret-key
+     * are the static credentials, which {@link #noInlineSecrets} rejects with any value.
+     */
+    static final Set<String> S3_PASS_THROUGH =
+            Set.of(
+                    "s3.endpoint", // Flink docs, S3: "Configure Non-S3 Endpoint"
+                    "s3.path.style.access", // Flink docs, S3: path-style access for MinIO etc.
+                    "s3.access-key", // Flink docs, S3: "Configure Access Credentials" (never
+                    // inline)
+                    "s3.secret-key"); // Flink docs, S3: "Configure Access Credentials" (never
+
+    // inline)
+
+    /**
+     * Operator-level keys a FlinkDeployment may set in flinkConfiguration (Flink Kubernetes
+     * Operator 1.15 docs, "Configuration": kubernetes.operator.* options that apply per resource).
+     * Only the ones Triad's manifests need; add one with its docs reference.
+     */
+    static final Set<String> OPERATOR_KEYS =
+            Set.of(
+                    "kubernetes.operator.periodic.savepoint.interval",
+                    "kubernetes.operator.savepoint.history.max.count",
+                    "kubernetes.operator.job.upgrade.last-state-fallback.enabled");
+
+    /**
+     * Every flinkConfiguration key (and every key of a Flink config.yaml in a ConfigMap) is a
+     * known, non-deprecated Flink 2.2 option.
+     */
+    static List<Finding> flinkConfiguration(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        FlinkOptions options = FlinkOptions.load();
+        for (Manifest m : overlay) {
+            if (m.kind().equals("FlinkDeployment")) {
+                m.at("/spec/flinkConfiguration")
+                        .fieldNames()
+                        .forEachRemaining(
+                                key ->
+                                        checkFlinkKey(
+                                                options,
+                                                m,
+                                                "/spec/flinkConfiguration/"
+                                                        + key.replace("/", "~1"),
+                                                key,
+                                                findings));
+            }
+            if (m.kind().equals("ConfigMap")) {
+                for (String file : List.of("config.yaml", "flink-conf.yaml")) {
+                    if (m.body().path("data").has(file)) {
+                        try {
+                            Map<String, String> flat = new LinkedHashMap<>();
+                            flatten(
+                                    "",
+                                    Kustomize.YAML.readTree(
+                                            m.body().path("data").path(file).asText()),
+                                    flat);
+                            for (String key : flat.keySet()) {
+                                checkFlinkKey(
+                                        options, m, "/data/" + file + ": " + key, key, findings);
+                            }
+                        } catch (IOException e) {
+                            findings.add(
+                                    Finding.of(m, "/data/" + file, "not YAML: " + e.getMessage()));
+                        }
+                    }
+                }
+            }
+        }
+        return findings;
+    }
+
+    private static void flatten(String prefix, JsonNode node, Map<String, String> out) {
+        if (node.isObject()) {
+            node.fields()
+                    .forEachRemaining(
+                            e ->
+                                    flatten(
+                                            prefix.isEmpty()
+                                                    ? e.getKey()
+                                                    : prefix + "." + e.getKey(),
+                                            e.getValue(),
+                                            out));
+        } else if (!prefix.isEmpty()) {
+            out.put(prefix, node.asText());
+        }
+    }
+
+    private static void checkFlinkKey(
+            FlinkOptions options, Manifest m, String at, String key, List<Finding> findings) {
+        if (S3_PASS_THROUGH.contains(key) || OPERATOR_KEYS.contains(key)) {
+            return;
+        }
+        if (key.startsWith("kubernetes.operator.")) {
+            findings.add(
+                    Finding.of(
+                            m,
+                            at,
+                            "'"
+                                    + key
+                                    + "' is not on the list of operator keys this project uses (Rules.OPERATOR_KEYS)"));
+            return;
+        }
+        FlinkOptions.Verdict verdict = options.check(key);
+        switch (verdict.status()) {
+            case KNOWN -> {}
+            case DEPRECATED ->
+                    findings.add(Finding.of(m, at, "'" + key + "' is " + verdict.message()));
+            case UNKNOWN ->
+                    findings.add(Finding.of(m, at, "'" + key + "' is " + verdict.message()));
+        }
+    }
+
+    // ---------------------------------------------------------------- Triad's options
+
+    /**
+     * A FlinkDeployment's {@code job.args} parse with Triad's own {@code triad run} parser,
+     * including the {@code --config} file they name, read from the ConfigMap mounted at that path
+     * in the JobManager's main container; its {@code {env: NAME}} secrets must be variables the
+     * container has, its {@code {file: PATH}} secrets under one of its mounts. {@code entryClass}
+     * names a class of the jobs module.
+     */
+    static List<Finding> triadArgs(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Manifest m : overlay) {
+            if (!m.kind().equals("FlinkDeployment") || !m.body().path("spec").has("job")) {
+                continue;
+            }
+            Pods.Pod jm = Pods.of(m).get(0);
+            Pods.Container main =
+                    jm.containers().stream()
+                            .filter(c -> c.name().equals(Pods.FLINK_MAIN_CONTAINER))
+                            .findFirst()
+                            .orElseThrow();
+            List<String> args = new ArrayList<>();
+            m.at("/spec/job/args").forEach(a -> args.add(a.asText()));
+            try {
+                Path dir = Files.createTempDirectory("triad-args");
+                try {
+                    for (int i = 0; i + 1 < args.size(); i++) {
+                        if (args.get(i).equals("--config")) {
+                            String local =
+                                    mountedFile(
+                                            overlay,
+                                            jm,
+                                            main,
+                                            args.get(i + 1),
+                                            dir,
+                                            m,
+                                            "/spec/job/args/" + (i + 1),
+                                            findings);
+                            if (local == null) {
+                                return findings;
+                            }
+                            args.set(i + 1, local);
+                        }
+                    }
+                    RunSettings.check(args, podSecrets(jm, main));
+                } finally {
+                    try (var files = Files.walk(dir)) {
+                        files.sorted(java.util.Comparator.reverseOrder())
+                                .forEach(p -> p.toFile().delete());
+                    }
+                }
+            } catch (UsageException e) {
+                findings.add(
+                        Finding.of(
+                                m,
+                                "/spec/job/args",
+                                "triad run rejects these options: " + e.getMessage()));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return findings;
+    }
+
+    /** A FlinkDeployment's {@code job.entryClass} names a class of the jobs module. */
+    static List<Finding> entryClasses(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Manifest m : overlay) {
+            String entry = m.at("/spec/job/entryClass").asText("");
+            if (m.kind().equals("FlinkDeployment") && !entry.isEmpty() && !classExists(entry)) {
+                findings.add(
+                        Finding.of(
+                                m,
+                                "/spec/job/entryClass",
+                                "no class " + entry + " in the jobs module"));
+            }
+        }
+        return findings;
+    }
+
+    static boolean classExists(String name) {
+        try {
+            Class.forName(name, false, Rules.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** The file a container sees at {@code path}, from a ConfigMap volume, written under dir. */
+    private static String mountedFile(
+            List<Manifest> overlay,
+            Pods.Pod pod,
+            Pods.Container c,
+            String path,
+            Path dir,
+            Manifest m,
+            String at,
+            List<Finding> findings)
+            throws IOException {
+        for (JsonNode mount : c.node().path("volumeMounts")) {
+            String mountPath = mount.path("mountPath").asText();
+            String rest;
+            if (mount.has("subPath")) {
+                if (!path.equals(mountPath)) {
+                    continue;
+                }
+                rest = mount.path("subPath").asText();
+            } else if (path.startsWith(mountPath.endsWith("/") ? mountPath : mountPath + "/")) {
+                rest = path.substring(mountPath.length()).replaceFirst("^/", "");
+            } else {
+                continue;
+            }
+            JsonNode volume = null;
+            for (JsonNode v : pod.spec().path("volumes")) {
+                if (v.path("name").asText().equals(mount.path("name").asText())) {
+                    volume = v;
+                }
+            }
+            if (volume == null || !volume.has("configMap")) {
+                findings.add(
+                        Finding.of(
+                                m,
+                                at,
+                                path
+                                        + " is on volume '"
+                                        + mount.path("name").asText()
+                                        + "', which is not a ConfigMap volume of the pod"));
+                return null;
+            }
+            String key = rest;
+            for (JsonNode item : volume.at("/configMap/items")) {
+                if (item.path("path").asText().equals(rest)) {
+                    key = item.path("key").asText();
+                }
+            }
+            Manifest configMap = find(overlay, "ConfigMap", volume.at("/configMap/name").asText());
+            if (configMap == null || !configMap.body().path("data").has(key)) {
+                findings.add(
+                        Finding.of(
+                                m,
+                                at,
+                                path
+                                        + ": ConfigMap '"
+                                        + volume.at("/configMap/name").asText()
+                                        + "' has no key '"
+                                        + key
+                                        + "'"));
+                return null;
+            }
+            Path file = dir.resolve(key.replace('/', '_'));
+            Files.writeString(file, configMap.body().path("data").path(key).asText());
+            return file.toString();
+        }
+        findings.add(
+                Finding.of(
+                        m,
+                        at,
+                        path + " is not under any volumeMount of the JobManager's " + c.name()));
+        return null;
+    }
+
+    /** What the pod's main container will have: its env variables, and files under its mounts. */
+    private static RunSettings.Secrets podSecrets(Pods.Pod pod, Pods.Container c) {
+        Set<String> variables = new java.util.HashSet<>();
+        c.node().path("env").forEach(e -> variables.add(e.path("name").asText()));
+        boolean envFromSecret = false;
+        for (JsonNode from : c.node().path("envFrom")) {
+            envFromSecret |= from.has("secretRef");
+        }
+        boolean anyVariable = envFromSecret;
+        List<String> mounts = new ArrayList<>();
+        c.node().path("volumeMounts").forEach(v -> mounts.add(v.path("mountPath").asText()));
+        return new RunSettings.Secrets() {
+            @Override
+            public String env(String name) {
+                return variables.contains(name) || anyVariable ? "(set in the pod)" : null;
+            }
+
+            @Override
+            public String file(String path) throws IOException {
+                for (String mount : mounts) {
+                    if (path.startsWith(mount.endsWith("/") ? mount : mount + "/")) {
+                        return "(mounted in the pod)";
+                    }
+                }
+                throw new NoSuchFileException(
+                        path + " is under none of the container's volumeMounts " + mounts);
+            }
+        };
+    }
+}
