@@ -425,7 +425,7 @@ final class Rules {
                 }
             }
         }
-        return findings;
+        return distinct(findings);
     }
 
     // ---------------------------------------------------------------- secrets
