@@ -37,6 +37,8 @@ final class Rules {
         ALL.put("Flink configuration", Rules::flinkConfiguration);
         ALL.put("Triad options", Rules::triadArgs);
         ALL.put("entry class", Rules::entryClasses);
+        ALL.put("simulator options", Rules::simulatorArgs);
+        ALL.put("scripts parse", Rules::scripts);
     }
 
     /** Every rule over one overlay. */
@@ -780,6 +782,64 @@ final class Rules {
                                 "/spec/job/entryClass",
                                 "no class " + entry + " in the jobs module"));
             }
+        }
+        return findings;
+    }
+
+    /**
+     * The simulated fleet's container args parse with Triad's own {@code simulate-server} parser
+     * (the simulator image's ENTRYPOINT is {@code triad simulate-server}; args replace its CMD).
+     */
+    static List<Finding> simulatorArgs(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Pods.Pod pod : Pods.of(overlay)) {
+            for (Pods.Container c : pod.containers()) {
+                String image = c.node().path("image").asText("");
+                String repository = image.replaceFirst("[:@][^/]*$", "");
+                if (!repository.endsWith("triad-simulator") || c.node().has("command")) {
+                    continue;
+                }
+                List<String> args = new ArrayList<>();
+                c.node().path("args").forEach(a -> args.add(a.asText()));
+                try {
+                    new picocli.CommandLine(new dev.triad.jobs.cli.SimulateServerCommand())
+                            .parseArgs(args.toArray(String[]::new));
+                } catch (picocli.CommandLine.ParameterException e) {
+                    findings.add(
+                            Finding.of(
+                                    pod.owner(),
+                                    c.pointer() + "/args",
+                                    "triad simulate-server rejects these options: "
+                                            + e.getMessage()));
+                }
+            }
+        }
+        return findings;
+    }
+
+    /** Shell scripts shipped in ConfigMaps (keys ending in .sh) parse with {@code bash -n}. */
+    static List<Finding> scripts(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Manifest m : overlay) {
+            if (!m.kind().equals("ConfigMap")) {
+                continue;
+            }
+            m.body()
+                    .path("data")
+                    .fields()
+                    .forEachRemaining(
+                            e -> {
+                                if (e.getKey().endsWith(".sh")) {
+                                    String problem = Dockerfile.bashSyntax(e.getValue().asText());
+                                    if (problem != null) {
+                                        findings.add(
+                                                Finding.of(
+                                                        m,
+                                                        "/data/" + e.getKey(),
+                                                        "the script " + problem));
+                                    }
+                                }
+                            });
         }
         return findings;
     }

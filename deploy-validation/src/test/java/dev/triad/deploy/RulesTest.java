@@ -401,4 +401,38 @@ class RulesTest {
                         "good / FlinkDeployment / job: /spec/job/entryClass: no class"
                                 + " dev.triad.jobs.cli.TriadApplicaton in the jobs module");
     }
+
+    // ------------------------------------------------------------ simulator options, scripts
+
+    @Test
+    void simulatorArgsTheSimulatorRejectsAreReported() {
+        List<Manifest> objects = Fixture.good();
+        Fixture.set(Fixture.get(objects, "StatefulSet"), SIM + "/args", List.of("--prot", "8000"));
+
+        assertThat(Fixture.strings(Rules.simulatorArgs(objects)))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "good / StatefulSet / sim: "
+                                + SIM
+                                + "/args: triad simulate-server rejects these options: Unknown option");
+    }
+
+    @Test
+    void aScriptInAConfigMapThatDoesNotParseIsReported() {
+        List<Manifest> objects = Fixture.good();
+        Manifest config =
+                objects.stream()
+                        .filter(m -> m.kind().equals("ConfigMap"))
+                        .findFirst()
+                        .orElseThrow();
+        Fixture.set(config, "/data/run.sh", "#!/bin/sh\nfor x in a b; do\n  echo $x\n");
+        assertThat(Fixture.strings(Rules.scripts(objects)))
+                .singleElement()
+                .asString()
+                .contains("/data/run.sh: the script does not parse (bash -n)");
+
+        Fixture.set(config, "/data/run.sh", "#!/bin/sh\nfor x in a b; do\n  echo $x\ndone\n");
+        assertThat(Rules.scripts(objects)).isEmpty();
+    }
 }
