@@ -39,6 +39,7 @@ final class Rules {
         ALL.put("entry class", Rules::entryClasses);
         ALL.put("simulator options", Rules::simulatorArgs);
         ALL.put("scripts parse", Rules::scripts);
+        ALL.put("wiring", Rules::wiring);
     }
 
     /** Every rule over one overlay. */
@@ -718,56 +719,395 @@ final class Rules {
     static List<Finding> triadArgs(List<Manifest> overlay) {
         List<Finding> findings = new ArrayList<>();
         for (Manifest m : overlay) {
-            if (!m.kind().equals("FlinkDeployment") || !m.body().path("spec").has("job")) {
-                continue;
-            }
-            Pods.Pod jm = Pods.of(m).get(0);
-            Pods.Container main =
-                    jm.containers().stream()
-                            .filter(c -> c.name().equals(Pods.FLINK_MAIN_CONTAINER))
-                            .findFirst()
-                            .orElseThrow();
-            List<String> args = new ArrayList<>();
-            m.at("/spec/job/args").forEach(a -> args.add(a.asText()));
-            try {
-                Path dir = Files.createTempDirectory("triad-args");
-                try {
-                    for (int i = 0; i + 1 < args.size(); i++) {
-                        if (args.get(i).equals("--config")) {
-                            String local =
-                                    mountedFile(
-                                            overlay,
-                                            jm,
-                                            main,
-                                            args.get(i + 1),
-                                            dir,
-                                            m,
-                                            "/spec/job/args/" + (i + 1),
-                                            findings);
-                            if (local == null) {
-                                return findings;
-                            }
-                            args.set(i + 1, local);
-                        }
-                    }
-                    RunSettings.check(args, podSecrets(jm, main));
-                } finally {
-                    try (var files = Files.walk(dir)) {
-                        files.sorted(java.util.Comparator.reverseOrder())
-                                .forEach(p -> p.toFile().delete());
-                    }
-                }
-            } catch (UsageException e) {
-                findings.add(
-                        Finding.of(
-                                m,
-                                "/spec/job/args",
-                                "triad run rejects these options: " + e.getMessage()));
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
+            if (m.kind().equals("FlinkDeployment") && m.body().path("spec").has("job")) {
+                jobSettings(overlay, m, findings);
             }
         }
         return findings;
+    }
+
+    /**
+     * The FlinkDeployment's {@code job.args} resolved by {@code triad run}'s own code, the config
+     * file read from the ConfigMap mounted where the args say; {@code null} (and a finding) when
+     * they do not resolve.
+     */
+    static RunSettings jobSettings(List<Manifest> overlay, Manifest m, List<Finding> findings) {
+        Pods.Pod jm = Pods.of(m).get(0);
+        Pods.Container main =
+                jm.containers().stream()
+                        .filter(c -> c.name().equals(Pods.FLINK_MAIN_CONTAINER))
+                        .findFirst()
+                        .orElseThrow();
+        List<String> args = new ArrayList<>();
+        m.at("/spec/job/args").forEach(a -> args.add(a.asText()));
+        return resolve(overlay, jm, main, args, m, "/spec/job/args", findings);
+    }
+
+    private static RunSettings resolve(
+            List<Manifest> overlay,
+            Pods.Pod pod,
+            Pods.Container c,
+            List<String> given,
+            Manifest m,
+            String at,
+            List<Finding> findings) {
+        List<String> args = new ArrayList<>(given);
+        try {
+            Path dir = Files.createTempDirectory("triad-args");
+            try {
+                for (int i = 0; i + 1 < args.size(); i++) {
+                    if (args.get(i).equals("--config")) {
+                        String local =
+                                mountedFile(
+                                        overlay,
+                                        pod,
+                                        c,
+                                        args.get(i + 1),
+                                        dir,
+                                        m,
+                                        at + (at.endsWith("/args") ? "/" + (i + 1) : ""),
+                                        findings);
+                        if (local == null) {
+                            return null;
+                        }
+                        args.set(i + 1, local);
+                    }
+                }
+                return RunSettings.check(args, podSecrets(pod, c));
+            } finally {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (UsageException e) {
+            findings.add(Finding.of(m, at, "triad run rejects these options: " + e.getMessage()));
+            return null;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static final Pattern TRIAD_RUN_CONFIG =
+            Pattern.compile("\\btriad\\s+run\\b[^\\n;|&]*?--config[ =]+(\"[^\"]+\"|'[^']+'|\\S+)");
+
+    /**
+     * Scripts and commands that run {@code triad run --config PATH} (the nightly evaluation): the
+     * config file, read from the ConfigMap mounted at PATH in that container, resolves with {@code
+     * triad run}'s own code. The script's other options are shell variables; a placeholder input
+     * stands in for them when the file names none.
+     */
+    static List<Finding> scriptConfigs(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Pods.Pod pod : Pods.of(overlay)) {
+            for (Pods.Container c : pod.containers()) {
+                for (Map.Entry<String, String> text : commandTexts(overlay, pod, c).entrySet()) {
+                    java.util.regex.Matcher run =
+                            TRIAD_RUN_CONFIG.matcher(text.getValue().replaceAll("\\\\\n", " "));
+                    while (run.find()) {
+                        String path = run.group(1).replaceAll("^[\"']|[\"']$", "");
+                        try {
+                            Path placeholder = Files.createTempFile("triad-input", ".jsonl");
+                            try {
+                                List<String> args = new ArrayList<>(List.of("--config", path));
+                                RunSettings settings =
+                                        resolveWithInput(
+                                                overlay,
+                                                pod,
+                                                c,
+                                                args,
+                                                placeholder,
+                                                pod.owner(),
+                                                text.getKey(),
+                                                findings);
+                                if (settings != null) {
+                                    findings.addAll(
+                                            endpoints(
+                                                    overlay,
+                                                    pod.owner(),
+                                                    text.getKey() + " (" + path + ")",
+                                                    settings));
+                                }
+                            } finally {
+                                Files.deleteIfExists(placeholder);
+                            }
+                        } catch (IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+            }
+        }
+        return findings;
+    }
+
+    private static RunSettings resolveWithInput(
+            List<Manifest> overlay,
+            Pods.Pod pod,
+            Pods.Container c,
+            List<String> args,
+            Path placeholder,
+            Manifest m,
+            String at,
+            List<Finding> findings) {
+        List<Finding> first = new ArrayList<>();
+        RunSettings settings = resolve(overlay, pod, c, args, m, at, first);
+        if (settings == null && first.size() == 1 && first.get(0).message().contains("No input")) {
+            List<String> withInput = new ArrayList<>(args);
+            withInput.addAll(List.of("--input", placeholder.toString()));
+            return resolve(overlay, pod, c, withInput, m, at, findings);
+        }
+        findings.addAll(first);
+        return settings;
+    }
+
+    /**
+     * The container's command and args, and the scripts of ConfigMaps mounted into it, by where.
+     */
+    private static Map<String, String> commandTexts(
+            List<Manifest> overlay, Pods.Pod pod, Pods.Container c) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        List<String> words = new ArrayList<>();
+        c.node().path("command").forEach(w -> words.add(w.asText()));
+        c.node().path("args").forEach(w -> words.add(w.asText()));
+        if (!words.isEmpty()) {
+            texts.put(c.pointer() + "/command", String.join(" ", words));
+        }
+        for (JsonNode mount : c.node().path("volumeMounts")) {
+            for (JsonNode v : pod.spec().path("volumes")) {
+                if (v.path("name").asText().equals(mount.path("name").asText())
+                        && v.has("configMap")) {
+                    Manifest cm = find(overlay, "ConfigMap", v.at("/configMap/name").asText());
+                    if (cm != null) {
+                        cm.body()
+                                .path("data")
+                                .fields()
+                                .forEachRemaining(
+                                        e -> {
+                                            String script =
+                                                    mount.path("mountPath").asText()
+                                                            + "/"
+                                                            + e.getKey();
+                                            // Only the scripts this container runs.
+                                            if (e.getKey().endsWith(".sh")
+                                                    && String.join(" ", words).contains(script)) {
+                                                texts.put(
+                                                        c.pointer()
+                                                                + " "
+                                                                + mount.path("mountPath").asText()
+                                                                + "/"
+                                                                + e.getKey(),
+                                                        e.getValue().asText());
+                                            }
+                                        });
+                    }
+                }
+            }
+        }
+        return texts;
+    }
+
+    /**
+     * How a job's options meet the rest of the overlay: Triad's {@code parallelism} equals the
+     * FlinkDeployment's {@code job.parallelism} (the manifests keep them in step); every model
+     * endpoint in the cluster is a Service of the overlay on one of its ports, a StatefulSet
+     * replica behind a headless Service existing ({@code NAME-i}, i below its replicas); every
+     * Kafka URI names the bootstrap Service of a Kafka of the overlay on a listener's port, and a
+     * KafkaTopic of that cluster.
+     */
+    static List<Finding> wiring(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        for (Manifest m : overlay) {
+            if (!m.kind().equals("FlinkDeployment") || !m.body().path("spec").has("job")) {
+                continue;
+            }
+            RunSettings settings = jobSettings(overlay, m, new ArrayList<>());
+            if (settings == null) {
+                continue; // triadArgs reports it
+            }
+            JsonNode jobParallelism = m.at("/spec/job/parallelism");
+            if (jobParallelism.isInt() && jobParallelism.asInt() != settings.parallelism()) {
+                findings.add(
+                        Finding.of(
+                                m,
+                                "/spec/job/parallelism",
+                                "is "
+                                        + jobParallelism.asInt()
+                                        + " but the Triad config's parallelism is "
+                                        + settings.parallelism()
+                                        + " (keep them equal)"));
+            }
+            findings.addAll(endpoints(overlay, m, "/spec/job/args", settings));
+        }
+        findings.addAll(scriptConfigs(overlay));
+        return distinct(findings);
+    }
+
+    private static List<Finding> endpoints(
+            List<Manifest> overlay, Manifest m, String at, RunSettings settings) {
+        List<Finding> findings = new ArrayList<>();
+        settings.models()
+                .forEach(
+                        (role, binding) -> {
+                            if (binding
+                                    instanceof
+                                    dev.triad.model.openai.OpenAiCompatibleBinding openai) {
+                                for (String url : openai.baseUrls()) {
+                                    java.net.URI uri = java.net.URI.create(url);
+                                    int port =
+                                            uri.getPort() > 0
+                                                    ? uri.getPort()
+                                                    : uri.getScheme().equals("https") ? 443 : 80;
+                                    String problem = endpoint(overlay, m, uri.getHost(), port);
+                                    if (problem != null) {
+                                        findings.add(
+                                                Finding.of(
+                                                        m,
+                                                        at,
+                                                        "model "
+                                                                + role.name()
+                                                                        .toLowerCase(Locale.ROOT)
+                                                                + " "
+                                                                + url
+                                                                + ": "
+                                                                + problem));
+                                    }
+                                }
+                            }
+                        });
+        for (dev.triad.jobs.io.KafkaUri kafka :
+                java.util.Arrays.asList(
+                        settings.kafkaInput(),
+                        settings.kafkaOutput(),
+                        settings.kafkaDeadLetters())) {
+            if (kafka != null) {
+                String problem = kafka(overlay, m, kafka);
+                if (problem != null) {
+                    findings.add(Finding.of(m, at, kafka + ": " + problem));
+                }
+            }
+        }
+        return findings;
+    }
+
+    /**
+     * Why an in-cluster host:port does not resolve in this overlay; {@code null} when it does or is
+     * outside it.
+     */
+    private static String endpoint(List<Manifest> overlay, Manifest owner, String host, int port) {
+        List<String> labels = new ArrayList<>(List.of(host.split("\\.")));
+        String namespace = owner.namespace();
+        // NAME.NAMESPACE.svc[.cluster.local] and POD.SERVICE.NAMESPACE.svc[...]: drop the suffix.
+        int svc = labels.indexOf("svc");
+        if (svc > 0) {
+            if (!labels.get(svc - 1).equals(namespace)) {
+                return null; // another namespace
+            }
+            labels = labels.subList(0, svc - 1);
+        } else if (labels.size() == 2
+                && labels.get(1).equals(namespace)
+                && find(overlay, "Service", labels.get(1)) == null) {
+            labels = labels.subList(0, 1);
+        }
+        if (labels.size() == 1) {
+            Manifest service = find(overlay, "Service", labels.get(0));
+            if (service == null) {
+                return "no Service '" + labels.get(0) + "' in this overlay";
+            }
+            for (JsonNode p : service.at("/spec/ports")) {
+                if (p.path("port").asInt() == port) {
+                    return null;
+                }
+            }
+            return "Service '" + labels.get(0) + "' has no port " + port;
+        }
+        if (labels.size() == 2) {
+            Manifest service = find(overlay, "Service", labels.get(1));
+            if (service == null) {
+                return null; // not this overlay's (an external host)
+            }
+            String pod = labels.get(0);
+            for (Manifest sts : overlay) {
+                if (sts.kind().equals("StatefulSet")
+                        && sts.at("/spec/serviceName").asText().equals(labels.get(1))
+                        && pod.startsWith(sts.name() + "-")) {
+                    String ordinal = pod.substring(sts.name().length() + 1);
+                    int replicas = sts.at("/spec/replicas").asInt(1);
+                    if (!ordinal.matches("[0-9]+") || Integer.parseInt(ordinal) >= replicas) {
+                        return "StatefulSet '"
+                                + sts.name()
+                                + "' has "
+                                + replicas
+                                + " replica(s), so no pod '"
+                                + pod
+                                + "' (keep the URL list in step with its replicas)";
+                    }
+                    Pods.Pod template = Pods.of(sts).get(0);
+                    return template.portNumbers().contains(port)
+                            ? null
+                            : "the pods of StatefulSet '"
+                                    + sts.name()
+                                    + "' have no container port "
+                                    + port;
+                }
+            }
+            return "no StatefulSet with serviceName '"
+                    + labels.get(1)
+                    + "' has a pod named '"
+                    + pod
+                    + "'";
+        }
+        return null;
+    }
+
+    private static String kafka(
+            List<Manifest> overlay, Manifest owner, dev.triad.jobs.io.KafkaUri uri) {
+        List<String> problems = new ArrayList<>();
+        for (String server : uri.bootstrapServers().split(",")) {
+            int colon = server.lastIndexOf(':');
+            String host = server.substring(0, colon).split("\\.")[0];
+            int port = Integer.parseInt(server.substring(colon + 1));
+            if (!host.endsWith("-kafka-bootstrap")) {
+                String problem = endpoint(overlay, owner, server.substring(0, colon), port);
+                if (problem != null) {
+                    problems.add(problem);
+                }
+                continue;
+            }
+            String cluster = host.substring(0, host.length() - "-kafka-bootstrap".length());
+            Manifest kafka = find(overlay, "Kafka", cluster);
+            if (kafka == null) {
+                problems.add(
+                        "no Kafka '"
+                                + cluster
+                                + "' in this overlay (Strimzi names its bootstrap Service CLUSTER-kafka-bootstrap)");
+                continue;
+            }
+            boolean listens = false;
+            for (JsonNode l : kafka.at("/spec/kafka/listeners")) {
+                listens |= l.path("port").asInt() == port;
+            }
+            if (!listens) {
+                problems.add("Kafka '" + cluster + "' has no listener on port " + port);
+            }
+            boolean topic = false;
+            for (Manifest t : overlay) {
+                if (t.kind().equals("KafkaTopic")
+                        && cluster.equals(t.at("/metadata/labels/strimzi.io~1cluster").asText())
+                        && uri.topic().equals(t.at("/spec/topicName").asText(t.name()))) {
+                    topic = true;
+                }
+            }
+            if (!topic) {
+                problems.add(
+                        "no KafkaTopic '"
+                                + uri.topic()
+                                + "' of Kafka '"
+                                + cluster
+                                + "' in this overlay");
+            }
+        }
+        return problems.isEmpty() ? null : String.join("; ", problems);
     }
 
     /** A FlinkDeployment's {@code job.entryClass} names a class of the jobs module. */

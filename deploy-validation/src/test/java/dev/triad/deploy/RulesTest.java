@@ -228,11 +228,7 @@ class RulesTest {
         jaas.remove("valueFrom");
         jaas.putObject("valueFrom").putObject("configMapKeyRef").put("name", "x").put("key", "y");
         Fixture.set(job, "/spec/flinkConfiguration/s3.secret-key", "minio123");
-        Manifest config =
-                objects.stream()
-                        .filter(m -> m.kind().equals("ConfigMap"))
-                        .findFirst()
-                        .orElseThrow();
+        Manifest config = configMap(objects, "triad.yaml");
         String triad = config.at("/data/triad.yaml").asText();
         Fixture.set(
                 config,
@@ -307,11 +303,7 @@ class RulesTest {
     @Test
     void aFlinkConfigYamlInAConfigMapIsChecked() {
         List<Manifest> objects = Fixture.good();
-        Manifest config =
-                objects.stream()
-                        .filter(m -> m.kind().equals("ConfigMap"))
-                        .findFirst()
-                        .orElseThrow();
+        Manifest config = configMap(objects, "triad.yaml");
         Fixture.set(
                 config,
                 "/data/config.yaml",
@@ -344,11 +336,7 @@ class RulesTest {
     @Test
     void theConfigFileIsParsedAsTriadRunReadsIt() {
         List<Manifest> objects = Fixture.good();
-        Manifest config =
-                objects.stream()
-                        .filter(m -> m.kind().equals("ConfigMap"))
-                        .findFirst()
-                        .orElseThrow();
+        Manifest config = configMap(objects, "triad.yaml");
         Fixture.set(
                 config,
                 "/data/triad.yaml",
@@ -421,11 +409,7 @@ class RulesTest {
     @Test
     void aScriptInAConfigMapThatDoesNotParseIsReported() {
         List<Manifest> objects = Fixture.good();
-        Manifest config =
-                objects.stream()
-                        .filter(m -> m.kind().equals("ConfigMap"))
-                        .findFirst()
-                        .orElseThrow();
+        Manifest config = configMap(objects, "triad.yaml");
         Fixture.set(config, "/data/run.sh", "#!/bin/sh\nfor x in a b; do\n  echo $x\n");
         assertThat(Fixture.strings(Rules.scripts(objects)))
                 .singleElement()
@@ -434,5 +418,94 @@ class RulesTest {
 
         Fixture.set(config, "/data/run.sh", "#!/bin/sh\nfor x in a b; do\n  echo $x\ndone\n");
         assertThat(Rules.scripts(objects)).isEmpty();
+    }
+
+    // ------------------------------------------------------------ wiring
+
+    private static Manifest configMap(List<Manifest> objects, String key) {
+        return objects.stream()
+                .filter(m -> m.kind().equals("ConfigMap") && m.body().path("data").has(key))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    void aJobParallelismOutOfStepWithTriadsIsReported() {
+        List<Manifest> objects = Fixture.good();
+        Fixture.set(Fixture.get(objects, "FlinkDeployment"), "/spec/job/parallelism", 4);
+
+        assertThat(Fixture.strings(Rules.wiring(objects)))
+                .containsExactly(
+                        "good / FlinkDeployment / job: /spec/job/parallelism: is 4 but the Triad"
+                                + " config's parallelism is 2 (keep them equal)");
+    }
+
+    @Test
+    void aModelReplicaTheStatefulSetDoesNotHaveIsReported() {
+        List<Manifest> objects = Fixture.good();
+        Manifest config = configMap(objects, "triad.yaml");
+        Fixture.set(
+                config,
+                "/data/triad.yaml",
+                config.at("/data/triad.yaml")
+                        .asText()
+                        .replace(
+                                "http://sim-0.sim:8000/v1",
+                                "http://sim-0.sim:8000/v1,http://sim-1.sim:8000/v1"));
+
+        assertThat(Fixture.strings(Rules.wiring(objects)))
+                .containsExactly(
+                        "good / FlinkDeployment / job: /spec/job/args: model decomposer"
+                                + " http://sim-1.sim:8000/v1: StatefulSet 'sim' has 1 replica(s),"
+                                + " so no pod 'sim-1' (keep the URL list in step with its"
+                                + " replicas)",
+                        "good / FlinkDeployment / job: /spec/job/args: model solver"
+                                + " http://sim-1.sim:8000/v1: StatefulSet 'sim' has 1 replica(s),"
+                                + " so no pod 'sim-1' (keep the URL list in step with its"
+                                + " replicas)",
+                        "good / FlinkDeployment / job: /spec/job/args: model verifier"
+                                + " http://sim-1.sim:8000/v1: StatefulSet 'sim' has 1 replica(s),"
+                                + " so no pod 'sim-1' (keep the URL list in step with its"
+                                + " replicas)");
+    }
+
+    @Test
+    void aKafkaTopicOrListenerTheClusterLacksIsReported() {
+        List<Manifest> objects = Fixture.good();
+        Manifest config = configMap(objects, "triad.yaml");
+        Fixture.set(
+                config,
+                "/data/triad.yaml",
+                config.at("/data/triad.yaml").asText().replace("9092/questions", "9093/question"));
+
+        assertThat(Fixture.strings(Rules.wiring(objects)))
+                .containsExactly(
+                        "good / FlinkDeployment / job: /spec/job/args:"
+                                + " kafka://fixture-kafka-kafka-bootstrap:9093/question: Kafka"
+                                + " 'fixture-kafka' has no listener on port 9093; no KafkaTopic"
+                                + " 'question' of Kafka 'fixture-kafka' in this overlay");
+    }
+
+    @Test
+    void aScriptsTriadRunConfigIsResolvedAndItsEndpointsChecked() {
+        List<Manifest> objects = Fixture.good();
+        Manifest eval = configMap(objects, "eval.yaml");
+        Fixture.set(
+                eval,
+                "/data/eval.yaml",
+                "strategies: [lm2]\nmodel:\n  all: openai:http://simulator:8000/v1\n");
+        String at = "good / Job / eval: /spec/template/spec/containers/0 /opt/eval/run.sh";
+        assertThat(Fixture.strings(Rules.wiring(objects)))
+                .contains(
+                        at
+                                + " (/opt/eval/eval.yaml): model solver http://simulator:8000/v1: no"
+                                + " Service 'simulator' in this overlay");
+
+        Fixture.set(eval, "/data/eval.yaml", "strategy: [lm2]\n");
+        assertThat(Fixture.strings(Rules.wiring(objects)))
+                .singleElement()
+                .asString()
+                .startsWith(at + ": triad run rejects these options: --config ")
+                .contains("unknown key 'strategy'");
     }
 }
