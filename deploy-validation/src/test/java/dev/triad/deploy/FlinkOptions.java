@@ -15,6 +15,7 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.MetricOptions;
 
@@ -45,6 +46,7 @@ final class FlinkOptions {
     private static final Pattern REPORTER = Pattern.compile("metrics\\.reporter\\.([^.]+)\\.(.+)");
 
     private final Map<String, String> known = new HashMap<>();
+    private final Map<String, ConfigOption<?>> options = new HashMap<>();
     private final Map<String, String> deprecated = new HashMap<>();
     private final Map<Pattern, String> templated = new LinkedHashMap<>();
     private final Set<String> reporterSuffixes = new TreeSet<>();
@@ -95,6 +97,23 @@ final class FlinkOptions {
             }
         }
         return new Verdict(Status.UNKNOWN, "not a Flink 2.2 configuration option");
+    }
+
+    /**
+     * Why Flink cannot read {@code value} for the known option {@code key} (a duration, a number,
+     * an enum constant...), or {@code null} when it can or the key is not a known option.
+     */
+    String invalidValue(String key, String value) {
+        ConfigOption<?> option = options.get(key);
+        if (option == null) {
+            return null;
+        }
+        try {
+            Configuration.fromMap(Map.of(key, value)).get(option);
+            return null;
+        } catch (RuntimeException e) {
+            return "Flink cannot read '" + value + "' for " + key + ": " + e.getMessage();
+        }
     }
 
     int size() {
@@ -183,6 +202,7 @@ final class FlinkOptions {
                         option.key(), "a deprecated option (" + where + " is @Deprecated)");
             } else {
                 known.put(option.key(), where);
+                options.putIfAbsent(option.key(), option);
                 if (option.key().contains("<")) {
                     templated.put(template(option.key()), null);
                 }

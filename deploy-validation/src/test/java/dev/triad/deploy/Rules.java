@@ -630,16 +630,21 @@ final class Rules {
         for (Manifest m : overlay) {
             if (m.kind().equals("FlinkDeployment")) {
                 m.at("/spec/flinkConfiguration")
-                        .fieldNames()
+                        .fields()
                         .forEachRemaining(
-                                key ->
-                                        checkFlinkKey(
-                                                options,
-                                                m,
-                                                "/spec/flinkConfiguration/"
-                                                        + key.replace("/", "~1"),
-                                                key,
-                                                findings));
+                                e -> {
+                                    String at =
+                                            "/spec/flinkConfiguration/"
+                                                    + e.getKey().replace("/", "~1");
+                                    checkFlinkKey(options, m, at, e.getKey(), findings);
+                                    checkFlinkValue(
+                                            options,
+                                            m,
+                                            at,
+                                            e.getKey(),
+                                            e.getValue().asText(),
+                                            findings);
+                                });
             }
             if (m.kind().equals("ConfigMap")) {
                 for (String file : List.of("config.yaml", "flink-conf.yaml")) {
@@ -651,7 +656,15 @@ final class Rules {
                                     Kustomize.YAML.readTree(
                                             m.body().path("data").path(file).asText()),
                                     flat);
-                            for (String key : flat.keySet()) {
+                            for (Map.Entry<String, String> kv : flat.entrySet()) {
+                                String key = kv.getKey();
+                                checkFlinkValue(
+                                        options,
+                                        m,
+                                        "/data/" + file + ": " + key,
+                                        key,
+                                        kv.getValue(),
+                                        findings);
                                 checkFlinkKey(
                                         options, m, "/data/" + file + ": " + key, key, findings);
                             }
@@ -679,6 +692,19 @@ final class Rules {
                                             out));
         } else if (!prefix.isEmpty()) {
             out.put(prefix, node.asText());
+        }
+    }
+
+    private static void checkFlinkValue(
+            FlinkOptions options,
+            Manifest m,
+            String at,
+            String key,
+            String value,
+            List<Finding> findings) {
+        String problem = options.invalidValue(key, value);
+        if (problem != null) {
+            findings.add(Finding.of(m, at, problem));
         }
     }
 

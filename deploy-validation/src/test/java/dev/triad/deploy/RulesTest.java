@@ -301,6 +301,35 @@ class RulesTest {
     }
 
     @Test
+    void flinkValuesFlinkCannotReadAreReported() {
+        List<Manifest> objects = Fixture.good();
+        Manifest job = Fixture.get(objects, "FlinkDeployment");
+        String conf = "/spec/flinkConfiguration/";
+        Fixture.set(job, conf + "execution.checkpointing.interval", "ten seconds");
+        Fixture.set(job, conf + "taskmanager.numberOfTaskSlots", "2.5");
+
+        assertThat(Fixture.strings(Rules.flinkConfiguration(objects)))
+                .hasSize(2)
+                .anySatisfy(
+                        f ->
+                                assertThat(f)
+                                        .startsWith(
+                                                "good / FlinkDeployment / job: "
+                                                        + conf
+                                                        + "execution.checkpointing.interval: Flink"
+                                                        + " cannot read 'ten seconds' for"
+                                                        + " execution.checkpointing.interval"))
+                .anySatisfy(
+                        f ->
+                                assertThat(f)
+                                        .startsWith(
+                                                "good / FlinkDeployment / job: "
+                                                        + conf
+                                                        + "taskmanager.numberOfTaskSlots: Flink"
+                                                        + " cannot read '2.5'"));
+    }
+
+    @Test
     void aFlinkConfigYamlInAConfigMapIsChecked() {
         List<Manifest> objects = Fixture.good();
         Manifest config = configMap(objects, "triad.yaml");
