@@ -338,6 +338,13 @@ public final class RunOptions {
         return given;
     }
 
+    /** Where the config file's secrets come from; not an option (see {@link RunSettings#check}). */
+    RunSettings.Secrets secrets = RunSettings.Secrets.SYSTEM;
+
+    RunSettings.Secrets secrets() {
+        return secrets;
+    }
+
     /** The {@code --model} entries in the order given. */
     List<String> models() {
         return models == null ? List.of() : new ArrayList<>(models);

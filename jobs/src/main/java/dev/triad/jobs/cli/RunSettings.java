@@ -229,60 +229,6 @@ public final class RunSettings {
      * @throws UsageException naming the option, its value and where it was set, and what to do
      */
     public static RunSettings resolve(RunOptions cli) throws UsageException {
-        return resolve(cli, Secrets.SYSTEM);
-    }
-
-    /**
-     * Where the secrets a config file names come from: {@code {env: NAME}} and {@code {file: PATH}}
-     * in its {@code kafka} section. {@link #SYSTEM} reads this process's environment and files; a
-     * check that runs elsewhere (the deploy validation, which knows what a pod will have) gives its
-     * own.
-     */
-    public interface Secrets {
-
-        /** The process's environment variables and files. */
-        Secrets SYSTEM =
-                new Secrets() {
-                    @Override
-                    public String env(String name) {
-                        return System.getenv(name);
-                    }
-
-                    @Override
-                    public String file(String path) throws java.io.IOException {
-                        return Files.readString(Path.of(path));
-                    }
-                };
-
-        /** The variable's value, or {@code null} when it is not set. */
-        String env(String name);
-
-        /** The file's content; an {@link java.io.IOException} when it cannot be read. */
-        String file(String path) throws java.io.IOException;
-    }
-
-    /**
-     * Parses and checks the arguments of {@code triad run} (and of the application-mode entry,
-     * which takes the same options) without running anything: the command line, the {@code
-     * --config} file it names, the model bindings, the Kafka URIs and the reasoning settings.
-     *
-     * @param args the options, e.g. {@code ["--config", "/opt/triad/conf/triad.yaml"]}
-     * @param secrets where the config file's {@code {env: NAME}} and {@code {file: PATH}} secrets
-     *     come from
-     * @throws UsageException naming the option and what is wrong, as {@code triad run} would exit 2
-     *     with
-     */
-    public static RunSettings check(List<String> args, Secrets secrets) throws UsageException {
-        RunCommand command = new RunCommand();
-        try {
-            new picocli.CommandLine(command).parseArgs(args.toArray(String[]::new));
-        } catch (picocli.CommandLine.ParameterException e) {
-            throw new UsageException(e.getMessage(), e);
-        }
-        return resolve(command.options, secrets);
-    }
-
-    private static RunSettings resolve(RunOptions cli, Secrets secrets) throws UsageException {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> origins = new HashMap<>();
         List<List<String>> modelLayers = new ArrayList<>();
@@ -291,7 +237,8 @@ public final class RunSettings {
         KafkaClientProperties kafkaClient = KafkaClientProperties.NONE;
         if (cli.config() != null) {
             ConfigFile file = ConfigFile.read(cli.config(), KEYS);
-            kafkaClient = kafkaClient(file.kafka(), "'" + KAFKA + "' in " + file.path(), secrets);
+            kafkaClient =
+                    kafkaClient(file.kafka(), "'" + KAFKA + "' in " + file.path(), cli.secrets());
             inlinePrices = file.prices();
             inlinePricesOrigin = "'" + PricesOption.NAME + "' in " + file.path();
             file.values()
@@ -624,6 +571,57 @@ public final class RunSettings {
             }
         }
         return new KafkaClientProperties(values);
+    }
+
+    /**
+     * Where the secrets a config file names come from: {@code {env: NAME}} and {@code {file: PATH}}
+     * in its {@code kafka} section. {@link #SYSTEM} reads this process's environment and files; a
+     * check that runs elsewhere (the deploy validation, which knows what a pod will have) gives its
+     * own.
+     */
+    public interface Secrets {
+
+        /** The process's environment variables and files. */
+        Secrets SYSTEM =
+                new Secrets() {
+                    @Override
+                    public String env(String name) {
+                        return System.getenv(name);
+                    }
+
+                    @Override
+                    public String file(String path) throws java.io.IOException {
+                        return Files.readString(Path.of(path));
+                    }
+                };
+
+        /** The variable's value, or {@code null} when it is not set. */
+        String env(String name);
+
+        /** The file's content; an {@link java.io.IOException} when it cannot be read. */
+        String file(String path) throws java.io.IOException;
+    }
+
+    /**
+     * Parses and checks the arguments of {@code triad run} (and of the application-mode entry,
+     * which takes the same options) without running anything: the command line, the {@code
+     * --config} file it names, the model bindings, the Kafka URIs and the reasoning settings.
+     *
+     * @param args the options, e.g. {@code ["--config", "/opt/triad/conf/triad.yaml"]}
+     * @param secrets where the config file's {@code {env: NAME}} and {@code {file: PATH}} secrets
+     *     come from
+     * @throws UsageException naming the option and what is wrong, as {@code triad run} would exit 2
+     *     with
+     */
+    public static RunSettings check(List<String> args, Secrets secrets) throws UsageException {
+        RunCommand command = new RunCommand();
+        try {
+            new picocli.CommandLine(command).parseArgs(args.toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage(), e);
+        }
+        command.options.secrets = secrets;
+        return resolve(command.options);
     }
 
     private static List<String> strategies(Values v) throws UsageException {
