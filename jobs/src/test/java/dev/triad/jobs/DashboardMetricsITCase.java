@@ -85,9 +85,10 @@ class DashboardMetricsITCase {
 
     /**
      * vLLM metrics the dashboard reads that the simulated server does not export, with the labels
-     * vLLM puts on them (docs.vllm.ai, "Production Metrics"; {@code vllm:kv_cache_usage_perc}
-     * replaced {@code vllm:gpu_cache_usage_perc} in vLLM 0.10, so the dashboard reads either). Only
-     * {@code model_name} is relied on: vLLM V1 adds {@code engine}, older versions do not.
+     * vLLM puts on them (docs.vllm.ai, "Production Metrics"). {@code vllm:kv_cache_usage_perc}
+     * replaced {@code vllm:gpu_cache_usage_perc} (vllm-project/vllm#18354; newer versions no longer
+     * emit the old name by default), so the dashboard reads either. Only {@code model_name} is
+     * relied on: vLLM V1 adds {@code engine}, older versions do not.
      */
     static final Map<String, Set<String>> VLLM_ONLY =
             Map.of(
