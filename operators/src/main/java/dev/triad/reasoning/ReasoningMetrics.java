@@ -4,8 +4,11 @@ import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelMetricGroup;
 import dev.triad.model.Role;
 import dev.triad.schemas.Status;
+import dev.triad.schemas.Step;
+import dev.triad.schemas.VerifierClass;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
@@ -16,9 +19,11 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 /**
  * The reasoning operator's metrics, under the stable group {@code triad}: totals (questions and
  * calls started / finished, in flight), per role ({@code triad.role.<role>}: calls, errors, prompt
- * / completion / cached tokens, calls in flight, a latency histogram in milliseconds) and per
- * strategy and status ({@code triad.strategy.<name>.status.<STATUS>}: questions). Roles, strategies
- * and statuses are key-value groups, so Flink's Prometheus reporter turns them into labels.
+ * / completion / cached tokens, calls in flight, a latency histogram in milliseconds), per strategy
+ * and status ({@code triad.strategy.<name>.status.<STATUS>}: questions) and per verifier class
+ * ({@code triad.class.<class>}: verdicts, counted from a question's trace when it finishes). Roles,
+ * strategies, statuses and classes are key-value groups, so Flink's Prometheus reporter turns them
+ * into labels.
  *
  * <p>Only the task thread updates them.
  */
@@ -44,6 +49,7 @@ final class ReasoningMetrics {
 
     private final Map<Role, RoleMetrics> roles = new EnumMap<>(Role.class);
     private final Map<String, Map<Status, Counter>> outcomes = new HashMap<>();
+    private final Map<VerifierClass, Counter> verdicts = new EnumMap<>(VerifierClass.class);
     private final MetricGroup group;
 
     ReasoningMetrics(
@@ -61,6 +67,12 @@ final class ReasoningMetrics {
         group.gauge("callsInFlight", callsInFlight);
         for (Role role : Role.values()) {
             roles.put(role, new RoleMetrics(group.addGroup("role", role.key())));
+        }
+        // All nine up front, so a class never given yet reads 0 rather than being absent.
+        for (VerifierClass verifierClass : VerifierClass.values()) {
+            verdicts.put(
+                    verifierClass,
+                    group.addGroup("class", verifierClass.wireName()).counter("verdicts"));
         }
     }
 
@@ -96,8 +108,13 @@ final class ReasoningMetrics {
         metrics.errors.inc();
     }
 
-    void questionFinished(String strategy, Status status) {
+    void questionFinished(String strategy, Status status, List<Step> trace) {
         questionsFinished.inc();
+        for (Step step : trace) {
+            if (step.verdict() != null && step.verdict().verifierClass() != null) {
+                verdicts.get(step.verdict().verifierClass()).inc();
+            }
+        }
         outcomes.computeIfAbsent(strategy, k -> new EnumMap<>(Status.class))
                 .computeIfAbsent(
                         status,
@@ -106,6 +123,11 @@ final class ReasoningMetrics {
                                         .addGroup("status", status.name())
                                         .counter("questions"))
                 .inc();
+    }
+
+    /** The verdicts of {@code verifierClass} counted so far. */
+    long verdicts(VerifierClass verifierClass) {
+        return verdicts.get(verifierClass).getCount();
     }
 
     /** One role's figures. */

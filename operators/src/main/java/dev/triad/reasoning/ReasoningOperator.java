@@ -617,7 +617,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             replaying.remove(key);
         }
         questionsInFlight--;
-        metrics.questionFinished(state.strategy, end.status());
+        metrics.questionFinished(state.strategy, end.status(), state.trace);
         if (stored) {
             // Only a question that waited is in keyed state, has a deadline timer, and can have
             // elements of the same key queued behind it.

@@ -155,6 +155,11 @@ class ReasoningOperatorTest {
             assertThat(result.cost()).isNull();
             assertThat(result.models()).containsEntry("verifier", "scripted");
             assertThat(result.simulated()).isFalse();
+            // Every verdict of the trace is counted by class, the rejected attempt's too.
+            ReasoningMetrics metrics = fixture.operator().metrics();
+            assertThat(metrics.verdicts(VerifierClass.NO_MISTAKE)).isEqualTo(2);
+            assertThat(metrics.verdicts(VerifierClass.CONCEPTUAL_MISTAKE)).isEqualTo(1);
+            assertThat(metrics.verdicts(VerifierClass.PROCEDURAL_MISTAKE)).isZero();
             assertStateCleared(fixture);
         }
     }
