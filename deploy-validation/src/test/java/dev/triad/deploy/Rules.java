@@ -40,6 +40,7 @@ final class Rules {
         ALL.put("simulator options", Rules::simulatorArgs);
         ALL.put("scripts parse", Rules::scripts);
         ALL.put("wiring", Rules::wiring);
+        ALL.put("Kafka sizing", Rules::kafkaSizing);
     }
 
     /** Every rule over one overlay. */
@@ -1208,6 +1209,152 @@ final class Rules {
                             });
         }
         return findings;
+    }
+
+    /**
+     * Strimzi Kafka sizes that hold together: each Kafka has node pools with the broker and the
+     * controller role (KRaft, Strimzi's v1 API); replication factors of the broker config and of
+     * every KafkaTopic are at most the brokers; an in-sync minimum is at most its replication
+     * factor; every KafkaTopic's cluster label names a Kafka of the overlay.
+     */
+    static List<Finding> kafkaSizing(List<Manifest> overlay) {
+        List<Finding> findings = new ArrayList<>();
+        Map<String, Integer> brokers = new LinkedHashMap<>();
+        for (Manifest kafka : overlay) {
+            if (!kafka.kind().equals("Kafka")) {
+                continue;
+            }
+            int b = 0;
+            boolean controllers = false;
+            for (Manifest pool : overlay) {
+                if (pool.kind().equals("KafkaNodePool")
+                        && kafka.name()
+                                .equals(pool.at("/metadata/labels/strimzi.io~1cluster").asText())) {
+                    String roles = pool.at("/spec/roles").toString();
+                    if (roles.contains("\"broker\"")) {
+                        b += pool.at("/spec/replicas").asInt();
+                    }
+                    controllers |= roles.contains("\"controller\"");
+                }
+            }
+            brokers.put(kafka.name(), b);
+            if (b == 0) {
+                findings.add(
+                        Finding.of(
+                                kafka,
+                                "",
+                                "no KafkaNodePool with the broker role and replicas is labelled strimzi.io/cluster: "
+                                        + kafka.name()));
+                continue;
+            }
+            if (!controllers) {
+                findings.add(
+                        Finding.of(
+                                kafka,
+                                "",
+                                "no KafkaNodePool with the controller role is labelled strimzi.io/cluster: "
+                                        + kafka.name()
+                                        + " (KRaft)"));
+            }
+            JsonNode config = kafka.at("/spec/kafka/config");
+            for (String factor :
+                    List.of(
+                            "default.replication.factor",
+                            "offsets.topic.replication.factor",
+                            "transaction.state.log.replication.factor")) {
+                if (config.has(factor) && config.get(factor).asInt() > b) {
+                    findings.add(
+                            Finding.of(
+                                    kafka,
+                                    "/spec/kafka/config/" + factor,
+                                    "is "
+                                            + config.get(factor).asInt()
+                                            + " but the cluster has "
+                                            + b
+                                            + " broker(s)"));
+                }
+            }
+            minIsr(
+                    findings,
+                    kafka,
+                    config,
+                    "min.insync.replicas",
+                    config.path("default.replication.factor").asInt(Math.min(3, b)),
+                    "/spec/kafka/config/min.insync.replicas",
+                    "default.replication.factor");
+            minIsr(
+                    findings,
+                    kafka,
+                    config,
+                    "transaction.state.log.min.isr",
+                    config.path("transaction.state.log.replication.factor").asInt(Math.min(3, b)),
+                    "/spec/kafka/config/transaction.state.log.min.isr",
+                    "transaction.state.log.replication.factor");
+        }
+        for (Manifest topic : overlay) {
+            if (!topic.kind().equals("KafkaTopic")) {
+                continue;
+            }
+            String cluster = topic.at("/metadata/labels/strimzi.io~1cluster").asText("");
+            if (!brokers.containsKey(cluster)) {
+                findings.add(
+                        Finding.of(
+                                topic,
+                                "/metadata/labels",
+                                "strimzi.io/cluster '"
+                                        + cluster
+                                        + "' is not a Kafka of this overlay"));
+                continue;
+            }
+            int replicas = topic.at("/spec/replicas").asInt(-1);
+            if (replicas > brokers.get(cluster)) {
+                findings.add(
+                        Finding.of(
+                                topic,
+                                "/spec/replicas",
+                                "is "
+                                        + replicas
+                                        + " but Kafka '"
+                                        + cluster
+                                        + "' has "
+                                        + brokers.get(cluster)
+                                        + " broker(s)"));
+            }
+            if (replicas > 0) {
+                minIsr(
+                        findings,
+                        topic,
+                        topic.at("/spec/config"),
+                        "min.insync.replicas",
+                        replicas,
+                        "/spec/config/min.insync.replicas",
+                        "the topic's replicas");
+            }
+        }
+        return findings;
+    }
+
+    private static void minIsr(
+            List<Finding> findings,
+            Manifest m,
+            JsonNode config,
+            String key,
+            int factor,
+            String at,
+            String of) {
+        if (config.has(key) && config.get(key).asInt() > factor) {
+            findings.add(
+                    Finding.of(
+                            m,
+                            at,
+                            "is "
+                                    + config.get(key).asInt()
+                                    + ", more than "
+                                    + of
+                                    + " ("
+                                    + factor
+                                    + "): no write could be acknowledged"));
+        }
     }
 
     static boolean classExists(String name) {

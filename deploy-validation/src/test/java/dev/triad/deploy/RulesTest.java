@@ -537,4 +537,31 @@ class RulesTest {
                 .startsWith(at + ": triad run rejects these options: --config ")
                 .contains("unknown key 'strategy'");
     }
+
+    // ------------------------------------------------------------ Kafka sizing
+
+    @Test
+    void kafkaSizesThatDoNotHoldTogetherAreReported() {
+        List<Manifest> objects = Fixture.good();
+        Fixture.set(Fixture.get(objects, "KafkaTopic"), "/spec/replicas", 3);
+        Fixture.set(
+                Fixture.get(objects, "Kafka"),
+                "/spec/kafka/config/offsets.topic.replication.factor",
+                3);
+        Fixture.set(Fixture.get(objects, "Kafka"), "/spec/kafka/config/min.insync.replicas", 2);
+        Fixture.set(Fixture.get(objects, "KafkaNodePool"), "/spec/roles", List.of("broker"));
+
+        assertThat(Fixture.strings(Rules.kafkaSizing(objects)))
+                .containsExactlyInAnyOrder(
+                        "good / Kafka / fixture-kafka: : no KafkaNodePool with the controller role"
+                                + " is labelled strimzi.io/cluster: fixture-kafka (KRaft)",
+                        "good / Kafka / fixture-kafka:"
+                                + " /spec/kafka/config/offsets.topic.replication.factor: is 3 but"
+                                + " the cluster has 1 broker(s)",
+                        "good / Kafka / fixture-kafka: /spec/kafka/config/min.insync.replicas: is"
+                                + " 2, more than default.replication.factor (1): no write could be"
+                                + " acknowledged",
+                        "good / KafkaTopic / questions: /spec/replicas: is 3 but Kafka"
+                                + " 'fixture-kafka' has 1 broker(s)");
+    }
 }
