@@ -60,10 +60,32 @@ final class Kustomize {
         if (kubectl == null) {
             return null;
         }
-        return parse(
-                name,
-                Processes.run(
-                        List.of(kubectl.toString(), "kustomize", overlay.toString()), overlay));
+        String yaml;
+        try {
+            yaml =
+                    Processes.run(
+                            List.of(kubectl.toString(), "kustomize", overlay.toString()), overlay);
+        } catch (Processes.ToolFailedException e) {
+            String version;
+            try {
+                version =
+                        Processes.run(List.of(kubectl.toString(), "version", "--client"), overlay)
+                                .strip();
+            } catch (RuntimeException v) {
+                version = "unknown version";
+            }
+            throw new IllegalStateException(
+                    name
+                            + ": kubectl kustomize ("
+                            + kubectl
+                            + ", "
+                            + version.replace('\n', ' ')
+                            + ") cannot render this overlay, which the pinned kustomize 4.5.4"
+                            + " renders; users of that kubectl cannot apply -k it: "
+                            + e.getMessage(),
+                    e);
+        }
+        return parse(name, yaml);
     }
 
     static List<Manifest> parse(String name, String yaml) {
