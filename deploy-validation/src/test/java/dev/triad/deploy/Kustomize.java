@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -54,10 +56,32 @@ final class Kustomize {
                 Processes.run(List.of(kustomize.toString(), "build", overlay.toString()), overlay));
     }
 
-    /** Renders with {@code kubectl kustomize}, or {@code null} when no kubectl is on the PATH. */
+    /**
+     * The oldest kubectl whose built-in kustomize (v4.5.4 from kubectl 1.24 on) the README asks
+     * for; an older one (Debian 12's kubernetes-client is 1.20, kustomize v2) is not compared.
+     */
+    static final int OLDEST_KUBECTL_MINOR = 24;
+
+    private static final Pattern KUBECTL_VERSION = Pattern.compile("Client Version: v1\\.(\\d+)");
+
+    /**
+     * Renders with {@code kubectl kustomize}, or {@code null} when no kubectl 1.24 or newer is on
+     * the PATH.
+     */
     static List<Manifest> renderWithKubectl(String name, Path overlay) {
         Path kubectl = Processes.onPath("kubectl");
         if (kubectl == null) {
+            return null;
+        }
+        try {
+            Matcher version =
+                    KUBECTL_VERSION.matcher(
+                            Processes.run(
+                                    List.of(kubectl.toString(), "version", "--client"), overlay));
+            if (!version.find() || Integer.parseInt(version.group(1)) < OLDEST_KUBECTL_MINOR) {
+                return null;
+            }
+        } catch (RuntimeException e) {
             return null;
         }
         String yaml;

@@ -88,7 +88,7 @@ class RealOverlaysTest {
                             () -> {
                                 List<Manifest> kubectl = Kustomize.renderWithKubectl(name, overlay);
                                 org.junit.jupiter.api.Assumptions.assumeTrue(
-                                        kubectl != null, "no kubectl on the PATH");
+                                        kubectl != null, "no kubectl 1.24 or newer on the PATH");
                                 assertThat(bodies(kubectl))
                                         .containsExactlyElementsOf(bodies(overlays.get(name)));
                             }));
