@@ -19,8 +19,8 @@
 # start-application starts an application cluster instead of a session cluster, as the Flink
 # Kubernetes Operator does in application mode: Flink's StandaloneApplicationClusterEntryPoint runs
 # CLASS's main (default dev.triad.jobs.cli.TriadApplication) from JAR with JOB_ARGS inside the
-# JobManager, which ends when that job ends; --from-savepoint PATH sets execution.state-recovery.path
-# (what the operator sets on an upgrade). start returns when the REST API counts the
+# JobManager; --from-savepoint PATH sets execution.state-recovery.path (what the operator sets on an
+# upgrade). As under the operator, the JobManager stays after the job ends until stop. start returns when the REST API counts the
 # TaskManagers and their slots, add-taskmanager when the new one's log says it registered (also
 # right after a kill -9 of another, which the REST API counts until it is known lost); a new
 # TaskManager never takes a killed one's number, so each log stays whole. start prints the web
@@ -53,6 +53,7 @@ port=8081
 dir="$ROOT/out/flink-cluster"
 flink_args=()
 job_args=()
+application=""
 jar=""
 job_class="dev.triad.jobs.cli.TriadApplication"
 from_savepoint=""
@@ -125,7 +126,10 @@ taskmanager:
 rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: $port}
 execution:
   checkpointing: {dir: "${checkpoints:-file://$dir/checkpoints}", savepoint-dir: "${savepoints:-file://$dir/savepoints}"}$(
-  [[ -n "$from_savepoint" ]] && printf '\n  state-recovery: {path: "%s"}' "$from_savepoint")
+  [[ -n "$from_savepoint" ]] && printf '\n  state-recovery: {path: "%s"}' "$from_savepoint"
+  # As the Flink Kubernetes Operator sets it: the JobManager stays when the job has ended, so the
+  # REST API tells how it ended (and where a stop-with-savepoint put the savepoint); stop ends it.
+  [[ -n "$application" ]] && printf '\n  shutdown-on-application-finish: false')
 restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 10, delay: 2 s}}
 # A TaskManager that is gone (its heartbeat RPCs fail) is declared lost after two failed heartbeats:
 # one a second makes a lost TaskManager known in about 2 s instead of 4-6 s.
@@ -227,7 +231,6 @@ running_count() {
 }
 
 start() {
-  local application="${1:-}"
   if alive "$pids/jobmanager.pid" "$conf"; then
     echo "flink-cluster: already running at http://127.0.0.1:$(rest_port) (folder $dir);" \
       "stop it first" >&2
@@ -362,7 +365,8 @@ start_application() {
   [[ -n "$jar" ]] || { echo "flink-cluster: start-application needs --jar JAR" >&2; exit 2; }
   [[ -f "$jar" ]] || { echo "flink-cluster: --jar $jar: no such file" >&2; exit 2; }
   jar="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
-  start application
+  application=yes
+  start
 }
 
 case "$command" in
