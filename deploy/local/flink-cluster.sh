@@ -4,6 +4,7 @@
 # folder of their own (flink-dist is not served there).
 #
 #   flink-cluster.sh start [--taskmanagers N] [--slots S] [--port P] [--dir DIR]
+#       [--checkpoints URI] [--savepoints URI]
 #   flink-cluster.sh start-application --jar JAR [--class CLASS] [--from-savepoint PATH]
 #       [--checkpoints URI] [--savepoints URI] [--taskmanagers N] [--slots S] [--port P]
 #       [--dir DIR] [-- JOB_ARGS...]
@@ -40,7 +41,7 @@ LIB="${TRIAD_FLINK_LIB:-$ROOT/out/flink-lib-$FLINK_VERSION}"
 READY_SECONDS="${TRIAD_FLINK_READY_SECONDS:-120}"
 
 usage() {
-  sed -n '6,13p' "${BASH_SOURCE[0]}" | sed 's/^#  *//' >&2
+  sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^#   //' >&2
   exit 2
 }
 

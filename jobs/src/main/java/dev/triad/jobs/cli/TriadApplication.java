@@ -124,6 +124,15 @@ public final class TriadApplication {
      * @throws UsageException naming the option and what to do
      */
     static RunSettings settings(String... args) throws UsageException {
+        if (args.length == 0) {
+            throw new UsageException(
+                    NAME
+                            + ": no arguments. Give the options of triad run, e.g. --config"
+                            + " /opt/triad/conf/triad.yaml (a FlinkDeployment's spec.job.args)."
+                            + " Started by Flink's StandaloneApplicationClusterEntryPoint"
+                            + " (standalone-job), put '--' before them: its parser takes --config"
+                            + " for its own --configDir and drops the rest.");
+        }
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         PrintStream err = new PrintStream(errors, true, StandardCharsets.UTF_8);
         CommandLine cli = TriadCli.commandLine(err, err);
@@ -196,6 +205,16 @@ public final class TriadApplication {
         run.addJob(env, layout, null);
         run.describe();
         LOG.info("{}: {}", NAME, description.toString().strip());
+        long interval = env.getCheckpointConfig().getCheckpointInterval();
+        LOG.info(
+                "{}: checkpoints {}, {}, to the cluster's execution.checkpointing.dir",
+                NAME,
+                interval > 0
+                        ? "every " + TimeUtils.formatWithHighestUnit(Duration.ofMillis(interval))
+                        : "off",
+                env.getCheckpointConfig().isUnalignedCheckpointsEnabled()
+                        ? "unaligned"
+                        : "aligned");
         if (layout != null) {
             LOG.info(
                     "{}: results stay as part files under {} (no merge in application mode)",

@@ -171,6 +171,34 @@ class ApplicationModeITCase {
         }
     }
 
+    @Test
+    void anOptionWithNoPlaceInApplicationModeFailsTheApplicationVisibly() throws Exception {
+        Path clusterDir = dir.resolve("app-refused");
+        List<String> args =
+                List.of("--resume", "--input", "kafka://" + broker.bootstrap() + "/nothing");
+        Path jar = jobJar();
+        String checkpoints = "file://" + dir.resolve("refused-bucket");
+        LocalFlinkCluster cluster;
+        try {
+            cluster = start("app-refused", jar, checkpoints, checkpoints, null, args);
+        } catch (IOException jobManagerExited) {
+            // The application failed before the TaskManager registered: the script says so.
+            assertThat(jobManagerExited).hasMessageContaining("the JobManager exited");
+            cluster = null;
+        }
+        if (cluster != null) {
+            // The TaskManager came first; the JobManager ends all the same.
+            ProcessHandle jobManager = cluster.jobManagerProcess().orElse(null);
+            if (jobManager != null) {
+                jobManager.onExit().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+            }
+        }
+        assertThat(Files.readString(clusterDir.resolve("log").resolve("jobmanager.log")))
+                .contains(
+                        "The main method caused an error: triad application: --resume cannot be"
+                                + " used here: the cluster restores the job itself");
+    }
+
     private static LocalFlinkCluster start(
             String name,
             Path jar,

@@ -75,6 +75,14 @@ class TriadApplicationTest {
     }
 
     @Test
+    void noArgumentsSaysWhatToGiveAndHowTheStandaloneEntryPointLosesThem() {
+        assertThatThrownBy(() -> TriadApplication.settings())
+                .isInstanceOf(UsageException.class)
+                .hasMessageStartingWith("triad application: no arguments. Give the options of")
+                .hasMessageContaining("put '--' before them");
+    }
+
+    @Test
     void anUnusableValueGivesTheMessageTriadRunGives() {
         assertThatThrownBy(() -> settings("--limit", "0"))
                 .isInstanceOf(UsageException.class)
