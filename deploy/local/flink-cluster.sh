@@ -4,6 +4,10 @@
 # folder of their own (flink-dist is not served there).
 #
 #   flink-cluster.sh start [--taskmanagers N] [--slots S] [--port P] [--dir DIR]
+#       [--checkpoints URI] [--savepoints URI]
+#   flink-cluster.sh start-application --jar JAR [--class CLASS] [--from-savepoint PATH]
+#       [--checkpoints URI] [--savepoints URI] [--taskmanagers N] [--slots S] [--port P]
+#       [--dir DIR] [-- JOB_ARGS...]
 #   flink-cluster.sh add-taskmanager [--dir DIR]
 #   flink-cluster.sh status [--dir DIR]
 #   flink-cluster.sh stop [--dir DIR]
@@ -11,7 +15,13 @@
 #
 # N defaults to 1, S (slots per TaskManager) to 2, P (web UI and REST) to 8081, the JobManager's
 # RPC port is P+1. DIR (default out/flink-cluster under the repository) holds conf/, the logs, one
-# PID file per process, checkpoints/ and savepoints/. start returns when the REST API counts the
+# PID file per process, checkpoints/ and savepoints/ (or where --checkpoints and --savepoints say,
+# e.g. file:///mnt/bucket/checkpoints standing for object storage).
+# start-application starts an application cluster instead of a session cluster, as the Flink
+# Kubernetes Operator does in application mode: Flink's StandaloneApplicationClusterEntryPoint runs
+# CLASS's main (default dev.triad.jobs.cli.TriadApplication) from JAR with JOB_ARGS inside the
+# JobManager; --from-savepoint PATH sets execution.state-recovery.path (what the operator sets on an
+# upgrade). As under the operator, the JobManager stays after the job ends until stop. start returns when the REST API counts the
 # TaskManagers and their slots, add-taskmanager when the new one's log says it registered (also
 # right after a kill -9 of another, which the REST API counts until it is known lost); a new
 # TaskManager never takes a killed one's number, so each log stays whole. start prints the web
@@ -31,7 +41,7 @@ LIB="${TRIAD_FLINK_LIB:-$ROOT/out/flink-lib-$FLINK_VERSION}"
 READY_SECONDS="${TRIAD_FLINK_READY_SECONDS:-120}"
 
 usage() {
-  sed -n '6,10p' "${BASH_SOURCE[0]}" | sed 's/^#  *//' >&2
+  sed -n '6,14p' "${BASH_SOURCE[0]}" | sed 's/^#   //' >&2
   exit 2
 }
 
@@ -43,6 +53,13 @@ slots=2
 port=8081
 dir="$ROOT/out/flink-cluster"
 flink_args=()
+job_args=()
+application=""
+jar=""
+job_class="dev.triad.jobs.cli.TriadApplication"
+from_savepoint=""
+checkpoints=""
+savepoints=""
 if [[ "$command" == flink ]]; then
   # Everything after the optional --dir is Flink's: its options must not be read as ours.
   if [[ "${1:-}" == --dir ]]; then
@@ -64,11 +81,26 @@ while [[ $# -gt 0 ]]; do
     --port) number "$1" "${2:-}" 1 65534; port="$2"; shift 2 ;;
     --dir) [[ $# -ge 2 ]] || { echo "flink-cluster: --dir needs a folder" >&2; exit 2; }
       dir="$2"; shift 2 ;;
+    --jar | --class | --from-savepoint | --checkpoints | --savepoints)
+      [[ "$command" == start-application || "$1" == --checkpoints || "$1" == --savepoints ]] \
+        || { echo "flink-cluster: $1 is for start-application" >&2; exit 2; }
+      [[ $# -ge 2 && -n "$2" ]] || { echo "flink-cluster: $1 needs a value" >&2; exit 2; }
+      case "$1" in
+        --jar) jar="$2" ;;
+        --class) job_class="$2" ;;
+        --from-savepoint) from_savepoint="$2" ;;
+        --checkpoints) checkpoints="$2" ;;
+        --savepoints) savepoints="$2" ;;
+      esac
+      shift 2 ;;
+    --) [[ "$command" == start-application ]] \
+        || { echo "flink-cluster: job arguments are for start-application" >&2; exit 2; }
+      shift; job_args=("$@"); set -- ;;
     -h | --help) usage ;;
     *) echo "flink-cluster: unknown option '$1'" >&2; usage ;;
   esac
 done
-[[ "$command" == start ]] && mkdir -p "$dir"
+[[ "$command" == start || "$command" == start-application ]] && mkdir -p "$dir"
 [[ -d "$dir" ]] && dir="$(cd "$dir" && pwd)"
 conf="$dir/conf"
 log="$dir/log"
@@ -93,7 +125,12 @@ taskmanager:
   # are always aligned) do not queue behind minutes of questions.
   network: {memory: {buffer-debloat: {enabled: true}}}
 rest: {address: 127.0.0.1, bind-address: 127.0.0.1, port: $port}
-execution: {checkpointing: {dir: "file://$dir/checkpoints", savepoint-dir: "file://$dir/savepoints"}}
+execution:
+  checkpointing: {dir: "${checkpoints:-file://$dir/checkpoints}", savepoint-dir: "${savepoints:-file://$dir/savepoints}"}$(
+  [[ -n "$from_savepoint" ]] && printf '\n  state-recovery: {path: "%s"}' "$from_savepoint"
+  # As the Flink Kubernetes Operator sets it: the JobManager stays when the job has ended, so the
+  # REST API tells how it ended (and where a stop-with-savepoint put the savepoint); stop ends it.
+  [[ -n "$application" ]] && printf '\n  shutdown-on-application-finish: false')
 restart-strategy: {type: fixed-delay, fixed-delay: {attempts: 10, delay: 2 s}}
 # A TaskManager that is gone (its heartbeat RPCs fail) is declared lost after two failed heartbeats:
 # one a second makes a lost TaskManager known in about 2 s instead of 4-6 s.
@@ -118,9 +155,10 @@ EOF
 }
 
 # Starts one Flink process in the background; $1 = name (log and PID file), $2 = BashJavaUtils
-# resource command, $3 = main class.
+# resource command, $3 = main class, then the main class's own arguments.
 launch() {
   local name="$1" resources="$2" main="$3" params jvm dynamic
+  shift 3
   params="$(java -cp "$LIB/*" org.apache.flink.runtime.util.bash.BashJavaUtils "$resources" \
     --configDir "$conf" 2> "$log/$name.params.err" | grep -E '^BASH_JAVA_UTILS_EXEC_RESULT:' \
     | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')" || true
@@ -133,7 +171,7 @@ launch() {
   # shellcheck disable=SC2086 # jvm and dynamic are lists of flags
   OPT_OUT_TRACKING=true nohup java $jvm "${FLINK_OPENS[@]}" -Doffline=true \
     -Dlog.file="$log/$name.log" -Dlog4j.configurationFile="file://$conf/log4j.properties" \
-    -cp "$LIB/*" "$main" --configDir "$conf" $dynamic > "$log/$name.out" 2>&1 &
+    -cp "$LIB/*" "$main" --configDir "$conf" $dynamic "$@" > "$log/$name.out" 2>&1 &
   echo $! > "$pids/$name.pid"
 }
 
@@ -203,8 +241,16 @@ start() {
   fetch_jars "$ROOT/deploy/local/flink-cluster/pom.xml" "$LIB" "Flink $FLINK_VERSION"
   rm -rf "$pids"
   write_config
-  launch jobmanager GET_JM_RESOURCE_PARAMS \
-    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
+  if [[ -n "$application" ]]; then
+    # The job's arguments come after '--', so that none is read as the entry point's own (its
+    # parser would take --config for a prefix of --configDir).
+    launch jobmanager GET_JM_RESOURCE_PARAMS \
+      org.apache.flink.container.entrypoint.StandaloneApplicationClusterEntryPoint \
+      --jars "local://$jar" --job-classname "$job_class" -- "${job_args[@]}"
+  else
+    launch jobmanager GET_JM_RESOURCE_PARAMS \
+      org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint
+  fi
   local i
   for ((i = 1; i <= taskmanagers; i++)); do
     start_taskmanager > /dev/null
@@ -316,8 +362,17 @@ flink_cli() {
     -cp "$LIB/*" org.apache.flink.client.cli.CliFrontend "${flink_args[@]}"
 }
 
+start_application() {
+  [[ -n "$jar" ]] || { echo "flink-cluster: start-application needs --jar JAR" >&2; exit 2; }
+  [[ -f "$jar" ]] || { echo "flink-cluster: --jar $jar: no such file" >&2; exit 2; }
+  jar="$(cd "$(dirname "$jar")" && pwd)/$(basename "$jar")"
+  application=yes
+  start
+}
+
 case "$command" in
   start) start ;;
+  start-application) start_application ;;
   flink) flink_cli ;;
   add-taskmanager) add_taskmanager ;;
   status) status ;;

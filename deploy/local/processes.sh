@@ -1,15 +1,17 @@
 # Helpers shared by the local scripts (kafka.sh, flink-cluster.sh): jars from Maven Central into a
 # folder of their own, and processes tracked by PID files. Sourced, not run.
 
-# fetch_jars POM LIB WHAT: resolves POM's runtime dependencies into LIB, once.
+# fetch_jars POM LIB WHAT: resolves POM's runtime dependencies into LIB, once per version of POM
+# (LIB/.complete holds the checksum of the POM it was fetched for, so an added jar is fetched too).
 fetch_jars() {
-  local pom="$1" lib="$2" what="$3"
-  [[ -f "$lib/.complete" ]] && return 0
+  local pom="$1" lib="$2" what="$3" sum
+  sum="$(cksum < "$pom")"
+  [[ -f "$lib/.complete" && "$(cat "$lib/.complete")" == "$sum" ]] && return 0
   echo "fetching the $what jars into $lib (once)" >&2
   rm -rf "$lib"
   mvn -B -q -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DincludeScope=runtime \
     -DoutputDirectory="$lib" >&2
-  touch "$lib/.complete"
+  echo "$sum" > "$lib/.complete"
 }
 
 # alive PIDFILE [MARK]: whether the process a PID file names is running and, given MARK, its

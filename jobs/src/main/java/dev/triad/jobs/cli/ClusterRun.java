@@ -50,6 +50,12 @@ public final class ClusterRun {
     /** A system property naming the job jar to upload, instead of the one found next to Triad. */
     public static final String JOB_JAR_PROPERTY = "triad.job.jar";
 
+    /**
+     * An environment variable naming the job jar to upload (after {@value #JOB_JAR_PROPERTY}), for
+     * container images that run {@code triad run --jobmanager} from another jar.
+     */
+    public static final String JOB_JAR_ENV = "TRIAD_JOB_JAR";
+
     /** The first wait before a restart after a failure (a lost TaskManager, say). */
     static final Duration RESTART_INITIAL_BACKOFF = Duration.ofSeconds(1);
 
@@ -275,25 +281,14 @@ public final class ClusterRun {
     }
 
     /**
-     * The shaded job jar to upload: the {@value #JOB_JAR_PROPERTY} system property, or the newest
-     * {@code triad-jobs-*-job.jar} next to the classes or jar Triad runs from ({@code
-     * jobs/target/}).
+     * The shaded job jar to upload: the {@value #JOB_JAR_PROPERTY} system property, else the
+     * environment variable {@value #JOB_JAR_ENV}, else the jar Triad runs from when it is a job jar
+     * (its name ends in {@code -job.jar}, or it holds the operators' classes too: {@code triad run
+     * --jobmanager} started from inside the container image, {@code java -cp
+     * "/opt/flink/lib/*:/opt/flink/usrlib/triad-job.jar" ...}), else the newest {@code
+     * triad-jobs-*-job.jar} next to the classes or jar Triad runs from ({@code jobs/target/}).
      */
     static Path jobJar() throws UsageException {
-        String given = System.getProperty(JOB_JAR_PROPERTY);
-        if (given != null && !given.isBlank()) {
-            Path jar = Path.of(given);
-            if (!Files.isRegularFile(jar)) {
-                throw new UsageException(
-                        "-D"
-                                + JOB_JAR_PROPERTY
-                                + "="
-                                + given
-                                + ": no such file. Point it at triad-jobs-*-job.jar, or leave it"
-                                + " out to use the one in jobs/target/.");
-            }
-            return jar.toAbsolutePath();
-        }
         Path code;
         try {
             code =
@@ -304,16 +299,36 @@ public final class ClusterRun {
                                     .getLocation()
                                     .toURI());
         } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            throw new UsageException(
-                    "Cannot tell where Triad runs from to find its job jar ("
-                            + e
-                            + "). Give it with -D"
-                            + JOB_JAR_PROPERTY
-                            + "=PATH (TRIAD_JAVA_OPTS for ./triad).",
-                    e);
+            code = null;
+            if (blank(System.getProperty(JOB_JAR_PROPERTY)) && blank(System.getenv(JOB_JAR_ENV))) {
+                throw new UsageException(
+                        "Cannot tell where Triad runs from to find its job jar ("
+                                + e
+                                + "). Give it with -D"
+                                + JOB_JAR_PROPERTY
+                                + "=PATH (TRIAD_JAVA_OPTS for ./triad) or the environment"
+                                + " variable "
+                                + JOB_JAR_ENV
+                                + ".",
+                        e);
+            }
         }
-        if (code.getFileName().toString().endsWith("-job.jar")) {
-            return code;
+        return jobJar(System.getProperty(JOB_JAR_PROPERTY), System.getenv(JOB_JAR_ENV), code);
+    }
+
+    /**
+     * {@link #jobJar()} with its inputs given: {@code property} and {@code env} (either may be
+     * {@code null}) and {@code code}, the jar or classes folder Triad runs from.
+     */
+    static Path jobJar(String property, String env, Path code) throws UsageException {
+        if (!blank(property)) {
+            return given(property, "-D" + JOB_JAR_PROPERTY + "=" + property);
+        }
+        if (!blank(env)) {
+            return given(env, JOB_JAR_ENV + "=" + env);
+        }
+        if (Files.isRegularFile(code) && isJobJar(code)) {
+            return code.toAbsolutePath();
         }
         Path dir = code.getParent();
         try (Stream<Path> files = Files.list(dir)) {
@@ -327,6 +342,41 @@ public final class ClusterRun {
         } catch (IOException e) {
             throw missingJar(dir);
         }
+    }
+
+    /**
+     * Whether {@code jar} is a shaded job jar: named {@code *-job.jar}, or holding the reasoning
+     * operator's classes besides the command line's (the plain {@code triad-jobs} jar does not).
+     */
+    static boolean isJobJar(Path jar) {
+        if (jar.getFileName().toString().endsWith("-job.jar")) {
+            return true;
+        }
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.getEntry(SHADED_MARKER) != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A class of the operators module, which only the shaded job jar holds beside Triad's CLI. */
+    private static final String SHADED_MARKER =
+            dev.triad.reasoning.Reasoning.class.getName().replace('.', '/') + ".class";
+
+    private static Path given(String path, String origin) throws UsageException {
+        Path jar = Path.of(path.strip());
+        if (!Files.isRegularFile(jar)) {
+            throw new UsageException(
+                    origin
+                            + ": no such file. Point it at the job jar (triad-jobs-*-job.jar, or"
+                            + " /opt/flink/usrlib/triad-job.jar in the container image), or leave"
+                            + " it out to use the jar Triad runs from or the one in jobs/target/.");
+        }
+        return jar.toAbsolutePath();
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
     }
 
     private static long modified(Path p) {
@@ -345,6 +395,8 @@ public final class ClusterRun {
                         + ". Build it with 'mvn -B package -DskipTests -pl jobs -am' (./triad"
                         + " builds it on first use), or give it with -D"
                         + JOB_JAR_PROPERTY
-                        + "=PATH.");
+                        + "=PATH or the environment variable "
+                        + JOB_JAR_ENV
+                        + ".");
     }
 }

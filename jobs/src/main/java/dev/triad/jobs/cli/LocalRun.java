@@ -67,6 +67,15 @@ public final class LocalRun {
     /** Checkpoints kept in the state folder (the newest and, should it be unreadable, one more). */
     static final int RETAINED_CHECKPOINTS = 2;
 
+    /**
+     * Whether Triad's jobs checkpoint unaligned unless told otherwise. The reasoning operator holds
+     * its input back while it is at its cap, so records queue in the network buffers before it; an
+     * aligned barrier would wait behind all of them (often until the input ends). Unaligned
+     * barriers overtake them, so checkpoints (and with them committed output and a point to resume
+     * from) come every interval under backpressure.
+     */
+    static final boolean UNALIGNED_CHECKPOINTS = true;
+
     /** How long Ctrl-C waits for a savepoint, or for a cancelled job to end. */
     static final Duration STOP_TIMEOUT = Duration.ofMinutes(1);
 
@@ -255,9 +264,18 @@ public final class LocalRun {
      * Kafka output.
      */
     OutputLayout prepareOutput() throws UsageException {
+        return prepareOutput(settings.fromSavepoint() != null);
+    }
+
+    /**
+     * The folder output's layout, its folder created; with {@code keep} what is in it stays (a job
+     * that restores state continues the part files it holds), otherwise it is prepared afresh.
+     * {@code null} for a Kafka output.
+     */
+    OutputLayout prepareOutput(boolean keep) throws UsageException {
         OutputLayout layout = settings.output() == null ? null : OutputLayout.in(settings.output());
         try {
-            if (layout != null && settings.fromSavepoint() != null) {
+            if (layout != null && keep) {
                 // What the stopped run committed stays: the resumed job writes only the rest.
                 Files.createDirectories(layout.dir());
             } else if (layout != null) {
@@ -286,11 +304,19 @@ public final class LocalRun {
 
     /** Adds the source, the job and the sinks these settings describe to {@code env}. */
     void addJob(StreamExecutionEnvironment env, OutputLayout layout) {
+        addJob(env, layout, settings.checkpointing() ? settings.checkpointInterval() : null);
+    }
+
+    /**
+     * Adds the source, the job and the sinks these settings describe to {@code env}, checkpointing
+     * every {@code checkpointInterval} ({@code null}: as {@code env} is configured already).
+     */
+    void addJob(StreamExecutionEnvironment env, OutputLayout layout, Duration checkpointInterval) {
         env.setParallelism(settings.parallelism());
         // FileSink makes part files visible and KafkaSink commits its transactions on
         // checkpoints; a bounded input ends with a final checkpoint, which commits the rest.
-        if (settings.checkpointing()) {
-            env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        if (checkpointInterval != null) {
+            env.enableCheckpointing(checkpointInterval.toMillis());
         }
         Source<SourceLine, ?, ?> source;
         if (settings.kafkaInput() != null) {
@@ -456,11 +482,7 @@ public final class LocalRun {
                 CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(CheckpointingOptions.MAX_RETAINED_CHECKPOINTS, RETAINED_CHECKPOINTS);
-        // The reasoning operator holds its input back while it is at its cap, so records queue in
-        // the network buffers before it; an aligned barrier would wait behind all of them (often
-        // until the input ends). Unaligned barriers overtake them, so checkpoints (and with them
-        // committed output and a point to resume from) come every interval under backpressure.
-        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, UNALIGNED_CHECKPOINTS);
         if (plan.kind() == ResumePlan.Kind.RESTORE) {
             conf.set(
                     StateRecoveryOptions.SAVEPOINT_PATH,

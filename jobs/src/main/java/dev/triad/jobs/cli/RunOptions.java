@@ -258,8 +258,8 @@ public final class RunOptions {
                     "Submit the job to the Flink cluster whose REST API (web UI) answers at"
                             + " HOST:PORT (e.g. one started with ./triad cluster start, at"
                             + " 127.0.0.1:8081) instead of running it on an embedded"
-                            + " MiniCluster. The job jar (jobs/target/triad-jobs-*-job.jar) is"
-                            + " uploaded; folder inputs and outputs must be paths the cluster's"
+                            + " MiniCluster. The job jar (jobs/target/triad-jobs-*-job.jar, the"
+                            + " job jar triad runs from, or $TRIAD_JOB_JAR) is uploaded; folder inputs and outputs must be paths the cluster's"
                             + " machines can read and write.")
     String jobmanager;
 

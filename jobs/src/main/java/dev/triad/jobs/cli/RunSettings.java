@@ -155,6 +155,7 @@ public final class RunSettings {
     private final KafkaUri kafkaOutput;
     private final KafkaUri kafkaDeadLetters;
     private final Duration checkpointInterval;
+    private final boolean checkpointIntervalGiven;
     private final DeliveryGuarantee delivery;
     private final KafkaClientProperties kafkaClient;
     private final List<String> strategies;
@@ -181,6 +182,7 @@ public final class RunSettings {
             KafkaUri kafkaOutput,
             KafkaUri kafkaDeadLetters,
             Duration checkpointInterval,
+            boolean checkpointIntervalGiven,
             DeliveryGuarantee delivery,
             KafkaClientProperties kafkaClient,
             List<String> strategies,
@@ -205,6 +207,7 @@ public final class RunSettings {
         this.kafkaOutput = kafkaOutput;
         this.kafkaDeadLetters = kafkaDeadLetters;
         this.checkpointInterval = checkpointInterval;
+        this.checkpointIntervalGiven = checkpointIntervalGiven;
         this.delivery = delivery;
         this.kafkaClient = kafkaClient;
         this.strategies = strategies;
@@ -229,6 +232,19 @@ public final class RunSettings {
      * @throws UsageException naming the option, its value and where it was set, and what to do
      */
     public static RunSettings resolve(RunOptions cli) throws UsageException {
+        return resolve(cli, Map.of());
+    }
+
+    /**
+     * Resolves and checks the options of one {@code triad run} for an entry point that has no use
+     * for some of them ({@link TriadApplication}).
+     *
+     * @param refused option keys (long names without {@code --}) that may not be set, on the
+     *     command line or in the config file, each with the rest of the message: why not and what
+     *     to do
+     * @throws UsageException naming the option, its value and where it was set, and what to do
+     */
+    static RunSettings resolve(RunOptions cli, Map<String, String> refused) throws UsageException {
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> origins = new HashMap<>();
         List<List<String>> modelLayers = new ArrayList<>();
@@ -261,6 +277,12 @@ public final class RunSettings {
             if (v.get(removed.getKey()) != null) {
                 throw new UsageException(
                         v.origin(removed.getKey()) + " was removed: " + removed.getValue());
+            }
+        }
+        for (Map.Entry<String, String> refuse : refused.entrySet()) {
+            if (v.get(refuse.getKey()) != null) {
+                throw new UsageException(
+                        v.origin(refuse.getKey()) + " cannot be used here: " + refuse.getValue());
             }
         }
 
@@ -380,6 +402,7 @@ public final class RunSettings {
                 kafkaOutput,
                 kafkaDeadLetters,
                 checkpointInterval,
+                v.get(CHECKPOINT_INTERVAL) != null,
                 delivery,
                 kafkaClient,
                 strategies,
@@ -852,6 +875,14 @@ public final class RunSettings {
     /** How often the job checkpoints; {@link Duration#ZERO} when checkpoints are off. */
     public Duration checkpointInterval() {
         return checkpointInterval;
+    }
+
+    /**
+     * Whether {@code --checkpoint-interval} was given (on the command line or in the config file)
+     * rather than left at its default.
+     */
+    public boolean checkpointIntervalGiven() {
+        return checkpointIntervalGiven;
     }
 
     /** Whether the job checkpoints ({@code --checkpoint-interval} is not {@code off}). */

@@ -119,6 +119,27 @@ public final class CommittedResults implements AutoCloseable {
         return records;
     }
 
+    /** Waits until {@code pairs} distinct (id, strategy) pairs have been read. */
+    public synchronized void awaitPairs(int pairs, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (counts.size() < pairs) {
+            check();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new TimeoutException(
+                        counts.size()
+                                + " of "
+                                + pairs
+                                + " results committed on "
+                                + topic
+                                + " within "
+                                + timeout);
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
     /**
      * Waits until a pair not read before is first read after {@code afterNanos} ({@link
      * System#nanoTime()}); returns when that happened.

@@ -17,10 +17,11 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * A real standalone Flink cluster (a JobManager and TaskManagers, each its own JVM) started,
- * extended and stopped through the project's own script ({@code deploy/local/flink-cluster.sh},
- * what {@code ./triad cluster} runs), on a free port with its folder where the caller says; for
- * failover tests and benchmarks, it also kills a TaskManager with {@code kill -9}.
+ * A real standalone Flink cluster (a JobManager and TaskManagers, each its own JVM; a session
+ * cluster, or an application cluster that runs one job) started, extended and stopped through the
+ * project's own script ({@code deploy/local/flink-cluster.sh}, what {@code ./triad cluster} runs),
+ * on a free port with its folder where the caller says; for failover tests and benchmarks, it also
+ * kills a TaskManager with {@code kill -9}.
  */
 public final class LocalFlinkCluster implements AutoCloseable {
 
@@ -42,25 +43,97 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** Starts a cluster in {@code dir}; returns once its TaskManagers have registered. */
     public static LocalFlinkCluster start(Path dir, int taskManagers, int slots)
             throws IOException, InterruptedException {
-        LocalScript.Started start =
+        return started(
                 SCRIPT.startOnFreePorts(
                         dir,
                         "--taskmanagers",
                         Integer.toString(taskManagers),
                         "--slots",
-                        Integer.toString(slots));
+                        Integer.toString(slots)),
+                dir,
+                "start");
+    }
+
+    /**
+     * Starts an application cluster in {@code dir}, as the Flink Kubernetes Operator does in
+     * application mode: a JobManager (Flink's {@code StandaloneApplicationClusterEntryPoint}) that
+     * runs {@code dev.triad.jobs.cli.TriadApplication} from {@code jobJar} with {@code jobArgs},
+     * and {@code taskManagers} TaskManagers; returns once they have registered. The JobManager ends
+     * when the job does.
+     *
+     * @param checkpoints {@code execution.checkpointing.dir}, e.g. a {@code file://} URI standing
+     *     for object storage
+     * @param savepoints {@code execution.checkpointing.savepoint-dir}
+     * @param fromSavepoint {@code execution.state-recovery.path} (what the operator sets on an
+     *     upgrade), or {@code null} to start afresh
+     */
+    public static LocalFlinkCluster startApplication(
+            Path dir,
+            int taskManagers,
+            int slots,
+            Path jobJar,
+            String checkpoints,
+            String savepoints,
+            String fromSavepoint,
+            List<String> jobArgs)
+            throws IOException, InterruptedException {
+        List<String> options =
+                new ArrayList<>(
+                        List.of(
+                                "--taskmanagers",
+                                Integer.toString(taskManagers),
+                                "--slots",
+                                Integer.toString(slots),
+                                "--jar",
+                                jobJar.toString(),
+                                "--checkpoints",
+                                checkpoints,
+                                "--savepoints",
+                                savepoints));
+        if (fromSavepoint != null) {
+            options.addAll(List.of("--from-savepoint", fromSavepoint));
+        }
+        options.add("--");
+        options.addAll(jobArgs);
+        return started(
+                SCRIPT.startOnFreePorts("start-application", dir, options.toArray(String[]::new)),
+                dir,
+                "start-application");
+    }
+
+    private static LocalFlinkCluster started(LocalScript.Started start, Path dir, String command)
+            throws IOException, InterruptedException {
         LocalScript.Result started = start.result();
-        int port = start.port();
-        LocalFlinkCluster cluster = new LocalFlinkCluster(dir.toAbsolutePath(), port);
+        LocalFlinkCluster cluster = new LocalFlinkCluster(dir.toAbsolutePath(), start.port());
         if (started.exit() != 0) {
             cluster.close();
             throw new IOException(
-                    "deploy/local/flink-cluster.sh start exited "
+                    "deploy/local/flink-cluster.sh "
+                            + command
+                            + " exited "
                             + started.exit()
                             + ":\n"
                             + started.output());
         }
         return cluster;
+    }
+
+    /**
+     * The JobManager's process while it is alive (its command line names this cluster's conf/),
+     * else empty.
+     */
+    public java.util.Optional<ProcessHandle> jobManagerProcess() throws IOException {
+        Path file = dir.resolve("pids").resolve("jobmanager.pid");
+        if (!Files.exists(file)) {
+            return java.util.Optional.empty();
+        }
+        long pid = Long.parseLong(Files.readString(file).strip());
+        return ProcessHandle.of(pid).filter(this::isOurs);
+    }
+
+    /** The JobManager's log file. */
+    public Path jobManagerLog() {
+        return log("jobmanager");
     }
 
     /** {@code HOST:PORT} of the REST API, for {@code triad run --jobmanager}. */

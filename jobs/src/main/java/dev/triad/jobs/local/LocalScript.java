@@ -59,13 +59,22 @@ public final class LocalScript {
      */
     public Started startOnFreePorts(Path dir, String... options)
             throws IOException, InterruptedException {
+        return startOnFreePorts("start", dir, options);
+    }
+
+    /**
+     * {@link #startOnFreePorts(Path, String...)} with another start command ({@code
+     * start-application}).
+     */
+    public Started startOnFreePorts(String command, Path dir, String... options)
+            throws IOException, InterruptedException {
         Started started = null;
         for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
             int port = freePortPair();
             List<String> args =
                     new ArrayList<>(
                             List.of(
-                                    "start",
+                                    command,
                                     "--port",
                                     Integer.toString(port),
                                     "--dir",
