@@ -3,6 +3,7 @@ package dev.triad.deploy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.cli.RunSettings;
+import dev.triad.jobs.cli.TriadApplication;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -800,7 +801,11 @@ final class Rules {
                         args.set(i + 1, local);
                     }
                 }
-                return RunSettings.check(args, podSecrets(pod, c));
+                // A FlinkDeployment's job arguments go to TriadApplication (which also refuses
+                // what has no place in application mode); a script's to triad run.
+                return at.endsWith("/spec/job/args")
+                        ? TriadApplication.check(args, podSecrets(pod, c))
+                        : RunSettings.check(args, podSecrets(pod, c));
             } finally {
                 try (var files = Files.walk(dir)) {
                     files.sorted(java.util.Comparator.reverseOrder())
@@ -808,7 +813,13 @@ final class Rules {
                 }
             }
         } catch (UsageException e) {
-            findings.add(Finding.of(m, at, "triad run rejects these options: " + e.getMessage()));
+            findings.add(
+                    Finding.of(
+                            m,
+                            at,
+                            (at.endsWith("/spec/job/args") ? "TriadApplication" : "triad run")
+                                    + " rejects these options: "
+                                    + e.getMessage()));
             return null;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -348,7 +348,7 @@ class RulesTest {
     // ------------------------------------------------------------ Triad's options
 
     @Test
-    void argsTriadRunRejectsAreReported() {
+    void argsTriadApplicationRejectsAreReported() {
         List<Manifest> objects = Fixture.good();
         Fixture.set(
                 Fixture.get(objects, "FlinkDeployment"),
@@ -359,7 +359,26 @@ class RulesTest {
                 .singleElement()
                 .asString()
                 .startsWith(
-                        "good / FlinkDeployment / job: /spec/job/args: triad run rejects these options: Unknown options: '--paralelism', '2'");
+                        "good / FlinkDeployment / job: /spec/job/args: TriadApplication rejects these"
+                                + " options: triad application: triad run: Unknown options:"
+                                + " '--paralelism', '2'");
+    }
+
+    @Test
+    void anOptionApplicationModeRefusesIsReported() {
+        List<Manifest> objects = Fixture.good();
+        Fixture.set(
+                Fixture.get(objects, "FlinkDeployment"),
+                "/spec/job/args",
+                List.of("--config", "/opt/triad/conf/triad.yaml", "--resume"));
+
+        assertThat(Fixture.strings(Rules.triadArgs(objects)))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "good / FlinkDeployment / job: /spec/job/args: TriadApplication rejects"
+                                + " these options: triad application: --resume cannot be used"
+                                + " here");
     }
 
     @Test
@@ -374,7 +393,9 @@ class RulesTest {
         assertThat(Fixture.strings(Rules.triadArgs(objects)))
                 .singleElement()
                 .asString()
-                .contains("/spec/job/args: triad run rejects these options: --config ")
+                .contains(
+                        "/spec/job/args: TriadApplication rejects these options: triad"
+                                + " application: --config ")
                 .contains("unknown key 'strategy'. Did you mean 'strategies'?");
     }
 

@@ -124,6 +124,25 @@ public final class TriadApplication {
      * @throws UsageException naming the option and what to do
      */
     static RunSettings settings(String... args) throws UsageException {
+        return settings(RunSettings.Secrets.SYSTEM, args);
+    }
+
+    /**
+     * Parses and checks {@code args} exactly as {@link #main} would, without submitting anything:
+     * for tools that check a deployment's job arguments before it runs (the manifest tests).
+     *
+     * @param args the job's arguments, e.g. {@code ["--config", "/opt/triad/conf/triad.yaml"]}
+     * @param secrets where the config file's {@code {env: NAME}} and {@code {file: PATH}} secrets
+     *     come from (the pod's environment and mounts, not this process's)
+     * @throws UsageException naming the option and what is wrong, as the application would fail
+     */
+    public static RunSettings check(List<String> args, RunSettings.Secrets secrets)
+            throws UsageException {
+        return settings(secrets, args.toArray(String[]::new));
+    }
+
+    private static RunSettings settings(RunSettings.Secrets secrets, String... args)
+            throws UsageException {
         if (args.length == 0) {
             throw new UsageException(
                     NAME
@@ -178,6 +197,7 @@ public final class TriadApplication {
                 "--report",
                 "nobody reads the results back in the JobManager. Leave it out, and run triad"
                         + " eval on the output afterwards (triad eval DIR --report FILE).");
+        command.options.secrets = secrets;
         try {
             return RunSettings.resolve(command.options, REFUSED);
         } catch (UsageException e) {
