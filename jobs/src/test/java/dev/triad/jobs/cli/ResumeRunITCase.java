@@ -91,7 +91,9 @@ class ResumeRunITCase {
         assertThat(output.resolve("parts")).doesNotExist();
     }
 
-    /** --max-questions-in-flight of these runs: with parallelism 1, also the most calls in flight. */
+    /**
+     * --max-questions-in-flight of these runs: with parallelism 1, also the most calls in flight.
+     */
     private static final int IN_FLIGHT = 8;
 
     @Test
