@@ -7,7 +7,9 @@ import dev.triad.schemas.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The parts of an OpenAI chat-completions request body the simulated server reads: {@code model},
@@ -201,7 +203,7 @@ record ChatRequest(
             }
             JsonNode properties = schema.path("properties");
             JsonNode required = schema.path("required");
-            java.util.Iterator<String> names = properties.fieldNames();
+            Iterator<String> names = properties.fieldNames();
             while (names.hasNext()) {
                 String property = names.next();
                 boolean listed = false;
@@ -236,10 +238,9 @@ record ChatRequest(
             }
         }
         for (String defs : new String[] {"$defs", "definitions"}) {
-            java.util.Iterator<java.util.Map.Entry<String, JsonNode>> entries =
-                    schema.path(defs).fields();
+            Iterator<Map.Entry<String, JsonNode>> entries = schema.path(defs).fields();
             while (entries.hasNext()) {
-                java.util.Map.Entry<String, JsonNode> e = entries.next();
+                Map.Entry<String, JsonNode> e = entries.next();
                 why = strictViolation(e.getValue(), at + "/" + defs + "/" + e.getKey());
                 if (why != null) {
                     return why;
