@@ -52,7 +52,9 @@ import picocli.CommandLine.Option;
                     + " limit: for client benchmarks), perfect (zero without mistakes) and default"
                     + " (the in-process default's latency per role, no limit). Every replica has a"
                     + " prefix cache of 16384 blocks.",
-            "Faults: 429,500,503,401,400 (context length),hang,reset,malformed,truncated,empty."
+            "Faults: 429,500,503,401,400 (context length),hang,reset,malformed,truncated,empty"
+                    + " (the default set), and unstructured (ignores response_format; only when"
+                    + " named)."
         },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

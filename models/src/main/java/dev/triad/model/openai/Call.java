@@ -1,8 +1,11 @@
 package dev.triad.model.openai;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.triad.model.CallContext;
 import dev.triad.model.CallHeader;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelRequest;
+import dev.triad.model.ReplySchema;
 import java.util.List;
 
 /**
@@ -27,9 +30,40 @@ final class Call {
     private volatile String bodyModel;
     private volatile byte[] body;
 
+    /** The {@code response_format} sent, or {@code null}. */
+    final JsonNode responseFormat;
+
+    /** The {@code max_tokens} sent: the request's, capped by the binding's {@code max-tokens}. */
+    final int maxTokens;
+
+    /** A call with no structured output and no token cap of the binding's (tests). */
     Call(ModelRequest request, boolean stream) {
+        this(request, stream, StructuredOutput.OFF, 0, 0, 0);
+    }
+
+    Call(
+            ModelRequest request,
+            boolean stream,
+            StructuredOutput structured,
+            int maxChars,
+            int maxItems,
+            int maxTokensCap) {
         this.request = request;
         this.stream = stream;
+        CallContext context = request.context();
+        this.responseFormat =
+                context == null || context.purpose() == null
+                        ? null
+                        : ChatWire.responseFormat(
+                                structured,
+                                ReplySchema.name(context.strategy(), context.purposeKey()),
+                                context.purpose().replyFields(),
+                                maxChars,
+                                maxItems);
+        this.maxTokens =
+                maxTokensCap > 0 && (request.maxTokens() <= 0 || request.maxTokens() > maxTokensCap)
+                        ? maxTokensCap
+                        : request.maxTokens();
         this.key = request.context() == null ? null : request.context().questionId();
         this.messages = request.messages();
         this.callHeader = request.context() == null ? null : CallHeader.encode(request.context());
@@ -48,7 +82,7 @@ final class Call {
         }
         written =
                 ChatWire.requestBody(
-                        model, messages, request.temperature(), request.maxTokens(), stream);
+                        model, messages, request.temperature(), maxTokens, stream, responseFormat);
         synchronized (this) {
             bodyModel = model;
             body = written;

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.ChatMessage;
+import dev.triad.model.ReplyField;
+import dev.triad.model.ReplySchema;
 import dev.triad.schemas.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,8 +17,9 @@ import java.util.List;
 /**
  * The JSON of OpenAI's chat-completions API as the client writes and reads it: the request body
  * ({@code model}, {@code messages}, {@code temperature}, {@code max_tokens}, {@code stream}, and
- * with {@code stream: true} {@code stream_options.include_usage}), a completion's first choice and
- * its {@code usage} (with {@code prompt_tokens_details.cached_tokens}), and the model list of
+ * with {@code stream: true} {@code stream_options.include_usage}; {@code response_format} when the
+ * binding asks for structured outputs, see {@link #responseFormat}), a completion's first choice
+ * and its {@code usage} (with {@code prompt_tokens_details.cached_tokens}), and the model list of
  * {@code GET /models}. Streamed answers are read by {@link ChatStream}.
  *
  * <p>Stateless; thread-safe.
@@ -32,7 +37,8 @@ final class ChatWire {
             List<ChatMessage> messages,
             double temperature,
             int maxTokens,
-            boolean stream) {
+            boolean stream,
+            JsonNode responseFormat) {
         ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
         try (JsonGenerator g = Json.mapper().getFactory().createGenerator(bytes)) {
             g.writeStartObject();
@@ -49,6 +55,10 @@ final class ChatWire {
             if (maxTokens > 0) {
                 g.writeNumberField("max_tokens", maxTokens);
             }
+            if (responseFormat != null) {
+                g.writeFieldName("response_format");
+                g.writeTree(responseFormat);
+            }
             g.writeBooleanField("stream", stream);
             if (stream) {
                 // Without it an OpenAI-compatible server sends no usage in a stream.
@@ -61,6 +71,30 @@ final class ChatWire {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /**
+     * The {@code response_format} of a call whose reply asks for {@code fields}, or {@code null}
+     * when nothing is to be sent ({@link StructuredOutput#OFF}, or a call without reply fields).
+     */
+    static JsonNode responseFormat(
+            StructuredOutput structured,
+            String name,
+            List<ReplyField> fields,
+            int maxChars,
+            int maxItems) {
+        if (structured == StructuredOutput.OFF || fields == null || fields.isEmpty()) {
+            return null;
+        }
+        ObjectNode format = JsonNodeFactory.instance.objectNode();
+        format.put("type", structured.key());
+        if (structured == StructuredOutput.JSON_SCHEMA) {
+            ObjectNode schema = format.putObject("json_schema");
+            schema.put("name", name);
+            schema.put("strict", true);
+            schema.set("schema", ReplySchema.of(fields, maxChars, maxItems));
+        }
+        return format;
     }
 
     /**

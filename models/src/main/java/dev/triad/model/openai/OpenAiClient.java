@@ -171,7 +171,14 @@ final class OpenAiClient implements AsyncChatModel {
         }
         Call call;
         try {
-            call = new Call(request, binding.stream());
+            call =
+                    new Call(
+                            request,
+                            binding.stream(),
+                            binding.structured(),
+                            binding.maxChars(),
+                            binding.maxItems(),
+                            binding.maxTokens());
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(
                     new ModelCallException(

@@ -39,6 +39,12 @@ import org.apache.flink.annotation.PublicEvolving;
  *       stream: true} with {@code stream_options.include_usage}); the completion is the same, and
  *       the client records each call's time to first token ({@link
  *       EndpointStats#timeToFirstToken()})
+ *   <li>{@code structured=json_schema|json_object|off} (default json_schema): how each call's reply
+ *       shape is sent ({@link StructuredOutput}); {@code max-chars=N} and {@code max-items=N} bound
+ *       every string and list of that schema (default none; set them for small models that
+ *       otherwise loop inside a string until the token limit)
+ *   <li>{@code max-tokens=N}: the most completion tokens a call may ask for (default none: each
+ *       call's own limit)
  *   <li>{@code timeout=DURATION}: one attempt on the wire (default 120 s); {@code attempts=N}:
  *       tries per call, the first included (default {@value #DEFAULT_MAX_ATTEMPTS}); {@code
  *       budget=DURATION}: no try starts later than this after the call's start (default none).
@@ -73,7 +79,11 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                     "rpm",
                     "tpm",
                     "stream",
-                    "budget");
+                    "budget",
+                    "structured",
+                    "max-chars",
+                    "max-items",
+                    "max-tokens");
 
     public static final Routing DEFAULT_ROUTING = Routing.AFFINITY;
     public static final double DEFAULT_LOAD_FACTOR = 1.25;
@@ -92,6 +102,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     public static final Duration DEFAULT_EJECT_FOR = Duration.ofSeconds(5);
     public static final int DEFAULT_HTTP_THREADS = 2;
     public static final boolean DEFAULT_STREAM = false;
+    public static final StructuredOutput DEFAULT_STRUCTURED = StructuredOutput.JSON_SCHEMA;
 
     /** The algorithm of each replica's adaptive concurrency limit (Netflix concurrency-limits). */
     public enum ConcurrencyLimit {
@@ -135,6 +146,10 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final Duration ejectFor;
     private final int httpThreads;
     private final boolean stream;
+    private final StructuredOutput structured;
+    private final int maxChars;
+    private final int maxItems;
+    private final int maxTokens;
     private final RetryPolicy retryPolicy;
 
     OpenAiCompatibleBinding(Builder b, RetryPolicy retryPolicy) {
@@ -154,6 +169,10 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.ejectFor = b.ejectFor;
         this.httpThreads = b.httpThreads;
         this.stream = b.stream;
+        this.structured = b.structured;
+        this.maxChars = b.maxChars;
+        this.maxItems = b.maxItems;
+        this.maxTokens = b.maxTokens;
         this.retryPolicy = retryPolicy;
     }
 
@@ -205,6 +224,15 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .requestsPerMinute(parsed.whole("rpm", 0))
                 .tokensPerMinute(parsed.whole("tpm", 0))
                 .stream(parsed.bool("stream", DEFAULT_STREAM))
+                .structured(
+                        parsed.choice(
+                                "structured",
+                                DEFAULT_STRUCTURED,
+                                StructuredOutput.ALL,
+                                StructuredOutput::key))
+                .maxChars(parsed.integer("max-chars", 0))
+                .maxItems(parsed.integer("max-items", 0))
+                .maxTokens(parsed.integer("max-tokens", 0))
                 .retryBudget(parsed.duration("budget", DEFAULT_BUDGET))
                 .build();
     }
@@ -272,6 +300,10 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .paramUnlessDefault("tpm", tokensPerMinute, 0L)
                 .paramUnlessDefault("stream", stream, DEFAULT_STREAM)
                 .paramUnlessDefault("budget", retryPolicy.budget(), DEFAULT_BUDGET)
+                .paramUnlessDefault("structured", structured.key(), DEFAULT_STRUCTURED.key())
+                .paramUnlessDefault("max-chars", maxChars, 0)
+                .paramUnlessDefault("max-items", maxItems, 0)
+                .paramUnlessDefault("max-tokens", maxTokens, 0)
                 .build();
     }
 
@@ -375,6 +407,26 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         return stream;
     }
 
+    /** How each call's reply shape is sent ({@code structured=}). */
+    public StructuredOutput structured() {
+        return structured;
+    }
+
+    /** The {@code maxLength} of every string in the reply schema, or 0 for none. */
+    public int maxChars() {
+        return maxChars;
+    }
+
+    /** The {@code maxItems} of every list in the reply schema, or 0 for none. */
+    public int maxItems() {
+        return maxItems;
+    }
+
+    /** The most completion tokens a call asks for, or 0 for each call's own limit. */
+    public int maxTokens() {
+        return maxTokens;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OpenAiCompatibleBinding other && fields().equals(other.fields());
@@ -403,7 +455,11 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 tokensPerMinute,
                 ejectFor,
                 httpThreads,
-                stream);
+                stream,
+                structured,
+                maxChars,
+                maxItems,
+                maxTokens);
     }
 
     /**
@@ -433,6 +489,10 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private Duration ejectFor = DEFAULT_EJECT_FOR;
         private int httpThreads = DEFAULT_HTTP_THREADS;
         private boolean stream = DEFAULT_STREAM;
+        private StructuredOutput structured = DEFAULT_STRUCTURED;
+        private int maxChars;
+        private int maxItems;
+        private int maxTokens;
 
         Builder() {}
 
@@ -565,6 +625,30 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
             return this;
         }
 
+        /** How each call's reply shape is sent; default {@link StructuredOutput#JSON_SCHEMA}. */
+        public Builder structured(StructuredOutput structured) {
+            this.structured = Objects.requireNonNull(structured, "structured");
+            return this;
+        }
+
+        /** The {@code maxLength} of every string in the reply schema; 0 for none. */
+        public Builder maxChars(int chars) {
+            this.maxChars = chars;
+            return this;
+        }
+
+        /** The {@code maxItems} of every list in the reply schema; 0 for none. */
+        public Builder maxItems(int items) {
+            this.maxItems = items;
+            return this;
+        }
+
+        /** The most completion tokens a call may ask for ({@code max_tokens}); 0 for no cap. */
+        public Builder maxTokens(int tokens) {
+            this.maxTokens = tokens;
+            return this;
+        }
+
         /**
          * Checks every setting and returns the binding.
          *
@@ -630,11 +714,27 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 throw new IllegalArgumentException(
                         "tpm must be 0 (no limit) or more, was " + tokensPerMinute);
             }
+            requireNotNegative("max-chars", maxChars, "the longest string of a reply");
+            requireNotNegative("max-items", maxItems, "the longest list of a reply");
+            requireNotNegative("max-tokens", maxTokens, "the most completion tokens of a call");
+            if (structured != StructuredOutput.JSON_SCHEMA && (maxChars > 0 || maxItems > 0)) {
+                throw new IllegalArgumentException(
+                        "max-chars and max-items bound the reply schema, which only"
+                                + " structured=json_schema sends; drop them or set"
+                                + " structured=json_schema");
+            }
             if (httpThreads < 1) {
                 throw new IllegalArgumentException(
                         "http threads must be at least 1, was " + httpThreads);
             }
             return new OpenAiCompatibleBinding(this, retryPolicy);
+        }
+
+        private static void requireNotNegative(String key, int value, String what) {
+            if (value < 0) {
+                throw new IllegalArgumentException(
+                        key + " (" + what + ") must be 0 (no limit) or more, was " + value);
+            }
         }
 
         private static void requirePositive(String key, Duration d) {

@@ -76,9 +76,8 @@ final class OpenAiErrors {
                         head
                                 + "the request was refused as invalid"
                                 + said
-                                + "; not retried. If the prompt is too long for the model's"
-                                + " context, shorten the question or lower the completion token"
-                                + " limit";
+                                + "; not retried. "
+                                + invalidAdvice(server);
                 break;
             case 401:
                 kind = Kind.REFUSED;
@@ -368,6 +367,35 @@ final class OpenAiErrors {
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
+    }
+
+    /**
+     * What to change after a 400 whose server message is {@code server}: a prompt longer than the
+     * model's context (vLLM's "maximum context length", llama.cpp's "exceeds the available context
+     * size", OpenAI's {@code context_length_exceeded}), a refused {@code response_format}, or else
+     * the general advice.
+     */
+    static String invalidAdvice(String server) {
+        String lower = server.toLowerCase(Locale.ROOT);
+        if (lower.contains("context")
+                && (lower.contains("length")
+                        || lower.contains("size")
+                        || lower.contains("exceed"))) {
+            return "The prompt and the completion token limit do not fit the model's context:"
+                    + " serve the model with a larger context (llama-server -c, vLLM"
+                    + " --max-model-len, Ollama num_ctx), shorten the question, or lower the"
+                    + " completion token limit (max-tokens=N in the openai: binding)";
+        }
+        if (lower.contains("response_format")
+                || lower.contains("json_schema")
+                || lower.contains("schema")
+                || lower.contains("grammar")) {
+            return "The server refused the structured-output request (response_format): set"
+                    + " structured=json_object, or structured=off, in the openai: binding for a"
+                    + " server without JSON-schema outputs";
+        }
+        return "If the prompt is too long for the model's context, shorten the question or lower"
+                + " the completion token limit";
     }
 
     /** OpenAI's {@code error.message}, or the start of a non-JSON body; redacted and cut. */

@@ -32,7 +32,12 @@ public enum FaultType {
     /** A {@code Content-Length} larger than what is sent, then the connection is closed. */
     TRUNCATED("truncated"),
     /** 200 with a well-formed body whose {@code choices} list is empty. */
-    EMPTY_CHOICES("empty");
+    EMPTY_CHOICES("empty"),
+    /**
+     * 200 with a reply that ignores {@code response_format}: the JSON after a sentence of prose, as
+     * an engine without structured outputs lets a model write.
+     */
+    UNSTRUCTURED("unstructured");
 
     private final String wireName;
 
@@ -45,14 +50,18 @@ public enum FaultType {
         return wireName;
     }
 
-    /** Every fault type. */
+    /**
+     * The faults injected when none are named: every one the client sees as a failed call ({@link
+     * #UNSTRUCTURED} answers usably, so it is injected only when named).
+     */
     public static Set<FaultType> all() {
-        return EnumSet.allOf(FaultType.class);
+        return EnumSet.range(RATE_LIMITED, EMPTY_CHOICES);
     }
 
     /**
      * Parses one name ({@code 429}, {@code 500}, {@code 503}, {@code 401}, {@code 400}, {@code
-     * hang}, {@code reset}, {@code malformed}, {@code truncated}, {@code empty}).
+     * hang}, {@code reset}, {@code malformed}, {@code truncated}, {@code empty}, {@code
+     * unstructured}).
      *
      * @throws IllegalArgumentException naming the text and the accepted names
      */

@@ -622,6 +622,19 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 0);
     }
 
+    /** What a reply that ignores {@code response_format} ({@code unstructured}) starts with. */
+    static final String UNSTRUCTURED_PREFIX = "Here is the JSON you asked for:\n";
+
+    /**
+     * The JSON object of an oracle's reply without the prose or code fence around it: what an
+     * engine decoding under {@code response_format} lets through. A reply without one is kept.
+     */
+    static String bareJson(String text) {
+        int from = text.indexOf('{');
+        int to = text.lastIndexOf('}');
+        return from >= 0 && to > from ? text.substring(from, to + 1) : text;
+    }
+
     /** Closes the connection with a TCP reset instead of a FIN. */
     private void reset() {
         keepAlive = false;
@@ -756,6 +769,11 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             ServerSettings s = server.settings;
             cachedTokens = replica.cachedTokens(blocks, promptTokens);
             String text = server.oracle.reply(request.messages(), call);
+            if (fault == FaultType.UNSTRUCTURED) {
+                text = UNSTRUCTURED_PREFIX + bareJson(text);
+            } else if (request.structured()) {
+                text = bareJson(text);
+            }
             int tokens = server.tokens.count(text);
             finishReason = FINISH_STOP;
             if (request.maxTokens() > 0 && tokens > request.maxTokens()) {
@@ -935,7 +953,7 @@ final class ReplicaHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 answered = true;
                 replica.release(this);
                 replica.answered(code, completionTokens);
-                if (fault == null && "200".equals(code)) {
+                if ((fault == null || fault == FaultType.UNSTRUCTURED) && "200".equals(code)) {
                     server.callAnswered(call);
                 }
             }

@@ -145,7 +145,17 @@ class OpenAiClientStreamingTest {
                             Map.of("question", questions.get(0).text()));
             byte[] body =
                     ChatWire.requestBody(
-                            ServerSettings.DEFAULT_MODEL_NAME, messages, 0.0, 512, true);
+                            ServerSettings.DEFAULT_MODEL_NAME,
+                            messages,
+                            0.0,
+                            512,
+                            true,
+                            ChatWire.responseFormat(
+                                    StructuredOutput.JSON_SCHEMA,
+                                    "lm2_concepts",
+                                    dev.triad.reasoning.Lm2Purpose.CONCEPTS_AND_FIRST.replyFields(),
+                                    0,
+                                    0));
             assertThat(violations(REQUEST, Json.mapper().readTree(body))).isEmpty();
 
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

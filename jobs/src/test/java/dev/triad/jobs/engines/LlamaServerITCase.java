@@ -1,0 +1,234 @@
+package dev.triad.jobs.engines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triad.jobs.TriadConsole;
+import dev.triad.model.CallContext;
+import dev.triad.model.CallInput;
+import dev.triad.model.CallPurpose;
+import dev.triad.model.ChatMessage;
+import dev.triad.model.ModelCallException;
+import dev.triad.model.ModelCompletion;
+import dev.triad.model.ModelErrors;
+import dev.triad.model.ModelRequest;
+import dev.triad.model.ReplyField;
+import dev.triad.model.Role;
+import dev.triad.model.openai.EndpointStats;
+import dev.triad.model.openai.OpenAiCompatibleBinding;
+import dev.triad.model.openai.OpenAiCompatibleModel;
+import dev.triad.schemas.Json;
+import dev.triad.schemas.Question;
+import dev.triad.schemas.Result;
+import dev.triad.schemas.Status;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Triad against a real inference engine: llama.cpp's {@code llama-server} with the shared test
+ * models ({@code ../shared/models/}, see their SOURCE.txt), reached through the {@code openai:}
+ * client. {@code random-tiny} has random weights: it writes garbage, so these tests check plumbing
+ * (structured outputs, context limits, streaming), never answers.
+ */
+class LlamaServerITCase {
+
+    private static final int QUESTIONS = 50;
+
+    /** Small bounds keep a random model's replies short and closed (see ReplySchema). */
+    private static final String SMALL = "max-tokens=96&max-chars=12&max-items=2&attempts=2";
+
+    @TempDir Path dir;
+
+    private final TriadConsole console = new TriadConsole();
+
+    @Test
+    void structuredOutputsLetARandomModelCompleteLm2ButWithoutThemEveryQuestionFails()
+            throws Exception {
+        Path input = dir.resolve("q.jsonl");
+        assertThat(
+                        console.run(
+                                "generate",
+                                "--count",
+                                Integer.toString(QUESTIONS),
+                                "--seed",
+                                "13",
+                                "--output",
+                                input.toString()))
+                .isZero();
+        try (LlamaServer server = LlamaServer.start("random-tiny.gguf", 8192, 4)) {
+            String url = server.openAiBaseUrl() + "#random-tiny?" + SMALL;
+
+            long start = System.nanoTime();
+            List<Result> structured = run(input, dir.resolve("structured"), url);
+            long structuredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            start = System.nanoTime();
+            List<Result> off =
+                    run(
+                            input,
+                            dir.resolve("off"),
+                            server.openAiBaseUrl() + "#random-tiny?max-tokens=24&structured=off");
+            long offMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+            long unparsable = structured.stream().filter(r -> unparsable(r)).count();
+            long completed = structured.stream().filter(r -> r.status() != Status.FAILED).count();
+            long offUnparsable = off.stream().filter(r -> unparsable(r)).count();
+            System.out.printf(
+                    "random-tiny x lm2, %d questions: structured=json_schema %d completed, %d"
+                            + " unparsable, %d ms; structured=off %d unparsable, %d ms%n",
+                    QUESTIONS, completed, unparsable, structuredMs, offUnparsable, offMs);
+
+            assertThat(structured)
+                    .hasSize(QUESTIONS)
+                    .allSatisfy(r -> assertThat(r.status()).isNotNull());
+            assertThat(unparsable)
+                    .as(
+                            "questions FAILED for unparsable replies with structured outputs: %s",
+                            reasons(structured))
+                    .isLessThanOrEqualTo(QUESTIONS / 20);
+            assertThat(completed).isGreaterThanOrEqualTo(QUESTIONS * 95 / 100);
+
+            assertThat(off).hasSize(QUESTIONS);
+            assertThat(off)
+                    .allSatisfy(
+                            r -> {
+                                assertThat(r.status()).isEqualTo(Status.FAILED);
+                                assertThat(r.reason()).contains("was not the JSON asked for");
+                                assertThat(r.steps()).isNotEmpty();
+                                assertThat(r.steps().get(r.steps().size() - 1).raw()).isNotBlank();
+                            });
+        }
+    }
+
+    @Test
+    void aPromptLongerThanTheContextFailsWithTheEnginesMessageAndIsNotRetried() throws Exception {
+        try (LlamaServer server = LlamaServer.start("random-tiny.gguf", 256, 1)) {
+            OpenAiCompatibleBinding binding =
+                    OpenAiCompatibleBinding.parse(
+                            server.openAiBaseUrl() + "#random-tiny?max-tokens=16&attempts=3");
+            try (OpenAiCompatibleModel model = (OpenAiCompatibleModel) binding.open(0)) {
+                ExecutionException failed =
+                        org.assertj.core.api.Assertions.catchThrowableOfType(
+                                () -> model.complete(request("word ".repeat(2000))).get(),
+                                ExecutionException.class);
+                Throwable cause = ModelErrors.unwrap(failed);
+                assertThat(cause).isInstanceOf(ModelCallException.class);
+                assertThat(((ModelCallException) cause).retriable()).isFalse();
+                assertThat(cause.getMessage())
+                        .contains("400", "exceeds the available context size", "llama-server -c");
+                assertThat(model.retries()).isZero();
+                assertThat(model.stats().get(0).sent()).isEqualTo(1);
+            }
+
+            Path input = dir.resolve("long.jsonl");
+            Files.writeString(
+                    input,
+                    Json.mapper()
+                                    .writeValueAsString(
+                                            Map.of(
+                                                    "id",
+                                                    "long-1",
+                                                    "text",
+                                                    "How many words? " + "word ".repeat(600)))
+                            + "\n");
+            List<Result> results =
+                    run(
+                            input,
+                            dir.resolve("long"),
+                            server.openAiBaseUrl() + "#random-tiny?" + SMALL);
+            assertThat(results).hasSize(1);
+            Result result = results.get(0);
+            assertThat(result.status()).isEqualTo(Status.FAILED);
+            assertThat(result.reason())
+                    .contains(
+                            "exceeds the available context size", "llama-server -c", "not retried");
+            assertThat(result.usage().values().stream().mapToLong(u -> u.calls()).sum())
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStreamedCompletionReportsUsageAndTimeToFirstToken() throws Exception {
+        try (LlamaServer server = LlamaServer.start("tiny-arith.gguf", 4096, 1)) {
+            OpenAiCompatibleBinding binding =
+                    OpenAiCompatibleBinding.parse(
+                            server.openAiBaseUrl() + "#tiny-arith?stream=true&structured=off");
+            try (OpenAiCompatibleModel model = (OpenAiCompatibleModel) binding.open(0)) {
+                ModelCompletion completion =
+                        model.complete(request("What is 12 times 7?")).get(60, TimeUnit.SECONDS);
+                assertThat(completion.text()).isEqualTo("84");
+                assertThat(completion.promptTokens()).isPositive();
+                assertThat(completion.completionTokens()).isPositive();
+                EndpointStats stats = model.stats().get(0);
+                assertThat(stats.streamed()).isEqualTo(1);
+                assertThat(stats.timeToFirstToken().count()).isEqualTo(1);
+                assertThat(stats.timeToFirstToken().maxMillis())
+                        .isPositive()
+                        .isLessThanOrEqualTo(completion.latencyMs());
+                assertThat(stats.completionTokens()).isEqualTo(completion.completionTokens());
+            }
+        }
+    }
+
+    private static ModelRequest request(String user) {
+        return new ModelRequest(
+                Role.SOLVER,
+                List.of(ChatMessage.user(user)),
+                0.0,
+                16,
+                new CallContext(
+                        Question.of("q-1", user),
+                        "cot",
+                        CallPurpose.of(
+                                "cot",
+                                Role.SOLVER,
+                                List.of(CallInput.QUESTION),
+                                List.of(ReplyField.ANSWER)),
+                        0,
+                        1,
+                        0,
+                        Map.of()));
+    }
+
+    private List<Result> run(Path input, Path output, String spec) throws Exception {
+        int code =
+                console.run(
+                        "run",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--model",
+                        "all=openai:" + spec,
+                        "--strategies",
+                        "lm2",
+                        "--max-steps",
+                        "1",
+                        "--max-regenerations",
+                        "0",
+                        "--question-timeout",
+                        "15min");
+        assertThat(code).as(console.err()).isZero();
+        return Files.readAllLines(output.resolve("results.jsonl")).stream()
+                .map(line -> Json.read(line, Result.class))
+                .toList();
+    }
+
+    private static boolean unparsable(Result r) {
+        return r.status() == Status.FAILED
+                && r.reason() != null
+                && r.reason().contains("was not the JSON asked for");
+    }
+
+    private static List<String> reasons(List<Result> results) {
+        return results.stream()
+                .filter(r -> r.status() == Status.FAILED)
+                .map(Result::reason)
+                .toList();
+    }
+}
