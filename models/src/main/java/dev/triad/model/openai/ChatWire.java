@@ -13,6 +13,8 @@ import dev.triad.schemas.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The JSON of OpenAI's chat-completions API as the client writes and reads it: the request body
@@ -86,6 +88,29 @@ final class ChatWire {
         if (structured == StructuredOutput.OFF || fields == null || fields.isEmpty()) {
             return null;
         }
+        // A handful of distinct formats (one per strategy and purpose) serve every call: built
+        // once, then shared. Only written (writeTree), never changed after it is cached.
+        return FORMATS.computeIfAbsent(
+                new FormatKey(structured, name, List.copyOf(fields), maxChars, maxItems),
+                k -> buildResponseFormat(structured, name, fields, maxChars, maxItems));
+    }
+
+    /** What a {@code response_format} is made from. */
+    private record FormatKey(
+            StructuredOutput structured,
+            String name,
+            List<ReplyField> fields,
+            int maxChars,
+            int maxItems) {}
+
+    private static final Map<FormatKey, JsonNode> FORMATS = new ConcurrentHashMap<>();
+
+    private static JsonNode buildResponseFormat(
+            StructuredOutput structured,
+            String name,
+            List<ReplyField> fields,
+            int maxChars,
+            int maxItems) {
         ObjectNode format = JsonNodeFactory.instance.objectNode();
         format.put("type", structured.key());
         if (structured == StructuredOutput.JSON_SCHEMA) {
