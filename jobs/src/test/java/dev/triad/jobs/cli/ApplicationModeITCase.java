@@ -137,7 +137,8 @@ class ApplicationModeITCase {
             assertThat(Path.of(URI.create(savepoint)))
                     .startsWithRaw(bucket.resolve("savepoints"))
                     .isDirectory();
-            assertThat(state(first, firstJob)).isEqualTo("FINISHED");
+            // The savepoint completes before the job reports its end.
+            awaitState(first, firstJob, "FINISHED");
             assertThat(first.jobManagerProcess())
                     .as("the JobManager stays after the job ends, as under the operator")
                     .isPresent();
@@ -235,6 +236,19 @@ class ApplicationModeITCase {
 
     private static String state(LocalFlinkCluster cluster, String jobId) throws Exception {
         return rest(cluster, "/jobs/" + jobId).path("state").asText();
+    }
+
+    /** Waits until the job's state (GET /jobs/ID) is {@code expected}. */
+    private static void awaitState(LocalFlinkCluster cluster, String jobId, String expected)
+            throws Exception {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        String now;
+        while (!(now = state(cluster, jobId)).equals(expected)) {
+            assertThat(System.nanoTime())
+                    .as("job " + jobId + " " + expected + " within " + PATIENCE + ", still " + now)
+                    .isLessThan(deadline);
+            Thread.sleep(200); // polling another process's REST API: there is no event to wait on
+        }
     }
 
     /** Waits for the job's first completed checkpoint; returns where it was written. */
