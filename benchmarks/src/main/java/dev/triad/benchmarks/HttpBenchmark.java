@@ -3,11 +3,14 @@ package dev.triad.benchmarks;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.ModelRequest;
+import dev.triad.model.ReplyField;
+import dev.triad.model.ReplySchema;
 import dev.triad.model.Role;
 import dev.triad.model.langchain4j.LangChain4jBinding;
 import dev.triad.model.openai.ApiKeySource;
@@ -497,7 +500,14 @@ public final class HttpBenchmark implements Benchmark {
                                         1,
                                         0,
                                         inputs)));
-                raw.add(body(ServerSettings.DEFAULT_MODEL_NAME, messages));
+                raw.add(
+                        body(
+                                ServerSettings.DEFAULT_MODEL_NAME,
+                                messages,
+                                responseFormat(
+                                        CotStrategy.NAME,
+                                        CotPurpose.WHOLE_QUESTION.key(),
+                                        CotPurpose.WHOLE_QUESTION.replyFields())));
             }
             this.requests = List.copyOf(reqs);
             this.bodies = List.copyOf(raw);
@@ -526,10 +536,28 @@ public final class HttpBenchmark implements Benchmark {
         }
 
         /**
-         * The body Triad's client writes for a chat ({@code model}, {@code messages}, {@code
-         * temperature}, {@code max_tokens}, {@code stream: false}, in that order).
+         * The {@code response_format} Triad's client sends by default ({@code
+         * structured=json_schema}): the reply's strict JSON Schema, so both sides send the same
+         * bytes.
          */
-        private static byte[] body(String model, List<ChatMessage> messages) {
+        private static JsonNode responseFormat(
+                String strategy, String purpose, List<ReplyField> fields) {
+            ObjectNode format = Json.mapper().createObjectNode();
+            format.put("type", "json_schema");
+            ObjectNode schema = format.putObject("json_schema");
+            schema.put("name", ReplySchema.name(strategy, purpose));
+            schema.put("strict", true);
+            schema.set("schema", ReplySchema.of(fields));
+            return format;
+        }
+
+        /**
+         * The body Triad's client writes for a chat ({@code model}, {@code messages}, {@code
+         * temperature}, {@code max_tokens}, {@code response_format}, {@code stream: false}, in that
+         * order).
+         */
+        private static byte[] body(
+                String model, List<ChatMessage> messages, JsonNode responseFormat) {
             ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
             try (JsonGenerator g = Json.mapper().getFactory().createGenerator(bytes)) {
                 g.writeStartObject();
@@ -544,6 +572,8 @@ public final class HttpBenchmark implements Benchmark {
                 g.writeEndArray();
                 g.writeNumberField("temperature", TEMPERATURE);
                 g.writeNumberField("max_tokens", MAX_TOKENS);
+                g.writeFieldName("response_format");
+                g.writeTree(responseFormat);
                 g.writeBooleanField("stream", false);
                 g.writeEndObject();
             } catch (IOException e) {
