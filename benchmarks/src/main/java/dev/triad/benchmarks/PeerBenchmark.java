@@ -5,6 +5,7 @@ import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.model.openai.ApiKeySource;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
+import dev.triad.model.openai.StructuredOutput;
 import dev.triad.reasoning.CotPurpose;
 import dev.triad.reasoning.CotStrategy;
 import dev.triad.reasoning.PromptLibrary;
@@ -230,7 +231,8 @@ public final class PeerBenchmark implements Benchmark {
         settings.put(
                 "triadSolver",
                 binding(List.of("http://127.0.0.1:8000/v1")).describe()
-                        + " (the run's own port; the openai: client's defaults)");
+                        + " (the run's own port; the openai: client's defaults but structured=off,"
+                        + " as ML_PREDICT sends no response_format)");
         settings.put(
                 "mlPredict",
                 "createTemporaryModel(\""
@@ -356,12 +358,17 @@ public final class PeerBenchmark implements Benchmark {
                 .build();
     }
 
-    /** Triad's solver binding: the {@code openai:} client with its defaults, no key. */
+    /**
+     * Triad's solver binding: the {@code openai:} client with its defaults, no key, and without
+     * structured outputs ({@code structured=off}): {@code ML_PREDICT} cannot send a {@code
+     * response_format}, so both sides send the same requests.
+     */
     private static ModelBinding binding(List<String> baseUrls) {
         return OpenAiCompatibleBinding.builder()
                 .baseUrls(baseUrls)
                 .model(ServerSettings.DEFAULT_MODEL_NAME)
                 .apiKey(ApiKeySource.none())
+                .structured(StructuredOutput.OFF)
                 .build();
     }
 
