@@ -6,30 +6,19 @@ import dev.triad.jobs.local.CommittedResults;
 import dev.triad.jobs.local.FailoverDrill;
 import dev.triad.jobs.local.LocalFlinkCluster;
 import dev.triad.jobs.local.LocalKafkaBroker;
-import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
 import dev.triad.simulator.ProblemGenerator;
 import dev.triad.simulator.SimulatorSettings;
 import dev.triad.simulator.server.ServerSettings;
 import dev.triad.simulator.server.SimulatedServer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -82,8 +71,8 @@ class FailoverITCase {
                 new ProblemGenerator(31).stream(QUESTIONS).collect(Collectors.toList());
         String in = "failover-questions";
         String out = "failover-results";
-        createTopics(in, out);
-        produce(in, questions);
+        broker.createTopics(2, in, out);
+        broker.produce(in, questions);
 
         try (SimulatedServer server =
                         SimulatedServer.start(
@@ -173,37 +162,5 @@ class FailoverITCase {
 
     private static String fleet(SimulatedServer server) {
         return server.baseUrls().stream().map(Object::toString).collect(Collectors.joining(","));
-    }
-
-    private static void createTopics(String... topics) throws Exception {
-        try (Admin admin = Admin.create(clientProperties())) {
-            List<NewTopic> created = new ArrayList<>();
-            for (String topic : topics) {
-                created.add(new NewTopic(topic, 2, (short) 1));
-            }
-            admin.createTopics(created).all().get(1, TimeUnit.MINUTES);
-        }
-    }
-
-    private static void produce(String topic, List<Question> questions) throws Exception {
-        Properties props = clientProperties();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Question question : questions) {
-                producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                null,
-                                Json.write(question).getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-    }
-
-    private static Properties clientProperties() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        return props;
     }
 }

@@ -1,7 +1,23 @@
 package dev.triad.jobs.local;
 
+import dev.triad.schemas.Json;
+import dev.triad.schemas.Question;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * A real single-node Kafka broker for tests, started and stopped through the project's own script
@@ -48,5 +64,40 @@ public final class LocalKafkaBroker implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         SCRIPT.run("stop", "--dir", dir.toString());
+    }
+
+    /** Creates {@code topics} with {@code partitions} partitions each (replication 1). */
+    public void createTopics(int partitions, String... topics)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        try (Admin admin = Admin.create(clientProperties())) {
+            List<NewTopic> created = new ArrayList<>();
+            for (String topic : topics) {
+                created.add(new NewTopic(topic, partitions, (short) 1));
+            }
+            admin.createTopics(created).all().get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    /** Writes each question to {@code topic} as its JSON line (no key), acknowledged by all. */
+    public void produce(String topic, List<Question> questions) {
+        Properties props = clientProperties();
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (Question question : questions) {
+                producer.send(
+                        new ProducerRecord<>(
+                                topic,
+                                null,
+                                Json.write(question).getBytes(StandardCharsets.UTF_8)));
+            }
+            producer.flush();
+        }
+    }
+
+    private Properties clientProperties() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return props;
     }
 }

@@ -8,7 +8,6 @@ import dev.triad.jobs.cluster.FlinkRestClient;
 import dev.triad.jobs.local.CommittedResults;
 import dev.triad.jobs.local.LocalFlinkCluster;
 import dev.triad.jobs.local.LocalKafkaBroker;
-import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
 import dev.triad.simulator.ProblemGenerator;
 import java.io.IOException;
@@ -16,24 +15,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -84,8 +74,8 @@ class ApplicationModeITCase {
                 new ProblemGenerator(17).stream(FIRST + LATER).collect(Collectors.toList());
         String in = "app-questions";
         String out = "app-results";
-        createTopics(in, out);
-        produce(in, questions.subList(0, FIRST));
+        broker.createTopics(2, in, out);
+        broker.produce(in, questions.subList(0, FIRST));
         Path bucket = dir.resolve("bucket");
         Path checkpointDir = bucket.resolve("checkpoints");
         String checkpoints = "file://" + checkpointDir;
@@ -143,7 +133,7 @@ class ApplicationModeITCase {
                     .as("the JobManager stays after the job ends, as under the operator")
                     .isPresent();
             first.close();
-            produce(in, questions.subList(FIRST, FIRST + LATER));
+            broker.produce(in, questions.subList(FIRST, FIRST + LATER));
 
             LocalFlinkCluster second =
                     start("app-2", jobJar(), checkpoints, savepoints, savepoint, args);
@@ -287,37 +277,5 @@ class ApplicationModeITCase {
                     .orElseThrow()
                     .toAbsolutePath();
         }
-    }
-
-    private static void createTopics(String... topics) throws Exception {
-        try (Admin admin = Admin.create(clientProperties())) {
-            List<NewTopic> created = new ArrayList<>();
-            for (String topic : topics) {
-                created.add(new NewTopic(topic, 2, (short) 1));
-            }
-            admin.createTopics(created).all().get(1, TimeUnit.MINUTES);
-        }
-    }
-
-    private static void produce(String topic, List<Question> questions) throws Exception {
-        Properties props = clientProperties();
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Question question : questions) {
-                producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                null,
-                                Json.write(question).getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
-    }
-
-    private static Properties clientProperties() {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        return props;
     }
 }
