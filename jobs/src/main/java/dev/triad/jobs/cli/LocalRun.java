@@ -5,6 +5,7 @@ import dev.triad.jobs.TriadJob;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.JsonlFiles;
 import dev.triad.jobs.io.KafkaTopics;
+import dev.triad.jobs.io.KafkaUri;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.io.RunState;
 import dev.triad.jobs.io.SourceLine;
@@ -22,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -103,6 +106,7 @@ public final class LocalRun {
      * @throws JobFailedException when the job failed
      */
     public int execute() throws UsageException, JobFailedException {
+        checkKafkaHostsResolve(settings, KafkaUri::resolvesHere);
         OutputLayout layout = settings.output() == null ? null : OutputLayout.in(settings.output());
         RunState state = RunState.in(settings.stateDir());
         ResumePlan plan;
@@ -263,6 +267,37 @@ public final class LocalRun {
      * the run starts from a savepoint, removes what an earlier run left there; {@code null} for a
      * Kafka output.
      */
+    /**
+     * A Kafka URI none of whose brokers resolves here is a usage error: the embedded job would fail
+     * at its first record with Kafka's "No resolvable bootstrap urls".
+     */
+    static void checkKafkaHostsResolve(RunSettings settings, Predicate<String> resolves)
+            throws UsageException {
+        Map<String, KafkaUri> uris = new LinkedHashMap<>();
+        uris.put("--input", settings.kafkaInput());
+        uris.put("--output", settings.kafkaOutput());
+        uris.put("--dead-letters", settings.kafkaDeadLetters());
+        for (Map.Entry<String, KafkaUri> named : uris.entrySet()) {
+            KafkaUri uri = named.getValue();
+            if (uri == null) {
+                continue;
+            }
+            List<String> unknown = uri.unresolvableHosts(resolves);
+            if (unknown.size() == uri.serverCount()) {
+                throw new UsageException(
+                        named.getKey()
+                                + " "
+                                + uri
+                                + ": no broker host resolves on this machine (unknown: "
+                                + String.join(", ", unknown)
+                                + "). Check the host names, or give the broker's address, e.g."
+                                + " kafka://127.0.0.1:9092/"
+                                + uri.topic()
+                                + ".");
+            }
+        }
+    }
+
     OutputLayout prepareOutput() throws UsageException {
         return prepareOutput(settings.fromSavepoint() != null);
     }
