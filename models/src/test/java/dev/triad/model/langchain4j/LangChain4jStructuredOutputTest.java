@@ -305,15 +305,28 @@ class LangChain4jStructuredOutputTest {
         }
     }
 
-    @Test
-    void anInvalidRequestWithoutAShapeGetsTheGeneralAdvice() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"", "&structured=off"})
+    void anInvalidRequestThatDoesNotNameTheShapeGetsTheGeneralAdvice(String extra)
+            throws Exception {
         try (RecordingProviderServer server =
-                        RecordingProviderServer.refusing(400, "messages: too long for the model");
-                LangChain4jChatModel model = open("openai", server, "&structured=off")) {
+                        RecordingProviderServer.refusing(
+                                400, "This model's maximum context length is 4096 tokens");
+                LangChain4jChatModel model = open("openai", server, extra)) {
             assertThat(failure(model).getMessage())
                     .contains("refused as invalid")
                     .contains("shorten the question")
                     .doesNotContain("structured=");
+        }
+    }
+
+    @Test
+    void offNeverBlamesTheShape() throws Exception {
+        try (RecordingProviderServer server =
+                        RecordingProviderServer.refusing(
+                                400, "Invalid schema for response format");
+                LangChain4jChatModel model = open("ollama", server, "&structured=off")) {
+            assertThat(failure(model).getMessage()).doesNotContain("structured=");
         }
     }
 
