@@ -118,7 +118,9 @@ public final class RunOptions {
                             + " perfect; openai:URL[,URL...][#model][?key-env=NAME&routing=..."
                             + "&stream=true&rpm=N&tpm=N...]; or"
                             + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
-                            + "&key-env=NAME...] (README: Real models)."
+                            + "&key-env=NAME...]; or gguf:PATH[?threads=N&ctx=N&slots=N"
+                            + "&max-chars=N...] (a GGUF model run in process by llama.cpp)"
+                            + " (README: Real models)."
                             + " Default: all=sim:default.")
     List<String> models;
 
