@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,8 +63,8 @@ class GgufModelITCase {
         }
         GgufBinding inProcess =
                 GgufBinding.parse(LlamaServer.model("tiny-arith.gguf") + "?threads=2&slots=1");
-        List<String> ours = answers(inProcess, questions);
-        List<String> server;
+        List<ModelCompletion> ours = answers(inProcess, questions);
+        List<ModelCompletion> server;
         try (LlamaServer llamaServer = LlamaServer.start("tiny-arith.gguf", 4096, 1)) {
             server =
                     answers(
@@ -76,13 +77,25 @@ class GgufModelITCase {
         int serverCorrect = correct(server, gold);
         int same = 0;
         for (int i = 0; i < ours.size(); i++) {
-            same += ours.get(i).equals(server.get(i)) ? 1 : 0;
+            same += ours.get(i).text().equals(server.get(i).text()) ? 1 : 0;
         }
         System.out.printf(
                 "tiny-arith, 169 times-table questions at temperature 0: gguf: %d correct,"
-                        + " llama-server %d correct, %d identical answers%n",
-                oursCorrect, serverCorrect, same);
+                        + " llama-server %d correct, %d identical answers; completion tokens %d"
+                        + " and %d, prompt tokens %d and %d%n",
+                oursCorrect,
+                serverCorrect,
+                same,
+                sum(ours, ModelCompletion::completionTokens),
+                sum(server, ModelCompletion::completionTokens),
+                sum(ours, ModelCompletion::promptTokens),
+                sum(server, ModelCompletion::promptTokens));
         assertThat(oursCorrect).isEqualTo(serverCorrect);
+        // Usage is counted as llama-server counts it.
+        assertThat(sum(ours, ModelCompletion::completionTokens))
+                .isEqualTo(sum(server, ModelCompletion::completionTokens));
+        assertThat(sum(ours, ModelCompletion::promptTokens))
+                .isEqualTo(sum(server, ModelCompletion::promptTokens));
         // SOURCE.txt's figure for this model and prompt through llama-server.
         assertThat(serverCorrect).isEqualTo(166);
     }
@@ -181,24 +194,28 @@ class GgufModelITCase {
         assertThat(console.out()).doesNotContain(SimulatedNotice.TEXT);
     }
 
-    private static List<String> answers(ModelBinding binding, List<String> questions)
+    private static List<ModelCompletion> answers(ModelBinding binding, List<String> questions)
             throws Exception {
-        List<String> answers = new ArrayList<>();
+        List<ModelCompletion> answers = new ArrayList<>();
         try (AsyncChatModel model = binding.open(0, 1)) {
             for (String q : questions) {
                 ModelRequest request =
                         new ModelRequest(Role.SOLVER, List.of(ChatMessage.user(q)), 0.0, 8, null);
-                answers.add(model.complete(request).get(60, TimeUnit.SECONDS).text().strip());
+                answers.add(model.complete(request).get(60, TimeUnit.SECONDS));
             }
         }
         return answers;
     }
 
-    private static int correct(List<String> answers, List<String> gold) {
+    private static int correct(List<ModelCompletion> answers, List<String> gold) {
         int n = 0;
         for (int i = 0; i < answers.size(); i++) {
-            n += answers.get(i).equals(gold.get(i)) ? 1 : 0;
+            n += answers.get(i).text().strip().equals(gold.get(i)) ? 1 : 0;
         }
         return n;
+    }
+
+    private static long sum(List<ModelCompletion> completions, ToIntFunction<ModelCompletion> f) {
+        return completions.stream().mapToLong(f::applyAsInt).sum();
     }
 }

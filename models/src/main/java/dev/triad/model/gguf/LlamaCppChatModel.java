@@ -143,16 +143,32 @@ public final class LlamaCppChatModel implements AsyncChatModel {
     private ModelCompletion call(ModelRequest request) {
         long start = System.nanoTime();
         String prompt = engine.render(request.messages());
+        int maxTokens = maxTokens(request);
         String text =
                 engine.complete(
                         prompt,
                         request.temperature(),
-                        maxTokens(request),
+                        maxTokens,
                         grammar(request.context()),
                         binding.seed());
         long latencyMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         return new ModelCompletion(
-                text, engine.tokens(prompt), engine.tokens(text), 0, latencyMs, endpoint);
+                text,
+                engine.tokens(prompt),
+                completionTokens(text, maxTokens),
+                0,
+                latencyMs,
+                endpoint);
+    }
+
+    /**
+     * The reply's tokens as llama-server counts them: the text's tokens, plus the end-of-generation
+     * token when the reply ended before its limit (java-llama.cpp's blocking call returns the text
+     * only, so the text is tokenised again).
+     */
+    private int completionTokens(String text, int maxTokens) {
+        int tokens = engine.tokens(text);
+        return maxTokens > 0 && tokens >= maxTokens ? tokens : tokens + 1;
     }
 
     private int maxTokens(ModelRequest request) {
