@@ -158,7 +158,7 @@ class GgufModelITCase {
                 .as(console.err())
                 .isZero();
         Path model = LlamaServer.model("tiny-arith.gguf");
-        String spec = "gguf:" + model + "?threads=2&ctx=2048&max-chars=16&max-tokens=48";
+        String spec = "gguf:" + model + "?threads=2&ctx=2048&max-chars=16&max-tokens=160";
         Path output = dir.resolve("out");
         int code =
                 console.run(
@@ -182,6 +182,12 @@ class GgufModelITCase {
                 Files.readAllLines(output.resolve("results.jsonl")).stream()
                         .map(line -> Json.read(line, Result.class))
                         .toList();
+        System.out.println(
+                "tiny-arith in every role, cot and lm2 over 4 generated questions: "
+                        + results.stream()
+                                .map(r -> r.strategy() + " " + r.status() + " " + r.reason())
+                                .sorted()
+                                .toList());
         assertThat(results).hasSize(8);
         String described = GgufBinding.parse(spec).describe();
         assertThat(results)
