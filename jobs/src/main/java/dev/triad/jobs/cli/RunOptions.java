@@ -118,9 +118,11 @@ public final class RunOptions {
                             + " perfect; openai:URL[,URL...][#model][?key-env=NAME&routing=..."
                             + "&stream=true&rpm=N&tpm=N...]; or"
                             + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
-                            + "&key-env=NAME...]. Both take structured=json_schema|json_object|off"
-                            + " (default json_schema: the reply's JSON schema goes as the"
-                            + " engine's constrained-output request) (README: Real models)."
+                            + "&key-env=NAME...]; or gguf:PATH[?threads=N&ctx=N&slots=N"
+                            + "&max-chars=N...] (a GGUF model run in process by llama.cpp). All"
+                            + " take structured=json_schema|json_object|off (default json_schema:"
+                            + " the reply's JSON schema goes as the engine's constrained-output"
+                            + " request) (README: Real models)."
                             + " Default: all=sim:default.")
     List<String> models;
 
