@@ -10,6 +10,7 @@ import dev.triad.model.openai.OpenAiCallException.Kind;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,12 @@ final class OpenAiClient implements AsyncChatModel {
 
     private static final String THREAD_PREFIX = OpenAiCompatibleModel.THREAD_PREFIX;
 
+    /** How often a replica's load gauges are read while the client has calls for it. */
+    static final long GAUGE_INTERVAL_MS = 500;
+
+    /** The most a reading of a replica's gauges may take; a slower one is dropped. */
+    private static final Duration GAUGE_TIMEOUT = Duration.ofSeconds(2);
+
     private final OpenAiCompatibleBinding binding;
     private final ApiKey key;
     private final int subtask;
@@ -91,7 +98,8 @@ final class OpenAiClient implements AsyncChatModel {
                             binding,
                             binding.model(),
                             OpenAiCompatibleBinding.share(binding.requestsPerMinute(), parallelism),
-                            OpenAiCompatibleBinding.share(binding.tokensPerMinute(), parallelism));
+                            OpenAiCompatibleBinding.share(binding.tokensPerMinute(), parallelism),
+                            parallelism);
         }
         this.router = router(binding, urls);
         this.scheduler =
@@ -107,6 +115,10 @@ final class OpenAiClient implements AsyncChatModel {
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .executor(httpExecutor)
                         .build();
+        if (binding.concurrencyLimit() == OpenAiCompatibleBinding.ConcurrencyLimit.QUEUE) {
+            scheduler.scheduleWithFixedDelay(
+                    this::readGauges, GAUGE_INTERVAL_MS, GAUGE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
         LOG.info(
                 "OpenAI-compatible model (subtask {}): {} replica(s) {}, model {}, routing {},"
                         + " concurrency {} {} (max {}), timeout {} ms, {}, rpm {}, tpm {},"
@@ -275,6 +287,63 @@ final class OpenAiClient implements AsyncChatModel {
                         exchange(replica, attempt, name);
                     }
                 });
+    }
+
+    /**
+     * Reads the load gauges of each replica the client has calls for (one reading at a time per
+     * replica) and lets them steer its {@link ServerQueueLimit}. A replica whose page has no gauges
+     * the client understands, or that has no page (404), is not read again: AIMD steers its limit.
+     * A reading that fails otherwise is dropped; the limit falls back to AIMD while readings are
+     * stale.
+     */
+    private void readGauges() {
+        for (ReplicaEndpoint replica : replicas) {
+            if (closed
+                    || replica.noGauges
+                    || replica.load == 0
+                    || !replica.reading.compareAndSet(false, true)) {
+                continue;
+            }
+            HttpRequest.Builder get =
+                    HttpRequest.newBuilder(replica.metricsUri)
+                            .timeout(GAUGE_TIMEOUT)
+                            .header("Accept", "text/plain")
+                            .header("User-Agent", USER_AGENT)
+                            .GET();
+            if (key.present()) {
+                get.header("Authorization", key.bearer());
+            }
+            http.sendAsync(get.build(), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete(
+                            (response, error) -> {
+                                replica.reading.set(false);
+                                if (error == null) {
+                                    onGauges(replica, response);
+                                }
+                            });
+        }
+    }
+
+    private void onGauges(ReplicaEndpoint replica, HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status / 100 != 2 && status != 404) {
+            return; // the server is busy or failing: the calls themselves will tell
+        }
+        java.util.Optional<ServerLoad> load =
+                status == 404 ? java.util.Optional.empty() : ServerLoad.parse(response.body());
+        if (load.isEmpty()) {
+            replica.noGauges = true;
+            replica.queueLimit.noReadings();
+            LOG.info(
+                    "{} publishes no running/waiting gauges at {} (vLLM, SGLang and llama.cpp"
+                            + " --metrics do); its concurrency limit follows AIMD",
+                    replica.baseUrl,
+                    replica.metricsUri);
+            return;
+        }
+        replica.queueLimit.onReading(
+                System.nanoTime(), load.get(), replica.inFlight(), replica.queued());
+        pump(replica);
     }
 
     /** The replica's model name: configured, or looked up once with {@code GET /models}. */
