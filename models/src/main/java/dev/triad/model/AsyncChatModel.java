@@ -24,6 +24,16 @@ public interface AsyncChatModel extends AutoCloseable {
      */
     default void registerMetrics(ModelMetricGroup group) {}
 
+    /**
+     * Whether the model's fleet is reachable now ({@link FleetStatus}); read often (each input
+     * record, each metric report), so it must be cheap and never block. The default is always up: a
+     * model that cannot tell (in-process, or one endpoint behind another library) lets its calls
+     * fail and be retried as they are.
+     */
+    default FleetStatus fleetStatus() {
+        return FleetStatus.UP;
+    }
+
     /** Releases connections and timers. */
     @Override
     default void close() {}

@@ -156,6 +156,12 @@ public final class RetryingChatModel implements AsyncChatModel {
         delegate.registerMetrics(group);
     }
 
+    /** The wrapped model's. */
+    @Override
+    public FleetStatus fleetStatus() {
+        return delegate.fleetStatus();
+    }
+
     @Override
     public void close() {
         if (closed) {

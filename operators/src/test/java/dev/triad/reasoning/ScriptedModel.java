@@ -1,6 +1,7 @@
 package dev.triad.reasoning;
 
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.FleetStatus;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
@@ -43,6 +44,7 @@ final class ScriptedModel implements AsyncChatModel {
     private final List<Call> calls = new ArrayList<>();
     private volatile Function<ModelRequest, String> responder;
     private volatile boolean closed;
+    private volatile FleetStatus fleet = FleetStatus.UP;
 
     static ModelCompletion completion(String text) {
         return new ModelCompletion(text, 10, 5, 0, 7, "scripted");
@@ -63,6 +65,20 @@ final class ScriptedModel implements AsyncChatModel {
     @Override
     public void close() {
         closed = true;
+    }
+
+    @Override
+    public FleetStatus fleetStatus() {
+        return fleet;
+    }
+
+    /** Reports the fleet down from now on, as a client whose every replica fails would. */
+    void fleetDown(String endpoints) {
+        fleet = new FleetStatus(true, System.nanoTime(), endpoints, "503 from the fleet");
+    }
+
+    void fleetUp() {
+        fleet = FleetStatus.UP;
     }
 
     boolean closed() {

@@ -2,6 +2,7 @@ package dev.triad.model.openai;
 
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallHeader;
+import dev.triad.model.FleetStatus;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelMetricGroup;
@@ -43,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * by {@link OpenAiErrors}; a replica that refuses connections is skipped for a while and its queued
  * calls move to the next replica on the ring.
  *
+ * <p>When every replica is failing (refused or broken connections, 5xx) the fleet is down ({@link
+ * FleetOutage}): calls wait in the client instead of failing, one of them probes the replicas with
+ * backoff, and all are sent again once a replica answers; {@link #fleetStatus()} says so, for the
+ * caller that decides how long it waits.
+ *
  * <p>With {@code stream=true} the answer is asked for as server-sent events and read chunk by chunk
  * as it arrives ({@link ChatStream}); the completion is the same, and each replica's {@link
  * EndpointStats#timeToFirstToken()} holds the time from sending to the first chunk with a choice.
@@ -82,6 +88,7 @@ final class OpenAiClient implements AsyncChatModel {
     private final ExecutorService httpExecutor;
     private final HttpClient http;
     private final Set<Attempt> onTheWire = ConcurrentHashMap.newKeySet();
+    private final FleetOutage outage;
     private volatile boolean closed;
 
     OpenAiClient(OpenAiCompatibleBinding binding, ApiKey key, int subtask, int parallelism) {
@@ -102,6 +109,7 @@ final class OpenAiClient implements AsyncChatModel {
                             parallelism);
         }
         this.router = router(binding, urls);
+        this.outage = new FleetOutage(String.join(",", urls), replicas.length, new Fleet());
         this.scheduler =
                 new ScheduledThreadPoolExecutor(1, threads(THREAD_PREFIX + "-timer-" + subtask));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -219,6 +227,9 @@ final class OpenAiClient implements AsyncChatModel {
     }
 
     private void dispatch(Attempt attempt) {
+        if (outage.parkIfDown(attempt)) {
+            return; // it waits for the fleet
+        }
         ReplicaEndpoint replica = choose(attempt.call.key);
         replica.enqueue(attempt);
         if (closed) {
@@ -596,6 +607,10 @@ final class OpenAiClient implements AsyncChatModel {
         }
         pump(replica);
         if (reply != null) {
+            if (outage.suspect()) {
+                replica.downUntil = now; // it answered: no longer skipped
+                outage.alive(replica.index);
+            }
             attempt.result.complete(
                     new ModelCompletion(
                             reply.text(),
@@ -605,6 +620,9 @@ final class OpenAiClient implements AsyncChatModel {
                             TimeUnit.NANOSECONDS.toMillis(rtt),
                             replica.baseUrl));
         } else {
+            if (outage.failed(replica.index, attempt, error, now)) {
+                return; // parked: it waits for the fleet to be back
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug(
                         "A {} call to {} failed: {}",
@@ -652,8 +670,57 @@ final class OpenAiClient implements AsyncChatModel {
 
     @Override
     public void registerMetrics(ModelMetricGroup group) {
+        group.gauge("fleetDown", () -> outage.status().down() ? 1 : 0);
+        group.gauge("fleetDownMs", () -> outage.status().downFor(System.nanoTime()).toMillis());
+        group.counter("outages", outage.outages::sum);
+        group.counter("outageProbes", outage.probes::sum);
+        group.gauge("callsWaitingForFleet", outage::parked);
         for (ReplicaEndpoint replica : replicas) {
             ReplicaMetrics.register(group, replica);
+        }
+    }
+
+    /** Down while every replica is failing ({@link FleetOutage}); a volatile read. */
+    @Override
+    public FleetStatus fleetStatus() {
+        return outage.status();
+    }
+
+    /** Calls parked until the fleet is back. */
+    int waitingForFleet() {
+        return outage.parked();
+    }
+
+    /** What the outage loop does through this client. */
+    private final class Fleet implements FleetOutage.Fleet {
+        @Override
+        public void probe(int replica, Attempt attempt) {
+            if (closed) {
+                if (attempt.finish()) {
+                    attempt.result.completeExceptionally(OpenAiErrors.closed(endpoints()));
+                }
+                return;
+            }
+            ReplicaEndpoint target = replicas[replica];
+            target.enqueue(attempt);
+            pump(target);
+        }
+
+        @Override
+        public void release(List<Attempt> attempts) {
+            for (Attempt attempt : attempts) {
+                dispatch(attempt);
+            }
+        }
+
+        @Override
+        public boolean schedule(Runnable task, long nanos) {
+            try {
+                scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS);
+                return true;
+            } catch (RejectedExecutionException closing) {
+                return false;
+            }
         }
     }
 
@@ -706,6 +773,11 @@ final class OpenAiClient implements AsyncChatModel {
         scheduler.shutdownNow();
         for (ReplicaEndpoint replica : replicas) {
             failQueued(replica);
+        }
+        for (Attempt waiting : outage.close()) {
+            if (waiting.finish()) {
+                waiting.result.completeExceptionally(OpenAiErrors.closed(endpoints()));
+            }
         }
         for (Attempt attempt : List.copyOf(onTheWire)) {
             if (attempt.finish()) {
