@@ -118,7 +118,9 @@ public final class RunOptions {
                             + " perfect; openai:URL[,URL...][#model][?key-env=NAME&routing=..."
                             + "&stream=true&rpm=N&tpm=N...]; or"
                             + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
-                            + "&key-env=NAME...] (README: Real models)."
+                            + "&key-env=NAME...]. Both take structured=json_schema|json_object|off"
+                            + " (default json_schema: the reply's JSON schema goes as the"
+                            + " engine's constrained-output request) (README: Real models)."
                             + " Default: all=sim:default.")
     List<String> models;
 

@@ -126,6 +126,23 @@ class TriadCliTest {
     }
 
     @Test
+    void aStructuredModeTheProviderLacksExitsWith2NamingTheOption() {
+        assertThat(
+                        console.run(
+                                "run",
+                                "--input",
+                                input.toString(),
+                                "--model",
+                                "verifier=langchain4j:anthropic?model=claude-sonnet-4-5"
+                                        + "&structured=json_object"))
+                .isEqualTo(2);
+        assertThat(console.err())
+                .contains("--model verifier=langchain4j:anthropic")
+                .contains("structured=json_object is not available for langchain4j:anthropic")
+                .contains("structured=json_schema (the default) or structured=off");
+    }
+
+    @Test
     void anUnknownRoleExitsWith2() {
         assertThat(console.run("run", "--input", input.toString(), "--model", "planner=sim"))
                 .isEqualTo(2);
