@@ -63,6 +63,16 @@ public final class CountingModelBinding implements ModelBinding {
             }
 
             @Override
+            public dev.triad.model.FleetStatus fleetStatus() {
+                return model.fleetStatus();
+            }
+
+            @Override
+            public int backlog() {
+                return model.backlog();
+            }
+
+            @Override
             public void close() {
                 model.close();
             }

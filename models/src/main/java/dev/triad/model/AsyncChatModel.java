@@ -34,6 +34,17 @@ public interface AsyncChatModel extends AutoCloseable {
         return FleetStatus.UP;
     }
 
+    /**
+     * Calls this model holds that wait for a free slot at their replica, not yet sent: more than
+     * none means the fleet is as full as the model keeps it (its concurrency limits, rate limits),
+     * and the reasoning operator starts no new question until the backlog clears, so that work
+     * waits in the input and not half-started in a queue. Read on every input record: cheap, never
+     * blocks. The default, for models that send at once, is none.
+     */
+    default int backlog() {
+        return 0;
+    }
+
     /** Releases connections and timers. */
     @Override
     default void close() {}

@@ -162,6 +162,12 @@ public final class RetryingChatModel implements AsyncChatModel {
         return delegate.fleetStatus();
     }
 
+    /** The wrapped model's (a call waiting for its retry is not in it). */
+    @Override
+    public int backlog() {
+        return delegate.backlog();
+    }
+
     @Override
     public void close() {
         if (closed) {

@@ -288,6 +288,25 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     }
 
     /**
+     * Whether new questions wait because a role's fleet is full: its model holds calls that wait
+     * for a slot ({@link AsyncChatModel#backlog()}). A question let in now would only queue behind
+     * them, and every question in flight would take longer for the same throughput; in the input it
+     * waits for free. Calls out end the wait (their replies free slots); with none out a question
+     * is let in.
+     */
+    private boolean heldBackByABacklog() {
+        if (callsInFlight == 0) {
+            return false;
+        }
+        for (AsyncChatModel model : modelList) {
+            if (model.backlog() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether new questions wait: some role's fleet is down and calls are out (their replies, or
      * the outage limit, end the wait; with none out a question is let in, and its call probes).
      */
@@ -441,7 +460,9 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     @Override
     public void processElement(StreamRecord<ReasoningTask> element) throws Exception {
         ReasoningTask task = element.getValue();
-        while (questionsInFlight >= config.maxQuestionsInFlight() || heldBackByAnOutage()) {
+        while (questionsInFlight >= config.maxQuestionsInFlight()
+                || heldBackByAnOutage()
+                || heldBackByABacklog()) {
             mailbox.yield(); // backpressure: replies and timers run meanwhile
         }
         String key = task.key();

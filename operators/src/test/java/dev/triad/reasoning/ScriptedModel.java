@@ -45,6 +45,10 @@ final class ScriptedModel implements AsyncChatModel {
     private volatile Function<ModelRequest, String> responder;
     private volatile boolean closed;
     private volatile FleetStatus fleet = FleetStatus.UP;
+    private volatile int backlog;
+    private final java.util.concurrent.Semaphore backlogReads =
+            new java.util.concurrent.Semaphore(0);
+    private final List<Integer> backlogAtCall = new ArrayList<>();
 
     static ModelCompletion completion(String text) {
         return new ModelCompletion(text, 10, 5, 0, 7, "scripted");
@@ -54,6 +58,7 @@ final class ScriptedModel implements AsyncChatModel {
     public synchronized CompletableFuture<ModelCompletion> complete(ModelRequest request) {
         CompletableFuture<ModelCompletion> future = new CompletableFuture<>();
         calls.add(new Call(request, future));
+        backlogAtCall.add(backlog);
         Function<ModelRequest, String> auto = responder;
         String text = auto == null ? null : auto.apply(request);
         if (text != null) {
@@ -70,6 +75,36 @@ final class ScriptedModel implements AsyncChatModel {
     @Override
     public FleetStatus fleetStatus() {
         return fleet;
+    }
+
+    /**
+     * The backlog set with {@link #backlog(int)}; each read is counted ({@link #awaitBacklogRead}).
+     */
+    @Override
+    public int backlog() {
+        int now = backlog;
+        backlogReads.release();
+        return now;
+    }
+
+    /** Reports {@code calls} waiting for a slot from now on, as a client of a full fleet would. */
+    void backlog(int calls) {
+        backlog = calls;
+    }
+
+    /** Forgets the backlog reads so far: {@link #awaitBacklogRead()} waits for a later one. */
+    void forgetBacklogReads() {
+        backlogReads.drainPermits();
+    }
+
+    /** Waits until the operator reads the backlog (once since {@link #forgetBacklogReads()}). */
+    void awaitBacklogRead() throws InterruptedException {
+        backlogReads.acquire();
+    }
+
+    /** The backlog the model reported when each call was made, in call order. */
+    synchronized List<Integer> backlogAtCalls() {
+        return List.copyOf(backlogAtCall);
     }
 
     /** Reports the fleet down from now on, as a client whose every replica fails would. */

@@ -686,6 +686,16 @@ final class OpenAiClient implements AsyncChatModel {
         return outage.status();
     }
 
+    /** Calls queued at the replicas for a slot, a rate-limit permit or a {@code Retry-After}. */
+    @Override
+    public int backlog() {
+        int queued = 0;
+        for (ReplicaEndpoint replica : replicas) {
+            queued += Math.max(0, replica.load - replica.sending);
+        }
+        return queued;
+    }
+
     /** Calls parked until the fleet is back. */
     int waitingForFleet() {
         return outage.parked();

@@ -71,6 +71,11 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
         return client.fleetStatus();
     }
 
+    @Override
+    public int backlog() {
+        return client.backlog();
+    }
+
     /** One group of client-side metrics per replica ({@link ReplicaMetrics}). */
     @Override
     public void registerMetrics(ModelMetricGroup group) {

@@ -58,6 +58,9 @@ final class ReplicaEndpoint {
 
     volatile int load;
 
+    /** {@link #inFlight} for lock-free readers ({@code load - sending} is the queue). */
+    volatile int sending;
+
     /** A reading of {@link #metricsUri} is on its way (one at a time). */
     final java.util.concurrent.atomic.AtomicBoolean reading =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -169,6 +172,7 @@ final class ReplicaEndpoint {
     synchronized void enqueue(Attempt attempt) {
         queue.addLast(attempt);
         load = inFlight + queue.size();
+        sending = inFlight;
     }
 
     /**
@@ -194,6 +198,7 @@ final class ReplicaEndpoint {
         inFlight++;
         head.inFlightAtStart = inFlight;
         load = inFlight + queue.size();
+        sending = inFlight;
         return head;
     }
 
@@ -246,6 +251,7 @@ final class ReplicaEndpoint {
             blockedUntilSeen = blockedUntil;
         }
         load = inFlight + queue.size();
+        sending = inFlight;
         if (tokens != null && usedTokens > 0) {
             long diff = usedTokens - attempt.call.estimatedTokens;
             if (diff > 0) {
@@ -261,6 +267,7 @@ final class ReplicaEndpoint {
         ArrayDeque<Attempt> out = new ArrayDeque<>(queue);
         queue.clear();
         load = inFlight;
+        sending = inFlight;
         if (wake != null) {
             wake.cancel(false);
             wake = null;
