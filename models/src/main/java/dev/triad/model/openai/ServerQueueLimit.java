@@ -24,10 +24,12 @@ import java.util.function.Consumer;
  *       flight here ÷ (running + waiting)} of it): the limit becomes its calls in flight less that
  *       share, so that clients sharing a replica (the subtasks of a job, other jobs) cut in
  *       proportion to what they send and together remove the excess once.
- *   <li>Fewer waiting than {@code T} (or free slots) while this client has calls queued for the
- *       replica: it takes the room, at least an equal share of it among the job's subtasks.
- *   <li>The capacity not known yet (nothing ever waited): the limit grows by half while calls are
- *       queued, as a slow start does.
+ *   <li>Fewer waiting than {@code T} (or free slots) while this client has demand (calls queued for
+ *       the replica, or as many in flight as the limit allows: the reasoning operator admits no
+ *       question while calls are queued, so a full limit is what demand looks like then): it takes
+ *       the room, at least an equal share of it among the job's subtasks.
+ *   <li>The capacity not known yet (nothing ever waited): the limit grows by half while there is
+ *       demand, as a slow start does.
  *   <li>A 429, a 503 or a timeout cuts the limit to three quarters, as AIMD does.
  * </ul>
  *
@@ -96,18 +98,21 @@ final class ServerQueueLimit implements Limit {
             }
             int total = running + waiting;
             double share = total > 0 ? Math.min(1.0, (double) inFlight / total) : 1.0;
+            boolean demand = queued > 0 || inFlight >= limit;
             if (capacity == 0) {
-                if (queued > 0) {
+                if (demand) {
                     limit = clamp(Math.max(limit, inFlight + Math.max(1, inFlight / 2)));
                 }
             } else {
                 int allowed = allowedWaiting(capacity);
                 if (waiting > allowed) {
                     limit = clamp(inFlight - (int) Math.ceil(share * (waiting - allowed)));
-                } else if (queued > 0) {
+                } else if (demand) {
                     int room = (allowed - waiting) + Math.max(0, capacity - running);
-                    double take = Math.max(share, 1.0 / sharers);
-                    limit = clamp(inFlight + Math.max(1, (int) Math.ceil(take * room)));
+                    if (room > 0) {
+                        double take = Math.max(share, 1.0 / sharers);
+                        limit = clamp(Math.max(limit, inFlight + (int) Math.ceil(take * room)));
+                    }
                 }
             }
             lastReadingNanos = now;

@@ -50,12 +50,22 @@ class ServerQueueLimitTest {
     void freeSlotsAndRoomInTheQueueAreTakenOnlyWithCallsQueued() {
         ServerQueueLimit limit = limit(8, 1);
         read(limit, 16, 4, 20, 0); // learns 16 slots; 4 waiting are allowed
-        read(limit, 10, 0, 10, 0);
-        assertThat(limit.getLimit()).as("nothing queued: the limit stays").isEqualTo(8);
+        read(limit, 10, 0, 5, 0);
+        assertThat(limit.getLimit()).as("nothing queued, the limit not reached").isEqualTo(8);
 
         read(limit, 10, 0, 10, 50);
         // 6 free slots and 4 allowed waiting.
         assertThat(limit.getLimit()).isEqualTo(20);
+    }
+
+    @Test
+    void aLimitReachedCountsAsDemandEvenWithNothingQueued() {
+        ServerQueueLimit limit = limit(12, 1);
+        read(limit, 16, 4, 20, 0); // learns 16 slots
+        read(limit, 12, 0, 12, 0);
+
+        // The operator admits no new question while calls are queued: a full limit is the demand.
+        assertThat(limit.getLimit()).isEqualTo(12 + 4 + 4);
     }
 
     @Test
@@ -83,8 +93,8 @@ class ServerQueueLimitTest {
     @Test
     void dropsCutTheLimitToThreeQuarters() {
         ServerQueueLimit limit = limit(40, 1);
-        read(limit, 40, 0, 40, 0);
-        limit.onSample(0, 1_000, 40, true);
+        read(limit, 30, 0, 30, 0);
+        limit.onSample(0, 1_000, 30, true);
 
         assertThat(limit.getLimit()).isEqualTo(30);
     }
