@@ -68,8 +68,8 @@ public final class CountingModelBinding implements ModelBinding {
             }
 
             @Override
-            public int backlog() {
-                return model.backlog();
+            public boolean saturated() {
+                return model.saturated();
             }
 
             @Override

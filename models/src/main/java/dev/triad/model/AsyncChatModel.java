@@ -35,14 +35,14 @@ public interface AsyncChatModel extends AutoCloseable {
     }
 
     /**
-     * Calls this model holds that wait for a free slot at their replica, not yet sent: more than
-     * none means the fleet is as full as the model keeps it (its concurrency limits, rate limits),
-     * and the reasoning operator starts no new question until the backlog clears, so that work
-     * waits in the input and not half-started in a queue. Read on every input record: cheap, never
-     * blocks. The default, for models that send at once, is none.
+     * Whether the model's fleet is as full as the model keeps it (its concurrency limits, rate
+     * limits): calls wait in the model for a slot, more than the few it keeps ready to refill a
+     * slot at once. The reasoning operator starts no new question while a role's model is
+     * saturated, so that work waits in the input and not half-started in a queue. Read on every
+     * input record: cheap, never blocks. The default, for models that send at once, is never.
      */
-    default int backlog() {
-        return 0;
+    default boolean saturated() {
+        return false;
     }
 
     /** Releases connections and timers. */

@@ -162,10 +162,10 @@ public final class RetryingChatModel implements AsyncChatModel {
         return delegate.fleetStatus();
     }
 
-    /** The wrapped model's (a call waiting for its retry is not in it). */
+    /** The wrapped model's (a call waiting for its retry does not count). */
     @Override
-    public int backlog() {
-        return delegate.backlog();
+    public boolean saturated() {
+        return delegate.saturated();
     }
 
     @Override

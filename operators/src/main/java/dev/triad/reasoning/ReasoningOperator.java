@@ -289,17 +289,17 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
 
     /**
      * Whether new questions wait because a role's fleet is full: its model holds calls that wait
-     * for a slot ({@link AsyncChatModel#backlog()}). A question let in now would only queue behind
-     * them, and every question in flight would take longer for the same throughput; in the input it
-     * waits for free. Calls out end the wait (their replies free slots); with none out a question
-     * is let in.
+     * for a slot ({@link AsyncChatModel#saturated()}). A question let in now would only queue
+     * behind them, and every question in flight would take longer for the same throughput; in the
+     * input it waits for free. Calls out end the wait (their replies free slots); with none out a
+     * question is let in.
      */
     private boolean heldBackByABacklog() {
         if (callsInFlight == 0) {
             return false;
         }
         for (AsyncChatModel model : modelList) {
-            if (model.backlog() > 0) {
+            if (model.saturated()) {
                 return true;
             }
         }

@@ -45,10 +45,10 @@ final class ScriptedModel implements AsyncChatModel {
     private volatile Function<ModelRequest, String> responder;
     private volatile boolean closed;
     private volatile FleetStatus fleet = FleetStatus.UP;
-    private volatile int backlog;
-    private final java.util.concurrent.Semaphore backlogReads =
+    private volatile boolean saturated;
+    private final java.util.concurrent.Semaphore saturationReads =
             new java.util.concurrent.Semaphore(0);
-    private final List<Integer> backlogAtCall = new ArrayList<>();
+    private final List<Boolean> saturatedAtCall = new ArrayList<>();
 
     static ModelCompletion completion(String text) {
         return new ModelCompletion(text, 10, 5, 0, 7, "scripted");
@@ -58,7 +58,7 @@ final class ScriptedModel implements AsyncChatModel {
     public synchronized CompletableFuture<ModelCompletion> complete(ModelRequest request) {
         CompletableFuture<ModelCompletion> future = new CompletableFuture<>();
         calls.add(new Call(request, future));
-        backlogAtCall.add(backlog);
+        saturatedAtCall.add(saturated);
         Function<ModelRequest, String> auto = responder;
         String text = auto == null ? null : auto.apply(request);
         if (text != null) {
@@ -78,33 +78,37 @@ final class ScriptedModel implements AsyncChatModel {
     }
 
     /**
-     * The backlog set with {@link #backlog(int)}; each read is counted ({@link #awaitBacklogRead}).
+     * As set with {@link #saturated(boolean)}; each read is counted ({@link #awaitSaturationRead}).
      */
     @Override
-    public int backlog() {
-        int now = backlog;
-        backlogReads.release();
+    public boolean saturated() {
+        boolean now = saturated;
+        saturationReads.release();
         return now;
     }
 
-    /** Reports {@code calls} waiting for a slot from now on, as a client of a full fleet would. */
-    void backlog(int calls) {
-        backlog = calls;
+    /** Reports the fleet full (or no longer) from now on, as a client with calls queued would. */
+    void saturated(boolean full) {
+        saturated = full;
     }
 
-    /** Forgets the backlog reads so far: {@link #awaitBacklogRead()} waits for a later one. */
-    void forgetBacklogReads() {
-        backlogReads.drainPermits();
+    /**
+     * Forgets the saturation reads so far: {@link #awaitSaturationRead()} waits for a later one.
+     */
+    void forgetSaturationReads() {
+        saturationReads.drainPermits();
     }
 
-    /** Waits until the operator reads the backlog (once since {@link #forgetBacklogReads()}). */
-    void awaitBacklogRead() throws InterruptedException {
-        backlogReads.acquire();
+    /**
+     * Waits until the operator reads the saturation (once since {@link #forgetSaturationReads()}).
+     */
+    void awaitSaturationRead() throws InterruptedException {
+        saturationReads.acquire();
     }
 
-    /** The backlog the model reported when each call was made, in call order. */
-    synchronized List<Integer> backlogAtCalls() {
-        return List.copyOf(backlogAtCall);
+    /** Whether the model reported itself saturated when each call was made, in call order. */
+    synchronized List<Boolean> saturatedAtCalls() {
+        return List.copyOf(saturatedAtCall);
     }
 
     /** Reports the fleet down from now on, as a client whose every replica fails would. */

@@ -686,9 +686,19 @@ final class OpenAiClient implements AsyncChatModel {
         return outage.status();
     }
 
-    /** Calls queued at the replicas for a slot, a rate-limit permit or a {@code Retry-After}. */
+    /**
+     * More calls queued for a slot, a rate-limit permit or a {@code Retry-After} than one per
+     * replica: those few are sent the moment a slot frees; beyond them a new question would only
+     * wait. (Routing by affinity fills replicas unevenly: one replica's queue alone does not stop
+     * the others from being filled.)
+     */
     @Override
-    public int backlog() {
+    public boolean saturated() {
+        return backlog() > replicas.length;
+    }
+
+    /** Calls queued at the replicas for a slot, a rate-limit permit or a {@code Retry-After}. */
+    int backlog() {
         int queued = 0;
         for (ReplicaEndpoint replica : replicas) {
             queued += Math.max(0, replica.load - replica.sending);

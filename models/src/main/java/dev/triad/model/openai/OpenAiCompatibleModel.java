@@ -72,8 +72,8 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
     }
 
     @Override
-    public int backlog() {
-        return client.backlog();
+    public boolean saturated() {
+        return client.saturated();
     }
 
     /** One group of client-side metrics per replica ({@link ReplicaMetrics}). */
