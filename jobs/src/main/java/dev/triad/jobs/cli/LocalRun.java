@@ -14,6 +14,7 @@ import dev.triad.jobs.progress.ProgressLine;
 import dev.triad.jobs.progress.ProgressMetrics;
 import dev.triad.jobs.report.RunSummary;
 import dev.triad.model.Role;
+import dev.triad.reasoning.FleetOutageException;
 import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Result;
 import java.io.IOException;
@@ -45,6 +46,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.SerializedThrowable;
 import org.apache.flink.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -760,6 +762,25 @@ public final class LocalRun {
         }
     }
 
+    /**
+     * The message of the {@link FleetOutageException} that stopped the job, or {@code null}: found
+     * as itself or, when it crossed a class-loader boundary, as Flink's serialized copy of it.
+     */
+    static String fleetOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FleetOutageException) {
+                return t.getMessage();
+            }
+            if (t instanceof SerializedThrowable serialized
+                    && FleetOutageException.class
+                            .getName()
+                            .equals(serialized.getOriginalErrorClassName())) {
+                return serialized.getMessage();
+            }
+        }
+        return null;
+    }
+
     /** The failure, saying that the output stays unfinished and how to go on from there. */
     private JobFailedException unfinished(JobFailedException e) {
         return new JobFailedException(
@@ -773,6 +794,15 @@ public final class LocalRun {
 
     private static JobFailedException failed(Throwable e) {
         Throwable root = ExceptionUtils.stripExecutionException(e);
+        String outage = fleetOutage(root);
+        if (outage != null) {
+            LOG.error("The Triad job stopped: a fleet was down too long", root);
+            return new JobFailedException(
+                    outage
+                            + " Once the fleet answers again, run the same command with --resume;"
+                            + " raise --outage-limit to wait longer.",
+                    root);
+        }
         Throwable cause = root;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();

@@ -183,6 +183,17 @@ public final class RunOptions {
     String questionTimeout;
 
     @Option(
+            names = "--outage-limit",
+            paramLabel = "DURATION",
+            description =
+                    "How long a role's fleet may be down (every replica refusing connections or"
+                            + " answering 5xx) before the run stops, e.g. 10min, 2h. Meanwhile"
+                            + " its calls wait, no new questions start and deadlines do not run;"
+                            + " then the run exits 3 naming the role and its endpoints, and"
+                            + " --resume continues it. Default: 30min.")
+    String outageLimit;
+
+    @Option(
             names = "--max-steps",
             paramLabel = "N",
             description = "Accepted steps after which lm2 writes the final answer. Default: 12.")
@@ -325,6 +336,7 @@ public final class RunOptions {
         put(given, ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT.key(), maxQuestionsInFlight);
         put(given, ReasoningOptions.MAX_CALLS_IN_FLIGHT.key(), maxCallsInFlight);
         put(given, ReasoningOptions.QUESTION_TIMEOUT.key(), questionTimeout);
+        put(given, ReasoningOptions.OUTAGE_LIMIT.key(), outageLimit);
         put(given, ReasoningOptions.MAX_STEPS.key(), maxSteps);
         put(given, ReasoningOptions.MAX_REGENERATIONS.key(), maxRegenerations);
         put(given, ReasoningOptions.ON_REGENERATIONS_EXHAUSTED.key(), onRegenerationsExhausted);
