@@ -127,7 +127,7 @@ class BenchCliTest {
                 .contains("Unknown benchmark 'nope'")
                 .contains(
                         "overhead, memory, concurrency, http, peer, saturation, prefix, journal, engine,"
-                                + " failover");
+                                + " plan, failover");
     }
 
     @Test
@@ -142,7 +142,7 @@ class BenchCliTest {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("overhead", "memory", "concurrency", "target:", "Exit codes:")
-                .contains("saturation", "prefix", "journal", "engine", "failover")
+                .contains("saturation", "prefix", "journal", "engine", "plan", "failover")
                 .contains("missed a target");
     }
 
