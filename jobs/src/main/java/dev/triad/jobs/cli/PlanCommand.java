@@ -47,9 +47,9 @@ import picocli.CommandLine.Parameters;
                     + " slot is busy. Throughput = the lowest of replicas x slots / (calls per"
                     + " question x service time) over the roles (utilisation law), and at most"
                     + " parallelism x max-questions-in-flight / question latency (Little's law, the"
-                    + " job's closed loop); wall time = questions / throughput. Means only: no"
-                    + " queueing delay, fill or drain, or retries, so plan runs much longer than one"
-                    + " question.%n",
+                    + " job's closed loop); wall time = questions / throughput + the drain at the"
+                    + " end (the sample's slowest question's latency - the mean one). No queueing"
+                    + " delay or retries.%n",
             "Measured latencies already hold the sample's own slowdown: run the sample at the load"
                     + " you plan for, or run it lightly loaded and give --load-factor.%n",
             "Example: triad plan out/sample --questions 1000000 --replicas solver=8,all=2"

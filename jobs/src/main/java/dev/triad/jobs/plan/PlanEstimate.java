@@ -19,6 +19,8 @@ import java.util.Map;
  * @param wallSeconds estimated wall time of the run
  * @param questionLatencySeconds one question's latency (all its strategies' calls one after
  *     another, no queueing) at that throughput
+ * @param slowestQuestionSeconds the latency of the sample's slowest question (most calls) at that
+ *     throughput: the run's end drains with it
  * @param bottleneck the role whose slots bound the throughput, or {@code job} when the job's
  *     questions in flight do
  * @param questionsInFlight the job's cap on (question, strategy) pairs in flight (parallelism ×
@@ -40,6 +42,7 @@ public record PlanEstimate(
         double questionsPerSecond,
         double wallSeconds,
         double questionLatencySeconds,
+        double slowestQuestionSeconds,
         String bottleneck,
         long questionsInFlight,
         Map<String, RolePlan> roles,

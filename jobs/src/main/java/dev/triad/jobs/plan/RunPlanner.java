@@ -24,9 +24,10 @@ import java.util.Map;
  * per question × service time × loadFactor)} questions per second; the job, by Little's law, at
  * most {@code questions in flight / question latency} (a closed loop: parallelism × {@code
  * max-questions-in-flight} pairs, each one call at a time). The throughput is the lower of the two
- * bounds, and the wall time {@code max(questions / throughput, one question's latency)}. Means
- * only: queueing delay, the fill and drain at the run's ends and retries are left out, so the
- * estimate is for runs long against one question's latency.
+ * bounds. The wall time is {@code questions / throughput} plus the drain at the end: while the last
+ * questions finish the fleet is no longer full, and the last to finish are the slowest, so the
+ * drain is taken as the sample's slowest question's latency less the mean one (and the wall time is
+ * at least the slowest question's latency). Queueing delay and retries are left out.
  *
  * <p>Built with {@link #builder()}; immutable once built.
  */
@@ -38,7 +39,8 @@ public final class RunPlanner {
                     + " one after another, each holding a slot for its service time (x the load"
                     + " factor when full); throughput = min over roles of replicas x slots /"
                     + " (calls/question x service time), and at most questions in flight /"
-                    + " question latency (Little's law); wall time = questions / throughput";
+                    + " question latency (Little's law); wall time = questions / throughput + the"
+                    + " drain at the end (the sample's slowest question's latency - the mean one)";
 
     private static final double EPSILON = 1e-9;
     private static final int DEADLINE_ROUNDS = 20;
@@ -153,6 +155,7 @@ public final class RunPlanner {
                 op.questionsPerSecond,
                 op.wallSeconds,
                 op.latencySeconds,
+                op.slowestSeconds,
                 op.bottleneck,
                 fleet.questionsInFlight(),
                 roles,
@@ -167,6 +170,7 @@ public final class RunPlanner {
     private record Operating(
             double questionsPerSecond,
             double latencySeconds,
+            double slowestSeconds,
             double wallSeconds,
             String bottleneck) {}
 
@@ -201,14 +205,18 @@ public final class RunPlanner {
                             ? PlanEstimate.JOB
                             : PlanEstimate.QUESTION_LATENCY;
         }
-        double longest = 0;
         double sum = 0;
+        double slowest = 0;
+        double drain = 0;
         for (String s : strategies) {
-            double l = strategyLatencySeconds(shape, s, x);
-            longest = Math.max(longest, l);
-            sum += l;
+            double mean = strategyLatencySeconds(shape, s, x);
+            double slow = slowestLatencySeconds(shape, s, x);
+            sum += mean;
+            slowest = Math.max(slowest, slow);
+            drain = Math.max(drain, slow - mean);
         }
-        return new Operating(x, sum, Math.max(questions / x, longest), bottleneck);
+        double wall = Math.max(questions / x + drain, slowest);
+        return new Operating(x, sum, slowest, wall, bottleneck);
     }
 
     /** (Question, strategy) pairs in flight at throughput x: x × Σ strategies' latencies. */
@@ -228,6 +236,25 @@ public final class RunPlanner {
             ms += e.getValue().calls * e.getValue().unloadedMs * slowdown(f, u);
         }
         return ms / 1000;
+    }
+
+    /**
+     * The latency of the strategy's slowest question in the sample (the most calls, weighed by
+     * their service time) at throughput x, in seconds.
+     */
+    private double slowestLatencySeconds(FleetShape shape, String strategy, double x) {
+        Map<Role, Demand> roles = demand.get(strategy);
+        double slowest = 0;
+        for (List<Long> counts : sample.strategy(strategy).callCounts()) {
+            double ms = 0;
+            for (Map.Entry<Role, Demand> e : roles.entrySet()) {
+                RoleFleet f = shape.role(e.getKey());
+                double u = utilisation(e.getKey(), f, x);
+                ms += counts.get(e.getKey().ordinal()) * e.getValue().unloadedMs * slowdown(f, u);
+            }
+            slowest = Math.max(slowest, ms);
+        }
+        return slowest / 1000;
     }
 
     /** Questions per second the role's slots sustain when every slot is busy. */
@@ -271,7 +298,7 @@ public final class RunPlanner {
         }
         double alone = 0;
         for (String s : strategies) {
-            alone = Math.max(alone, strategyLatencySeconds(unloaded, s, 0));
+            alone = Math.max(alone, slowestLatencySeconds(unloaded, s, 0));
         }
         if (alone > seconds) {
             return new DeadlinePlan(seconds, false, null, null, null, null, null);

@@ -7,18 +7,23 @@ import dev.triad.model.Role;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * What a sample run measured, per strategy and role: model calls, prompt, cached and completion
  * tokens and model latency, summed over the sample's (question, strategy) results, plus the span of
  * the run (the first question's start to the last one's end, from {@code finishedAt} and {@code
- * latencyMs}). {@link RunPlanner} turns these sums into means per question and per call.
+ * latencyMs}), and the distinct numbers of calls per role its questions made (the slowest questions
+ * of a planned run come from them). {@link RunPlanner} turns these into means per question and per
+ * call.
  *
  * <p>Collect with {@link #add} (e.g. from a job's result stream) or {@link #read} (results files).
  * Not thread-safe.
@@ -31,7 +36,7 @@ public final class SampleMeasurements {
         private long latencyMs;
         private final Map<Role, RoleUsage> usage = new EnumMap<>(Role.class);
         private final Map<Role, Double> cost = new EnumMap<>(Role.class);
-        private final List<String> unpriced = new ArrayList<>();
+        private final Set<List<Long>> callCounts = new HashSet<>();
 
         /** Results (questions) of this strategy in the sample. */
         public long results() {
@@ -48,6 +53,15 @@ public final class SampleMeasurements {
          */
         public RoleUsage usage(Role role) {
             return usage.getOrDefault(role, RoleUsage.ZERO);
+        }
+
+        /**
+         * Every distinct combination of calls per role a question of this strategy made in the
+         * sample: calls to each {@link Role}, in {@code Role.values()} order. A planned run's
+         * slowest questions are drawn from these.
+         */
+        public Set<List<Long>> callCounts() {
+            return Collections.unmodifiableSet(callCounts);
         }
 
         /** A role's cost summed over the results, by the price table given to {@link #add}. */
@@ -117,6 +131,8 @@ public final class SampleMeasurements {
             return null;
         }
         String unpriced = null;
+        Long[] calls = new Long[Role.values().length];
+        Arrays.fill(calls, 0L);
         for (Map.Entry<String, RoleUsage> e : result.usage().entrySet()) {
             Role role;
             try {
@@ -125,6 +141,7 @@ public final class SampleMeasurements {
                 continue;
             }
             RoleUsage u = e.getValue();
+            calls[role.ordinal()] = u.calls();
             sums.usage.merge(role, u.withCost(null).withReplicas(Map.of()), RoleUsage::add);
             if (prices != null && u.calls() > 0) {
                 String binding = result.models() == null ? null : result.models().get(e.getKey());
@@ -136,6 +153,7 @@ public final class SampleMeasurements {
                 }
             }
         }
+        sums.callCounts.add(List.of(calls));
         return unpriced;
     }
 

@@ -11,6 +11,7 @@ import dev.triad.jobs.plan.PlanEstimate.DeadlinePlan;
 import dev.triad.jobs.plan.PlanEstimate.RolePlan;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -77,26 +78,34 @@ public final class PlanText {
         }
         roles.print(out, INDENT);
         out.println();
-        TextTable run = new TextTable(1, "", "");
-        run.row("wall time", duration(plan.wallSeconds()));
-        run.row("throughput", small(plan.questionsPerSecond()) + " questions/s");
-        run.row(
+        Map<String, String> run = new LinkedHashMap<>();
+        run.put("wall time", duration(plan.wallSeconds()));
+        run.put("throughput", small(plan.questionsPerSecond()) + " questions/s");
+        run.put(
                 "question latency",
-                millis(plan.questionLatencySeconds() * 1000) + " (no queueing)");
-        run.row("bottleneck", bottleneck());
-        run.row(
+                millis(plan.questionLatencySeconds() * 1000)
+                        + " (its strategies' calls one after another, no queueing)");
+        run.put(
+                "slowest question",
+                millis(plan.slowestQuestionSeconds() * 1000) + " (the sample's, draining the end)");
+        run.put("bottleneck", bottleneck());
+        run.put(
                 "GPU-hours",
                 small(plan.gpuHours())
                         + (plan.gpuCost() == null ? "" : ", cost " + money(plan.gpuCost())));
         if (plan.tokenCost() != null) {
-            run.row("token cost", money(plan.tokenCost()) + tokenCosts());
+            run.put("token cost", money(plan.tokenCost()) + tokenCosts());
         }
-        run.row("balanced", replicas(plan.balanced()) + " for the same wall time");
+        run.put("balanced", replicas(plan.balanced()) + " for the same wall time");
         DeadlinePlan d = plan.deadline();
         if (d != null) {
-            run.row("deadline " + duration(d.seconds()), deadline(d));
+            run.put("deadline " + duration(d.seconds()), deadline(d));
         }
-        run.print(out, INDENT);
+        int width = run.keySet().stream().mapToInt(String::length).max().orElse(0);
+        run.forEach(
+                (label, value) ->
+                        out.println(
+                                INDENT + label + " ".repeat(width - label.length() + 2) + value));
         out.println();
         out.println("Model: " + plan.model() + ".");
     }
@@ -131,7 +140,8 @@ public final class PlanText {
         if (!d.feasible()) {
             return "not possible: one question alone takes longer";
         }
-        return replicas(d.replicas())
+        return "enough: "
+                + replicas(d.replicas())
                 + ", parallelism "
                 + d.parallelism()
                 + ": "

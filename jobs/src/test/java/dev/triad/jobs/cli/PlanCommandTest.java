@@ -112,7 +112,7 @@ class PlanCommandTest {
                 .containsPattern("GPU-hours +0\\.28, cost 1\\.00")
                 .containsPattern("balanced +decomposer 1, solver 2, verifier 1 replicas")
                 .containsPattern(
-                        "deadline 50\\.0 s +decomposer 3, solver 5, verifier 2 replicas,"
+                        "deadline 50\\.0 s +enough: decomposer 3, solver 5, verifier 2 replicas,"
                                 + " parallelism 2")
                 .contains("Model: each role is a pool of replicas x slots");
     }

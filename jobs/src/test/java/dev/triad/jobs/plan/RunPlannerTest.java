@@ -54,6 +54,7 @@ class RunPlannerTest {
     }
 
     private static SampleMeasurements sample(PriceTable prices, String... strategies) {
+        // With no strategies: an empty sample to add results to.
         SampleMeasurements sample = new SampleMeasurements(prices);
         for (String s : strategies) {
             for (int i = 0; i < SAMPLE; i++) {
@@ -270,6 +271,50 @@ class RunPlannerTest {
                 .hasMessageContaining("calls it but the fleet has no decomposer replicas");
         assertThatThrownBy(() -> new RoleFleet(0, 1, 1, ServiceTime.measured(1)))
                 .hasMessageContaining("at least 1 replica");
+    }
+
+    @Test
+    void theRunEndsWithItsSlowestQuestionsDraining() {
+        SampleMeasurements sample = sample(null);
+        for (int i = 0; i < SAMPLE - 1; i++) {
+            sample.add(result(i, "lm2"));
+        }
+        Result slow = result(SAMPLE - 1, "lm2");
+        Map<String, RoleUsage> doubled = new java.util.HashMap<>();
+        slow.usage().forEach((role, u) -> doubled.put(role, u.add(u)));
+        sample.add(
+                new Result(
+                        slow.id(),
+                        slow.strategy(),
+                        slow.status(),
+                        null,
+                        slow.answer(),
+                        null,
+                        null,
+                        false,
+                        null,
+                        slow.models(),
+                        List.of(),
+                        List.of(),
+                        doubled,
+                        3800,
+                        Map.of(),
+                        slow.finishedAt()));
+
+        PlanEstimate plan =
+                RunPlanner.builder()
+                        .sample(sample)
+                        .questions(1000)
+                        .fleet(fleet(1, 3, 1))
+                        .build()
+                        .plan();
+
+        // Means per question: decomposer 5.5 calls, solver 5.5, verifier 4.4, so 2.09 s each and
+        // 4 / 0.55 questions/s from the decomposer; the slowest question takes 3.8 s.
+        assertThat(plan.questionsPerSecond()).isCloseTo(4 / 0.55, within(1e-9));
+        assertThat(plan.questionLatencySeconds()).isCloseTo(2.09, within(1e-9));
+        assertThat(plan.slowestQuestionSeconds()).isCloseTo(3.8, within(1e-9));
+        assertThat(plan.wallSeconds()).isCloseTo(1000 * 0.55 / 4 + 3.8 - 2.09, within(1e-9));
     }
 
     @Test
