@@ -28,10 +28,10 @@ import java.util.stream.Stream;
  * {@code plan}: checks {@code triad plan} against measured runs. A sample of lm2 runs with {@code
  * triad run} (embedded MiniCluster, parallelism 2) against a SIMULATED fleet, one {@code 8b-h100}
  * simulated server per role (1 replica each, max-num-seqs 16) in this JVM on 127.0.0.1, through the
- * {@code openai:} client; then, for each of two fleet shapes, {@code triad plan SAMPLE --questions
- * N --replicas … --profile all=8b-h100 --json} estimates the wall time of N questions and a run of
- * N questions on that shape measures it (first question's start to last result, from the results'
- * {@code finishedAt} and {@code latencyMs}).
+ * {@code openai:} client; then, for each of two fleet shapes (3/2/3 and 3/3/1 replicas), {@code
+ * triad plan SAMPLE --questions N --replicas … --profile all=8b-h100 --json} estimates the wall
+ * time of N questions and a run of N questions on that shape measures it (first question's start to
+ * last result, from the results' {@code finishedAt} and {@code latencyMs}).
  *
  * <p>Target: the estimate within ±{@value #TOLERANCE} of the measured wall time on both shapes, and
  * the plan's bottleneck the role whose slots were busiest (from the servers' running-seconds).
@@ -65,9 +65,12 @@ public final class PlanBenchmark implements Benchmark {
     /** The sample's fleet: one replica per role. */
     static final Shape SAMPLE_SHAPE = shape("sample", 1, 1, 1);
 
-    /** The two shapes checked. */
+    /**
+     * The two shapes checked, decomposer/solver/verifier replicas: 3/2/3 leaves the solver short of
+     * slots, 3/3/1 the verifier.
+     */
     static final List<Shape> SHAPES =
-            List.of(shape("even 2/2/2", 2, 2, 2), shape("verifier-short 3/3/1", 3, 3, 1));
+            List.of(shape("solver-short", 3, 2, 3), shape("verifier-short", 3, 3, 1));
 
     private static Shape shape(String name, int decomposers, int solvers, int verifiers) {
         Map<Role, Integer> replicas = new EnumMap<>(Role.class);
@@ -87,7 +90,8 @@ public final class PlanBenchmark implements Benchmark {
         return "triad plan's estimate (from a sample of "
                 + SAMPLE_SIZE
                 + " lm2 questions) against measured lm2 runs on two shapes of a simulated"
-                + " 8b-h100 fleet (replicas per role 2/2/2 and 3/3/1), through triad run and the"
+                + " 8b-h100 fleet (replicas per decomposer/solver/verifier 3/2/3 and 3/3/1), through"
+                + " triad run and the"
                 + " openai: client";
     }
 
@@ -132,7 +136,9 @@ public final class PlanBenchmark implements Benchmark {
             List<Question> sampleQuestions =
                     questions.subList(0, (int) Math.min(SAMPLE_SIZE, questions.size()));
             Path sample = work.resolve("sample");
-            log.printf("plan: sample of %d questions on 1/1/1%n", sampleQuestions.size());
+            log.printf(
+                    "plan: sample of %d questions on %s%n",
+                    sampleQuestions.size(), SAMPLE_SHAPE.option());
             run(work, sample, sampleQuestions, SAMPLE_SHAPE, log);
 
             List<ShapeRun> runs = new ArrayList<>();
@@ -141,8 +147,10 @@ public final class PlanBenchmark implements Benchmark {
                         plan(sample, run.size(), shape, "--profile", "all=" + profile().key());
                 JsonNode measuredPlan = plan(sample, run.size(), shape);
                 log.printf(
-                        "plan: %s: estimated %.1f s (bottleneck %s); running %,d questions%n",
+                        "plan: %s (%s): estimated %.1f s (bottleneck %s); running %,d"
+                                + " questions%n",
                         shape.name(),
+                        shape.option(),
                         plan.get("wallSeconds").asDouble(),
                         plan.get("bottleneck").asText(),
                         run.size());
@@ -347,7 +355,11 @@ public final class PlanBenchmark implements Benchmark {
                                 + " --profile all=8b-h100 (service time from the sample's tokens"
                                 + " per call); wallSecondsFromMeasuredLatencies is the same"
                                 + " without --profile (the sample's measured latencies, taken"
-                                + " on the 1/1/1 fleet), for comparison, not checked",
+                                + " on the 1/1/1 fleet), for comparison, not checked: that sample"
+                                + " keeps all its questions in flight, so its latencies hold the"
+                                + " servers' queueing and the full-load slowdown, and the estimate"
+                                + " from them is too long (measure a sample lightly loaded and"
+                                + " give --load-factor, or use a profile)",
                         "measured: triad run (embedded MiniCluster, parallelism 2) of N questions"
                                 + " on the shape, wall time from the first question's start to"
                                 + " the last result (results' finishedAt - latencyMs);"
