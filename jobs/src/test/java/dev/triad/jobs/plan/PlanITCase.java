@@ -24,8 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code triad plan}'s model against a measured run: a sample of lm2 runs with {@code triad run}
  * (embedded MiniCluster) on a SIMULATED fleet, one simulated server per role through the {@code
  * openai:} client; the plan made from it for another fleet shape, with more questions, is compared
- * with a run on that shape. The tolerance is wide (a small run on a shared machine): it checks that
- * the model describes the run, not how fast this machine is.
+ * with a run on that shape, and the role it names as the bottleneck with the role whose slots were
+ * busiest (the servers' running-seconds). The tolerance is wide (a small run on a shared machine):
+ * it checks that the model describes the run, not how fast this machine is.
  */
 class PlanITCase {
 
@@ -34,8 +35,14 @@ class PlanITCase {
 
     private static final double LOAD_FACTOR = 2.0;
 
-    /** The estimate's wall time may be this far from the measured one either way. */
+    /**
+     * The estimate may be this fraction above the measured wall time. A busy machine only slows the
+     * measured run (the estimate does not depend on the machine), so below it may be further off:
+     * down to {@link #SLOW_MACHINE} of it.
+     */
     private static final double TOLERANCE = 0.30;
+
+    private static final double SLOW_MACHINE = 0.5;
 
     @TempDir Path dir;
 
@@ -94,7 +101,7 @@ class PlanITCase {
                 plan.wallSeconds(), wall, plan.bottleneck(), measured.busy());
         assertThat(plan.wallSeconds())
                 .as("estimated vs measured wall time (%.1f s), busy %s", wall, measured.busy())
-                .isBetween(wall * (1 - TOLERANCE), wall * (1 + TOLERANCE));
+                .isBetween(wall * SLOW_MACHINE, wall * (1 + TOLERANCE));
         Role busiest =
                 measured.busy().entrySet().stream()
                         .max(Map.Entry.comparingByValue())
