@@ -162,6 +162,12 @@ public final class RetryingChatModel implements AsyncChatModel {
         return delegate.fleetStatus();
     }
 
+    /** The wrapped model's. */
+    @Override
+    public int callsWaitingLong() {
+        return delegate.callsWaitingLong();
+    }
+
     @Override
     public void close() {
         if (closed) {

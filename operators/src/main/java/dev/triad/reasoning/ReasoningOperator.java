@@ -215,7 +215,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                         getMetricGroup(),
                         () -> questionsInFlight,
                         () -> callsInFlight,
-                        this::fleetsDown);
+                        this::fleetsDown,
+                        this::callsWaitingLong);
         models.forEach((role, model) -> model.registerMetrics(metrics.roleGroup(role)));
         String journalDir = journalDir();
         if (journalDir != null) {
@@ -293,6 +294,18 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
             downtime.up(now);
         }
         return anyDown;
+    }
+
+    /** Calls the models see waiting unusually long now (a metric; the reporter's thread). */
+    private int callsWaitingLong() {
+        AsyncChatModel[] list = modelList;
+        int slow = 0;
+        if (list != null) {
+            for (AsyncChatModel model : list) {
+                slow += model.callsWaitingLong();
+            }
+        }
+        return slow;
     }
 
     /** Roles of this subtask whose fleet is down now (a metric; read on the reporter's thread). */

@@ -82,6 +82,8 @@ final class OpenAiClient implements AsyncChatModel {
     private final HttpClient http;
     private final Set<Attempt> onTheWire = ConcurrentHashMap.newKeySet();
     private final FleetOutage outage;
+    private final HedgePolicy hedging;
+    private final AtomicInteger slowNow = new AtomicInteger();
     private volatile boolean closed;
 
     OpenAiClient(OpenAiCompatibleBinding binding, ApiKey key, int subtask, int parallelism) {
@@ -102,6 +104,7 @@ final class OpenAiClient implements AsyncChatModel {
         }
         this.router = router(binding, urls);
         this.outage = new FleetOutage(String.join(",", urls), replicas.length, new Fleet());
+        this.hedging = new HedgePolicy(binding);
         this.scheduler =
                 new ScheduledThreadPoolExecutor(1, threads(THREAD_PREFIX + "-timer-" + subtask));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -355,12 +358,21 @@ final class OpenAiClient implements AsyncChatModel {
             post.header(CallHeader.NAME, attempt.call.callHeader);
         }
         replica.sent.increment();
+        hedging.onRequest();
+        long timeout = binding.callTimeout().toNanos();
+        long slowAfter = attempt.partner == null ? replica.hedgeAfterNanos : 0;
         try {
+            // One timer per request: at the hedge delay when it comes first, else the timeout.
             attempt.timer =
-                    scheduler.schedule(
-                            () -> onTimeout(replica, attempt),
-                            binding.callTimeout().toNanos(),
-                            TimeUnit.NANOSECONDS);
+                    slowAfter > 0 && slowAfter < timeout
+                            ? scheduler.schedule(
+                                    () -> onSlow(replica, attempt, timeout - slowAfter),
+                                    slowAfter,
+                                    TimeUnit.NANOSECONDS)
+                            : scheduler.schedule(
+                                    () -> onTimeout(replica, attempt),
+                                    timeout,
+                                    TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             if (attempt.finish()) {
                 done(replica, attempt, null, OpenAiErrors.closed(replica.baseUrl));
@@ -417,6 +429,76 @@ final class OpenAiClient implements AsyncChatModel {
             }
             return HttpResponse.BodySubscribers.mapping(stream, Answer::ofStream);
         };
+    }
+
+    /**
+     * The request has waited far longer than its replica usually takes: it counts as waiting
+     * unusually long, and (budget permitting) the call is sent to another replica as well; the
+     * first answer wins. The request itself keeps its timeout.
+     */
+    private void onSlow(ReplicaEndpoint replica, Attempt attempt, long timeoutLeft) {
+        if (attempt.finished()) {
+            return;
+        }
+        attempt.slow = true;
+        slowNow.incrementAndGet();
+        try {
+            attempt.timer =
+                    scheduler.schedule(
+                            () -> onTimeout(replica, attempt), timeoutLeft, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return;
+        }
+        if (attempt.finished()) { // answered meanwhile: done() may have missed the new timer
+            cancelTimer(attempt);
+            return;
+        }
+        ReplicaEndpoint other = another(replica);
+        if (other == null || !hedging.tryHedge()) {
+            return;
+        }
+        Attempt hedge = attempt.hedged();
+        LOG.debug(
+                "A {} call to {} is slow; hedged on {}",
+                attempt.call.request,
+                replica.baseUrl,
+                other.baseUrl);
+        other.enqueue(hedge);
+        pump(other);
+    }
+
+    /** A replica other than {@code busy} that is not skipped, the next in order; or null. */
+    private ReplicaEndpoint another(ReplicaEndpoint busy) {
+        long now = System.nanoTime();
+        for (int k = 1; k < replicas.length; k++) {
+            ReplicaEndpoint r = replicas[(busy.index + k) % replicas.length];
+            if (r.available(now, true)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The other try of a hedged call answered first: this one ends without answering, its exchange
+     * is aborted (closing its connection) and its slot freed.
+     */
+    private void abandon(Attempt loser) {
+        if (!loser.finish()) {
+            return;
+        }
+        cancelTimer(loser);
+        abortExchange(loser);
+        ReplicaEndpoint at = loser.replica;
+        if (at == null || at.dequeue(loser)) {
+            return; // never sent: it held no slot
+        }
+        onTheWire.remove(loser);
+        if (loser.slow) {
+            slowNow.decrementAndGet();
+        }
+        at.release(loser, System.nanoTime(), 0, 0);
+        pump(at);
     }
 
     private void onTimeout(ReplicaEndpoint replica, Attempt attempt) {
@@ -516,6 +598,9 @@ final class OpenAiClient implements AsyncChatModel {
             ChatWire.Reply reply,
             OpenAiCallException error) {
         onTheWire.remove(attempt);
+        if (attempt.slow) {
+            slowNow.decrementAndGet();
+        }
         long now = System.nanoTime();
         long rtt = now - attempt.startNanos;
         long used = reply == null ? 0 : (long) reply.promptTokens() + reply.completionTokens();
@@ -527,6 +612,10 @@ final class OpenAiClient implements AsyncChatModel {
             replica.cachedTokens.add(reply.cachedTokens());
             replica.latency.recordNanos(rtt);
             replica.limit.onSample(attempt.startNanos, rtt, attempt.inFlightAtStart, false);
+            if (hedging.enabled()
+                    && replica.hedgeSamples.incrementAndGet() % HedgePolicy.UPDATE_EVERY == 0) {
+                replica.hedgeAfterNanos = hedging.delayNanos(replica.latency);
+            }
         } else {
             replica.failures.get(error.kind()).increment();
             if (isDrop(error)) {
@@ -537,7 +626,14 @@ final class OpenAiClient implements AsyncChatModel {
             }
         }
         pump(replica);
+        Attempt partner = attempt.partner;
         if (reply != null) {
+            if (partner != null) {
+                abandon(partner);
+                if (attempt.hedge) {
+                    hedging.hedgesWon.increment();
+                }
+            }
             if (outage.suspect()) {
                 replica.downUntil = now; // it answered: no longer skipped
                 outage.alive(replica.index);
@@ -551,6 +647,9 @@ final class OpenAiClient implements AsyncChatModel {
                             TimeUnit.NANOSECONDS.toMillis(rtt),
                             replica.baseUrl));
         } else {
+            if (partner != null && !partner.finished()) {
+                return; // the other try of this call may still answer
+            }
             if (outage.failed(replica.index, attempt, error, now)) {
                 return; // parked: it waits for the fleet to be back
             }
@@ -606,6 +705,10 @@ final class OpenAiClient implements AsyncChatModel {
         group.counter("outages", outage.outages::sum);
         group.counter("outageProbes", outage.probes::sum);
         group.gauge("callsWaitingForFleet", outage::parked);
+        group.gauge("callsWaitingLong", slowNow::get);
+        group.counter("hedged", hedging.hedged::sum);
+        group.counter("hedgesWon", hedging.hedgesWon::sum);
+        group.counter("hedgesRefused", hedging.refused::sum);
         for (ReplicaEndpoint replica : replicas) {
             ReplicaMetrics.register(group, replica);
         }
@@ -615,6 +718,21 @@ final class OpenAiClient implements AsyncChatModel {
     @Override
     public FleetStatus fleetStatus() {
         return outage.status();
+    }
+
+    /** Requests past their replica's hedge delay and still unanswered. */
+    @Override
+    public int callsWaitingLong() {
+        return slowNow.get();
+    }
+
+    /** Calls hedged on another replica, and how many of those hedges answered first. */
+    long hedged() {
+        return hedging.hedged.sum();
+    }
+
+    long hedgesWon() {
+        return hedging.hedgesWon.sum();
     }
 
     /** Calls parked until the fleet is back. */

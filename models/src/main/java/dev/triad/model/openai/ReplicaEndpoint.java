@@ -134,6 +134,7 @@ final class ReplicaEndpoint {
     // ------------------------------------------------------------------ guarded by this
 
     synchronized void enqueue(Attempt attempt) {
+        attempt.replica = this;
         queue.addLast(attempt);
         load = inFlight + queue.size();
     }
@@ -222,6 +223,22 @@ final class ReplicaEndpoint {
             }
         }
     }
+
+    /** Takes {@code attempt} out of the queue; false when it is not there (it was sent). */
+    synchronized boolean dequeue(Attempt attempt) {
+        boolean removed = queue.remove(attempt);
+        if (removed) {
+            load = inFlight + queue.size();
+        }
+        return removed;
+    }
+
+    /** Delay after sending before a request here counts as slow (0: never); see HedgePolicy. */
+    volatile long hedgeAfterNanos;
+
+    /** Successes since {@link #hedgeAfterNanos} was last computed. */
+    final java.util.concurrent.atomic.AtomicInteger hedgeSamples =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** Empties the queue (to route its calls elsewhere, or to fail them on close). */
     synchronized ArrayDeque<Attempt> drain() {

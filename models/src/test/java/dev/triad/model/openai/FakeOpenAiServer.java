@@ -111,6 +111,11 @@ final class FakeOpenAiServer implements AutoCloseable {
         return chats.get();
     }
 
+    /** Chat requests being answered (or held) now. */
+    int inFlightNow() {
+        return inFlight.get();
+    }
+
     int maxConcurrentChats() {
         return maxInFlight.get();
     }
