@@ -364,15 +364,24 @@ final class OpenAiClient implements AsyncChatModel {
         try {
             // One timer per request: at the hedge delay when it comes first, else the timeout.
             attempt.timer =
-                    slowAfter > 0 && slowAfter < timeout
+                    attempt.call.stream
                             ? scheduler.schedule(
-                                    () -> onSlow(replica, attempt, timeout - slowAfter),
-                                    slowAfter,
+                                    () -> watchStream(replica, attempt),
+                                    Math.min(
+                                            timeout,
+                                            Math.min(
+                                                    binding.firstTokenTimeout().toNanos(),
+                                                    binding.idleTimeout().toNanos())),
                                     TimeUnit.NANOSECONDS)
-                            : scheduler.schedule(
-                                    () -> onTimeout(replica, attempt),
-                                    timeout,
-                                    TimeUnit.NANOSECONDS);
+                            : slowAfter > 0 && slowAfter < timeout
+                                    ? scheduler.schedule(
+                                            () -> onSlow(replica, attempt, timeout - slowAfter),
+                                            slowAfter,
+                                            TimeUnit.NANOSECONDS)
+                                    : scheduler.schedule(
+                                            () -> onTimeout(replica, attempt),
+                                            timeout,
+                                            TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             if (attempt.finish()) {
                 done(replica, attempt, null, OpenAiErrors.closed(replica.baseUrl));
@@ -465,6 +474,68 @@ final class OpenAiClient implements AsyncChatModel {
                 other.baseUrl);
         other.enqueue(hedge);
         pump(other);
+    }
+
+    /**
+     * A streamed request's progress: its first token within {@code first-token-timeout}, then no
+     * gap longer than {@code idle-timeout}, all within the call timeout; a stream that stalls is
+     * abandoned and its call retried. Runs on the timer thread, next when a limit could be hit.
+     */
+    private void watchStream(ReplicaEndpoint replica, Attempt attempt) {
+        if (attempt.finished()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long deadline = attempt.startNanos + binding.callTimeout().toNanos();
+        if (now - deadline >= 0) {
+            onTimeout(replica, attempt);
+            return;
+        }
+        ChatStream stream = attempt.stream;
+        long first = stream == null ? -1 : stream.firstTokenNanos();
+        long next;
+        if (first < 0) {
+            long limit = binding.firstTokenTimeout().toNanos();
+            if (now - attempt.startNanos >= limit) {
+                stalled(
+                        replica,
+                        attempt,
+                        "no first token within " + binding.firstTokenTimeout().toMillis() + " ms",
+                        "first-token-timeout");
+                return;
+            }
+            // Until the first token, look again at its limit or one idle gap on, whichever is
+            // first.
+            next = Math.min(attempt.startNanos + limit, now + binding.idleTimeout().toNanos());
+        } else {
+            long idle = binding.idleTimeout().toNanos();
+            long last = stream.lastBytesNanos();
+            if (now - last >= idle) {
+                stalled(
+                        replica,
+                        attempt,
+                        "nothing for " + binding.idleTimeout().toMillis() + " ms mid-stream",
+                        "idle-timeout");
+                return;
+            }
+            next = last + idle;
+        }
+        long delay = Math.max(1, Math.min(next, deadline) - now);
+        try {
+            attempt.timer =
+                    scheduler.schedule(
+                            () -> watchStream(replica, attempt), delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed: close() ends the attempt
+        }
+    }
+
+    private void stalled(ReplicaEndpoint replica, Attempt attempt, String what, String option) {
+        if (!attempt.finish()) {
+            return;
+        }
+        abortExchange(attempt);
+        done(replica, attempt, null, OpenAiErrors.stalled(replica.baseUrl, what, option));
     }
 
     /** A replica other than {@code busy} that is not skipped, the next in order; or null. */

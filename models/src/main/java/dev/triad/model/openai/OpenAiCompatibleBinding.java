@@ -60,6 +60,10 @@ import org.apache.flink.annotation.PublicEvolving;
  *       another replica; the first answer wins and the other is cancelled. At most {@code
  *       hedge-ratio} (default {@value #DEFAULT_HEDGE_RATIO}) of the requests are hedged, so a slow
  *       fleet is not flooded ({@link HedgePolicy})
+ *   <li>{@code first-token-timeout=DURATION} (default 60 s), {@code idle-timeout=DURATION} (default
+ *       30 s): with {@code stream=true}, a request whose first token has not come by then, or whose
+ *       stream sends nothing for that long, is abandoned as stalled and retried (streamed requests
+ *       are watched this way instead of being hedged)
  * </ul>
  */
 @PublicEvolving
@@ -93,7 +97,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                     "hedge",
                     "hedge-factor",
                     "hedge-floor",
-                    "hedge-ratio");
+                    "hedge-ratio",
+                    "first-token-timeout",
+                    "idle-timeout");
 
     public static final Routing DEFAULT_ROUTING = Routing.AFFINITY;
     public static final double DEFAULT_LOAD_FACTOR = 1.25;
@@ -117,6 +123,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     public static final double DEFAULT_HEDGE_FACTOR = 3.0;
     public static final Duration DEFAULT_HEDGE_FLOOR = Duration.ofSeconds(1);
     public static final double DEFAULT_HEDGE_RATIO = 0.1;
+    public static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     /** The algorithm of each replica's adaptive concurrency limit (Netflix concurrency-limits). */
     public enum ConcurrencyLimit {
@@ -168,6 +176,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final double hedgeFactor;
     private final Duration hedgeFloor;
     private final double hedgeRatio;
+    private final Duration firstTokenTimeout;
+    private final Duration idleTimeout;
     private final RetryPolicy retryPolicy;
 
     OpenAiCompatibleBinding(Builder b, RetryPolicy retryPolicy) {
@@ -195,6 +205,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.hedgeFactor = b.hedgeFactor;
         this.hedgeFloor = b.hedgeFloor;
         this.hedgeRatio = b.hedgeRatio;
+        this.firstTokenTimeout = b.firstTokenTimeout;
+        this.idleTimeout = b.idleTimeout;
         this.retryPolicy = retryPolicy;
     }
 
@@ -260,6 +272,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .hedgeFactor(parsed.number("hedge-factor", DEFAULT_HEDGE_FACTOR))
                 .hedgeFloor(parsed.duration("hedge-floor", DEFAULT_HEDGE_FLOOR))
                 .hedgeRatio(parsed.number("hedge-ratio", DEFAULT_HEDGE_RATIO))
+                .firstTokenTimeout(
+                        parsed.duration("first-token-timeout", DEFAULT_FIRST_TOKEN_TIMEOUT))
+                .idleTimeout(parsed.duration("idle-timeout", DEFAULT_IDLE_TIMEOUT))
                 .build();
     }
 
@@ -334,6 +349,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .paramUnlessDefault("hedge-factor", hedgeFactor, DEFAULT_HEDGE_FACTOR)
                 .paramUnlessDefault("hedge-floor", hedgeFloor, DEFAULT_HEDGE_FLOOR)
                 .paramUnlessDefault("hedge-ratio", hedgeRatio, DEFAULT_HEDGE_RATIO)
+                .paramUnlessDefault(
+                        "first-token-timeout", firstTokenTimeout, DEFAULT_FIRST_TOKEN_TIMEOUT)
+                .paramUnlessDefault("idle-timeout", idleTimeout, DEFAULT_IDLE_TIMEOUT)
                 .build();
     }
 
@@ -477,6 +495,16 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         return hedgeRatio;
     }
 
+    /** With {@code stream=true}: the longest wait for the first token. */
+    public Duration firstTokenTimeout() {
+        return firstTokenTimeout;
+    }
+
+    /** With {@code stream=true}: the longest gap in a stream. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OpenAiCompatibleBinding other && fields().equals(other.fields());
@@ -513,7 +541,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 hedge,
                 hedgeFactor,
                 hedgeFloor,
-                hedgeRatio);
+                hedgeRatio,
+                firstTokenTimeout,
+                idleTimeout);
     }
 
     /**
@@ -551,6 +581,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private double hedgeFactor = DEFAULT_HEDGE_FACTOR;
         private Duration hedgeFloor = DEFAULT_HEDGE_FLOOR;
         private double hedgeRatio = DEFAULT_HEDGE_RATIO;
+        private Duration firstTokenTimeout = DEFAULT_FIRST_TOKEN_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
         Builder() {}
 
@@ -725,6 +757,18 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
             return this;
         }
 
+        /** With {@code stream=true}: abandon a request whose first token has not come by then. */
+        public Builder firstTokenTimeout(Duration timeout) {
+            this.firstTokenTimeout = timeout;
+            return this;
+        }
+
+        /** With {@code stream=true}: abandon a request whose stream sends nothing this long. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
         /** At most this share of requests (0 to 1) is hedged. */
         public Builder hedgeRatio(double ratio) {
             this.hedgeRatio = ratio;
@@ -803,6 +847,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                                 + hedgeFactor);
             }
             requirePositive("hedge-floor", hedgeFloor);
+            requirePositive("first-token-timeout", firstTokenTimeout);
+            requirePositive("idle-timeout", idleTimeout);
             if (!(hedgeRatio >= 0 && hedgeRatio <= 1)) {
                 throw new IllegalArgumentException(
                         "hedge-ratio must be between 0 and 1 (0.1: at most one request in ten is"
