@@ -40,6 +40,9 @@ final class Attempt {
     /** Past its replica's hedge delay and still waiting: counted as waiting unusually long. */
     volatile boolean slow;
 
+    /** Its concurrency slot was given back early, as it was found hung (guarded by the replica). */
+    boolean slotFreed;
+
     /**
      * Sent to a replica of a fleet that is down, to see whether it is back ({@link FleetOutage}).
      */

@@ -451,6 +451,8 @@ final class OpenAiClient implements AsyncChatModel {
         }
         attempt.slow = true;
         slowNow.incrementAndGet();
+        replica.freeSlot(attempt); // a hung request does not hold the replica's limit
+        pump(replica);
         try {
             attempt.timer =
                     scheduler.schedule(
@@ -544,6 +546,12 @@ final class OpenAiClient implements AsyncChatModel {
         for (int k = 1; k < replicas.length; k++) {
             ReplicaEndpoint r = replicas[(busy.index + k) % replicas.length];
             if (r.available(now, true)) {
+                return r;
+            }
+        }
+        for (int k = 1; k < replicas.length; k++) { // one asked to wait: the hedge waits there
+            ReplicaEndpoint r = replicas[(busy.index + k) % replicas.length];
+            if (r.available(now, false)) {
                 return r;
             }
         }
@@ -689,7 +697,7 @@ final class OpenAiClient implements AsyncChatModel {
             }
         } else {
             replica.failures.get(error.kind()).increment();
-            if (isDrop(error)) {
+            if (isDrop(error) && !attempt.slotFreed) { // a hung request is no load signal
                 replica.limit.onSample(attempt.startNanos, rtt, attempt.inFlightAtStart, true);
             }
             if (error.kind() == Kind.CONNECT) {

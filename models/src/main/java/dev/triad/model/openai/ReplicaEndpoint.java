@@ -208,7 +208,9 @@ final class ReplicaEndpoint {
      * estimate against the usage the server reported (0 when unknown).
      */
     synchronized void release(Attempt attempt, long now, long retryAfterNanos, long usedTokens) {
-        inFlight--;
+        if (!attempt.slotFreed) {
+            inFlight--;
+        }
         if (retryAfterNanos > 0 && now + retryAfterNanos - blockedUntil > 0) {
             blockedUntil = now + retryAfterNanos;
             blockedUntilSeen = blockedUntil;
@@ -221,6 +223,18 @@ final class ReplicaEndpoint {
             } else if (diff < 0) {
                 tokens.addTokens(-diff);
             }
+        }
+    }
+
+    /**
+     * Frees the concurrency slot of a request found hung, before it ends: a replica that hangs some
+     * requests keeps serving the others instead of filling its limit with dead ones.
+     */
+    synchronized void freeSlot(Attempt attempt) {
+        if (!attempt.slotFreed) {
+            attempt.slotFreed = true;
+            inFlight--;
+            load = inFlight + queue.size();
         }
     }
 
