@@ -157,6 +157,66 @@ class TriadCliITCase {
     }
 
     @Test
+    void aFleetDownPastTheOutageLimitExits3NamingItAndResumeFinishesTheRun() throws Exception {
+        Path input = dir.resolve("q.jsonl");
+        assertThat(console.run("generate", "--count", "20", "--output", input.toString())).isZero();
+        Path output = dir.resolve("out");
+        String dead = "http://127.0.0.1:1/v1"; // nothing listens on port 1
+
+        int code =
+                console.run(
+                        "run",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--model",
+                        "all=openai:" + dead + "#m",
+                        "--strategies",
+                        "cot",
+                        "--outage-limit",
+                        "5s",
+                        // Input left unread: the run is paused, not draining its last questions
+                        // (no checkpoint completes while an input that ended drains).
+                        "--max-questions-in-flight",
+                        "2",
+                        "--checkpoint-interval",
+                        "1s");
+
+        String stderr = console.err();
+        assertThat(code).as(stderr).isEqualTo(3);
+        assertThat(stderr)
+                .contains("The solver fleet (" + dead + ") has been down for")
+                .contains("longer than outage-limit 5 s")
+                .contains("cannot connect to " + dead)
+                .contains("run the same command with --resume")
+                .doesNotContain("Please report it");
+        assertThat(output.resolve("results.jsonl"))
+                .as("no question was failed for the outage")
+                .doesNotExist();
+
+        console.resetErr();
+        int resumed =
+                console.run(
+                        "run",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--model",
+                        "all=sim:zero",
+                        "--strategies",
+                        "cot",
+                        "--resume");
+
+        assertThat(resumed).as(console.err()).isZero();
+        assertThat(console.err())
+                .as("checkpoints completed while the run waited for the fleet")
+                .contains("triad: --resume: continuing the run started");
+        assertThat(Files.readAllLines(output.resolve("results.jsonl"))).hasSize(20);
+    }
+
+    @Test
     void demoRunsLm2AndCotOnTheSampleWithTwoMalformedLines() throws Exception {
         Path output = dir.resolve("demo");
 

@@ -45,6 +45,14 @@ public interface AsyncChatModel extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Calls waiting far longer than this model usually answers (e.g. past a replica's hedge delay),
+     * now; for the progress line. The default is 0 (the model cannot tell). Cheap, never blocks.
+     */
+    default int callsWaitingLong() {
+        return 0;
+    }
+
     /** Releases connections and timers. */
     @Override
     default void close() {}

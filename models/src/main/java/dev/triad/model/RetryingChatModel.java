@@ -168,6 +168,12 @@ public final class RetryingChatModel implements AsyncChatModel {
         return delegate.saturated();
     }
 
+    /** The wrapped model's. */
+    @Override
+    public int callsWaitingLong() {
+        return delegate.callsWaitingLong();
+    }
+
     @Override
     public void close() {
         if (closed) {

@@ -38,8 +38,17 @@ public final class FleetOutageException extends RuntimeException {
         this.endpoints = status.endpoints();
     }
 
-    private static String seconds(Duration d) {
-        return d.toSeconds() + " s";
+    /** {@code 10 s}, {@code 10.4 s}, {@code 12 min 3 s}. */
+    static String seconds(Duration d) {
+        long ms = d.toMillis();
+        if (ms >= 60_000) {
+            return ms / 60_000
+                    + " min"
+                    + (ms % 60_000 >= 1000 ? " " + ms % 60_000 / 1000 + " s" : "");
+        }
+        return ms % 1000 == 0
+                ? ms / 1000 + " s"
+                : String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
     /** The role whose fleet was down, e.g. {@code solver}. */

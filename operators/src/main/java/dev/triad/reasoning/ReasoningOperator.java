@@ -115,6 +115,9 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
 
     static final String QUEUE_NAME = "triad-same-key-queue";
 
+    /** The input element held in keyed state while an outage keeps it from starting. */
+    static final String HELD_NAME = "triad-held-for-outage";
+
     private final ReasoningConfig config;
     private final transient MailboxExecutor mailbox;
 
@@ -123,6 +126,14 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private transient Map<Role, AsyncChatModel> models;
     private transient ValueState<QuestionState> states;
     private transient ListState<ReasoningTask> sameKeyQueue;
+    private transient ValueState<ReasoningTask> heldForOutage;
+
+    /**
+     * Yields to every mail, checkpoints included: for waits as long as an outage, with the element
+     * waiting stored in {@link #heldForOutage} first so that a checkpoint holds it.
+     */
+    private transient MailboxExecutor checkpointingMailbox;
+
     private transient InternalTimerService<VoidNamespace> deadlines;
     private transient ArrayDeque<WaitingCall> waitingForSlot;
     private transient int questionsInFlight;
@@ -184,6 +195,17 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                         .getListState(
                                 new ListStateDescriptor<>(
                                         QUEUE_NAME, ReasoningTaskSerializer.TYPE_INFO));
+        heldForOutage =
+                getRuntimeContext()
+                        .getState(
+                                new ValueStateDescriptor<>(
+                                        HELD_NAME, ReasoningTaskSerializer.TYPE_INFO));
+        checkpointingMailbox =
+                getContainingTask()
+                        .getMailboxExecutorFactory()
+                        .createExecutor(
+                                org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox
+                                        .MIN_PRIORITY);
         deadlines =
                 getInternalTimerService("triad-deadlines", VoidNamespaceSerializer.INSTANCE, this);
         waitingForSlot = new ArrayDeque<>();
@@ -193,7 +215,8 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
                         getMetricGroup(),
                         () -> questionsInFlight,
                         () -> callsInFlight,
-                        this::fleetsDown);
+                        this::fleetsDown,
+                        this::callsWaitingLong);
         models.forEach((role, model) -> model.registerMetrics(metrics.roleGroup(role)));
         String journalDir = journalDir();
         if (journalDir != null) {
@@ -273,6 +296,18 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         return anyDown;
     }
 
+    /** Calls the models see waiting unusually long now (a metric; the reporter's thread). */
+    private int callsWaitingLong() {
+        AsyncChatModel[] list = modelList;
+        int slow = 0;
+        if (list != null) {
+            for (AsyncChatModel model : list) {
+                slow += model.callsWaitingLong();
+            }
+        }
+        return slow;
+    }
+
     /** Roles of this subtask whose fleet is down now (a metric; read on the reporter's thread). */
     private int fleetsDown() {
         AsyncChatModel[] list = modelList;
@@ -311,9 +346,10 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
      * the outage limit, end the wait; with none out a question is let in, and its call probes).
      */
     private boolean heldBackByAnOutage() {
-        if (callsInFlight == 0) {
-            return false;
-        }
+        return callsInFlight > 0 && anyFleetDown();
+    }
+
+    private boolean anyFleetDown() {
         for (AsyncChatModel model : modelList) {
             if (model.fleetStatus().down()) {
                 return true;
@@ -411,6 +447,10 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         // The calls are made from a mail: it runs before the first input record, once the whole
         // operator chain is open, so replies that arrive at once can be emitted.
         mailbox.execute(() -> reissue(pending), "triad re-issue restored calls");
+        List<String> held = keysIn(HELD_NAME);
+        if (!held.isEmpty()) {
+            mailbox.execute(() -> admitHeld(held), "triad admit input held for an outage");
+        }
         for (String key : keysIn(QUEUE_NAME)) {
             setCurrentKey(key);
             Iterable<ReasoningTask> queued = sameKeyQueue.get();
@@ -431,6 +471,21 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         try (var stream =
                 getKeyedStateBackend().<VoidNamespace>getKeys(name, VoidNamespace.INSTANCE)) {
             return stream.map(String.class::cast).collect(Collectors.toList());
+        }
+    }
+
+    /**
+     * Elements a checkpoint took while they waited for an outage to end: read from the input
+     * already, so admitted now (the cap may be passed by these few).
+     */
+    private void admitHeld(List<String> keys) throws Exception {
+        for (String key : keys) {
+            setCurrentKey(key);
+            ReasoningTask task = heldForOutage.value();
+            if (task != null) {
+                heldForOutage.clear();
+                admit(key, task);
+            }
         }
     }
 
@@ -460,13 +515,30 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     @Override
     public void processElement(StreamRecord<ReasoningTask> element) throws Exception {
         ReasoningTask task = element.getValue();
+        String key = task.key();
+        boolean held = false;
         while (questionsInFlight >= config.maxQuestionsInFlight()
                 || heldBackByAnOutage()
                 || heldBackByABacklog()) {
-            mailbox.yield(); // backpressure: replies and timers run meanwhile
+            // Backpressure: replies and timers run meanwhile. A checkpoint cannot run while this
+            // element is only on the stack, so during an outage (a wait of minutes) it goes into
+            // keyed state first and the wait lets checkpoints through.
+            if (!held && anyFleetDown()) {
+                setCurrentKey(key);
+                heldForOutage.update(task);
+                held = true;
+            }
+            (held ? checkpointingMailbox : mailbox).yield();
         }
-        String key = task.key();
         setCurrentKey(key); // mails run while yielding may have changed it
+        if (held) {
+            heldForOutage.clear();
+        }
+        admit(key, task);
+    }
+
+    /** Counts an element in flight and starts it, or queues it behind its key's running one. */
+    private void admit(String key, ReasoningTask task) throws Exception {
         questionsInFlight++;
         if (states.value() != null) {
             sameKeyQueue.add(task);

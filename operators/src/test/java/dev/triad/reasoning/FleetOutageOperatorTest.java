@@ -21,6 +21,7 @@ class FleetOutageOperatorTest {
     private static final Question Q1 =
             new Question("q1", "Ann has 3 apples and buys 3 more. How many?", "6", null, Map.of());
     private static final String FLEET = "http://gpu-1:8000/v1,http://gpu-2:8000/v1";
+    private static final String ANSWER = "{\"reasoning\": \"3 + 3\", \"answer\": \"6\"}";
 
     private final ScriptedModel model = new ScriptedModel();
 
@@ -56,6 +57,44 @@ class FleetOutageOperatorTest {
     }
 
     @Test
+    void whileTheFleetIsDownANewQuestionWaitsUntilTheCallsOutAreAnswered() throws Exception {
+        Question q2 =
+                new Question("q2", "Bo has 2 pears and eats 1. How many?", "1", null, Map.of());
+        Reasoning reasoning = OperatorFixture.builder(model, "cot").build();
+        try (OperatorFixture fixture = OperatorFixture.open(reasoning)) {
+            fixture.add(Q1, "cot");
+            model.fleetDown(FLEET);
+            // The reply comes back (as a mail, not yet run) while the fleet still reads down.
+            model.open().get(0).reply(ANSWER);
+
+            fixture.add(q2, "cot");
+
+            // q2 waited: q1's reply was applied (its result out) before q2's call was made.
+            assertThat(fixture.results()).extracting(Result::id).containsExactly("q1");
+            assertThat(model.calls()).hasSize(2);
+            assertThat(fixture.keyedStateEntries())
+                    .as("q2 waits for its reply; nothing is left held")
+                    .isOne();
+        }
+    }
+
+    @Test
+    void whileTheFleetIsUpANewQuestionStartsAtOnce() throws Exception {
+        Question q2 =
+                new Question("q2", "Bo has 2 pears and eats 1. How many?", "1", null, Map.of());
+        Reasoning reasoning = OperatorFixture.builder(model, "cot").build();
+        try (OperatorFixture fixture = OperatorFixture.open(reasoning)) {
+            fixture.add(Q1, "cot");
+            model.open().get(0).reply(ANSWER);
+
+            fixture.add(q2, "cot");
+
+            assertThat(fixture.results()).as("q1's reply not applied yet").isEmpty();
+            assertThat(model.calls()).hasSize(2);
+        }
+    }
+
+    @Test
     void aReplyAfterTheOutageFinishesTheQuestionAsUsual() throws Exception {
         Reasoning reasoning =
                 OperatorFixture.builder(model, "cot")
@@ -67,7 +106,7 @@ class FleetOutageOperatorTest {
             fixture.harness.setProcessingTime(1_000);
             fixture.harness.setProcessingTime(8_000);
             model.fleetUp();
-            model.open().get(0).reply("{\"reasoning\": \"3 + 3\", \"answer\": \"6\"}");
+            model.open().get(0).reply(ANSWER);
             fixture.drainMailbox();
 
             assertThat(fixture.results()).hasSize(1);

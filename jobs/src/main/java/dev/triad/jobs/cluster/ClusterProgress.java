@@ -30,7 +30,8 @@ public final class ClusterProgress implements ProgressSource {
             List.of(
                     ProgressMetrics.QUESTIONS_FINISHED,
                     ProgressMetrics.CALLS_IN_FLIGHT,
-                    ProgressMetrics.FLEETS_DOWN);
+                    ProgressMetrics.FLEETS_DOWN,
+                    ProgressMetrics.CALLS_WAITING_LONG);
 
     /** The reasoning operator's name ({@code Reasoning#apply}), which starts its vertex's name. */
     private static final String OPERATOR_NAME = "reasoning";
@@ -74,6 +75,7 @@ public final class ClusterProgress implements ProgressSource {
                 values[0] = Math.max(values[0], sums[0]);
                 values[1] = sums[1];
                 values[2] = sums[2];
+                values[3] = sums[3];
                 seen = true;
             }
         } catch (IOException e) {
@@ -97,6 +99,7 @@ public final class ClusterProgress implements ProgressSource {
                         Math.max(values[0], vertex.path("metrics").path("read-records").asLong());
                 values[1] = 0;
                 values[2] = 0;
+                values[3] = 0;
                 seen = true;
             }
         }

@@ -107,6 +107,10 @@ public final class ProgressLine {
                 .append(" | ")
                 .append(number(metrics.gauge(ProgressMetrics.CALLS_IN_FLIGHT)))
                 .append(" calls in flight");
+        long waitingLong = metrics.gauge(ProgressMetrics.CALLS_WAITING_LONG);
+        if (waitingLong > 0) {
+            line.append(" (").append(number(waitingLong)).append(" waiting unusually long)");
+        }
         if (metrics.gauge(ProgressMetrics.FLEETS_DOWN) > 0) {
             line.append(" | FLEET DOWN: calls wait for it, no new questions start");
         }

@@ -53,6 +53,9 @@ public final class ProgressMetrics implements ProgressSource {
      */
     public static final String FLEETS_DOWN = "fleetsDown";
 
+    /** Gauge: calls waiting far longer than their replica usually answers (hung or very slow). */
+    public static final String CALLS_WAITING_LONG = "callsWaitingLong";
+
     static final String REPORTER_NAME = "triad-progress";
     static final String ID_PROPERTY = "progress-id";
 

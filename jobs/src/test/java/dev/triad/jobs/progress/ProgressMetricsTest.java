@@ -110,6 +110,33 @@ class ProgressMetricsTest {
     }
 
     @Test
+    void theLineCountsCallsWaitingUnusuallyLong() {
+        ProgressMetrics metrics = ProgressMetrics.register(new Configuration());
+        try {
+            int[] slow = {0};
+            metrics.added(new SimpleCounter(), ProgressMetrics.QUESTIONS_FINISHED);
+            metrics.added((Gauge<Integer>) () -> 9, ProgressMetrics.CALLS_IN_FLIGHT);
+            metrics.added((Gauge<Integer>) () -> slow[0], ProgressMetrics.CALLS_WAITING_LONG);
+            ProgressLine line =
+                    new ProgressLine(
+                            new PrintWriter(
+                                    new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                            true,
+                            10,
+                            1);
+            long t0 = 1_000_000_000_000L;
+            assertThat(line.render(metrics, t0)).doesNotContain("unusually long");
+
+            slow[0] = 2;
+
+            assertThat(line.render(metrics, t0 + 1_000_000_000L))
+                    .contains("9 calls in flight (2 waiting unusually long)");
+        } finally {
+            metrics.close();
+        }
+    }
+
+    @Test
     void clockFormat() {
         assertThat(ProgressLine.clock(59)).isEqualTo("0:59");
         assertThat(ProgressLine.clock(3_725)).isEqualTo("1:02:05");

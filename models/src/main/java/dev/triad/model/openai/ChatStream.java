@@ -63,7 +63,8 @@ final class ChatStream implements HttpResponse.BodySubscriber<ChatStream.Result>
     private JsonNode usage = MissingNode.getInstance();
     private String finishReason;
     private boolean done;
-    private long firstTokenNanos = -1;
+    private volatile long firstTokenNanos = -1;
+    private volatile long lastBytesNanos = System.nanoTime();
     private int chunks;
 
     ChatStream(String endpoint, ApiKey key) {
@@ -91,6 +92,7 @@ final class ChatStream implements HttpResponse.BodySubscriber<ChatStream.Result>
         if (body.isDone()) {
             return;
         }
+        lastBytesNanos = System.nanoTime();
         for (ByteBuffer buffer : buffers) {
             while (buffer.hasRemaining()) {
                 if (!accept(buffer.get())) {
@@ -133,6 +135,16 @@ final class ChatStream implements HttpResponse.BodySubscriber<ChatStream.Result>
                                     + " chunk(s) with neither a finish_reason nor data: [DONE];"
                                     + " it was cut off"));
         }
+    }
+
+    /** {@link System#nanoTime()} of the first chunk with a choice, or -1 before it. */
+    long firstTokenNanos() {
+        return firstTokenNanos;
+    }
+
+    /** {@link System#nanoTime()} when bytes last arrived (or the stream began). */
+    long lastBytesNanos() {
+        return lastBytesNanos;
     }
 
     /** Stops reading (the call timed out or the client closed): closes the connection. */

@@ -92,6 +92,16 @@ public final class LatencyHistogram {
     public static final class Recorder {
         private final ConcurrentHistogram micros = new ConcurrentHistogram(SIGNIFICANT_DIGITS);
 
+        /** Values recorded so far. */
+        long count() {
+            return micros.getTotalCount();
+        }
+
+        /** The value at {@code percentile} in microseconds, read in place (no copy); 0 if empty. */
+        long percentileMicros(double percentile) {
+            return micros.getTotalCount() == 0 ? 0 : micros.getValueAtPercentile(percentile);
+        }
+
         /** Records one latency. */
         public void recordNanos(long nanos) {
             micros.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos)));

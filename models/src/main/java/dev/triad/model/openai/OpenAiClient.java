@@ -89,6 +89,8 @@ final class OpenAiClient implements AsyncChatModel {
     private final HttpClient http;
     private final Set<Attempt> onTheWire = ConcurrentHashMap.newKeySet();
     private final FleetOutage outage;
+    private final HedgePolicy hedging;
+    private final AtomicInteger slowNow = new AtomicInteger();
     private volatile boolean closed;
 
     OpenAiClient(OpenAiCompatibleBinding binding, ApiKey key, int subtask, int parallelism) {
@@ -110,6 +112,7 @@ final class OpenAiClient implements AsyncChatModel {
         }
         this.router = router(binding, urls);
         this.outage = new FleetOutage(String.join(",", urls), replicas.length, new Fleet());
+        this.hedging = new HedgePolicy(binding);
         this.scheduler =
                 new ScheduledThreadPoolExecutor(1, threads(THREAD_PREFIX + "-timer-" + subtask));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -424,12 +427,30 @@ final class OpenAiClient implements AsyncChatModel {
             post.header(CallHeader.NAME, attempt.call.callHeader);
         }
         replica.sent.increment();
+        hedging.onRequest();
+        long timeout = binding.callTimeout().toNanos();
+        long slowAfter = attempt.partner == null ? replica.hedgeAfterNanos : 0;
         try {
+            // One timer per request: at the hedge delay when it comes first, else the timeout.
             attempt.timer =
-                    scheduler.schedule(
-                            () -> onTimeout(replica, attempt),
-                            binding.callTimeout().toNanos(),
-                            TimeUnit.NANOSECONDS);
+                    attempt.call.stream
+                            ? scheduler.schedule(
+                                    () -> watchStream(replica, attempt),
+                                    Math.min(
+                                            timeout,
+                                            Math.min(
+                                                    binding.firstTokenTimeout().toNanos(),
+                                                    binding.idleTimeout().toNanos())),
+                                    TimeUnit.NANOSECONDS)
+                            : slowAfter > 0 && slowAfter < timeout
+                                    ? scheduler.schedule(
+                                            () -> onSlow(replica, attempt, timeout - slowAfter),
+                                            slowAfter,
+                                            TimeUnit.NANOSECONDS)
+                                    : scheduler.schedule(
+                                            () -> onTimeout(replica, attempt),
+                                            timeout,
+                                            TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException closing) {
             if (attempt.finish()) {
                 done(replica, attempt, null, OpenAiErrors.closed(replica.baseUrl));
@@ -486,6 +507,146 @@ final class OpenAiClient implements AsyncChatModel {
             }
             return HttpResponse.BodySubscribers.mapping(stream, Answer::ofStream);
         };
+    }
+
+    /**
+     * The request has waited far longer than its replica usually takes: it counts as waiting
+     * unusually long, and (budget permitting) the call is sent to another replica as well; the
+     * first answer wins. The request itself keeps its timeout.
+     */
+    private void onSlow(ReplicaEndpoint replica, Attempt attempt, long timeoutLeft) {
+        if (attempt.finished()) {
+            return;
+        }
+        attempt.slow = true;
+        slowNow.incrementAndGet();
+        replica.freeSlot(attempt); // a hung request does not hold the replica's limit
+        pump(replica);
+        try {
+            attempt.timer =
+                    scheduler.schedule(
+                            () -> onTimeout(replica, attempt), timeoutLeft, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return;
+        }
+        if (attempt.finished()) { // answered meanwhile: done() may have missed the new timer
+            cancelTimer(attempt);
+            return;
+        }
+        ReplicaEndpoint other = another(replica);
+        if (other == null || !hedging.tryHedge()) {
+            return;
+        }
+        Attempt hedge = attempt.hedged();
+        LOG.debug(
+                "A {} call to {} is slow; hedged on {}",
+                attempt.call.request,
+                replica.baseUrl,
+                other.baseUrl);
+        other.enqueue(hedge);
+        pump(other);
+    }
+
+    /**
+     * A streamed request's progress: its first token within {@code first-token-timeout}, then no
+     * gap longer than {@code idle-timeout}, all within the call timeout; a stream that stalls is
+     * abandoned and its call retried. Runs on the timer thread, next when a limit could be hit.
+     */
+    private void watchStream(ReplicaEndpoint replica, Attempt attempt) {
+        if (attempt.finished()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long deadline = attempt.startNanos + binding.callTimeout().toNanos();
+        if (now - deadline >= 0) {
+            onTimeout(replica, attempt);
+            return;
+        }
+        ChatStream stream = attempt.stream;
+        long first = stream == null ? -1 : stream.firstTokenNanos();
+        long next;
+        if (first < 0) {
+            long limit = binding.firstTokenTimeout().toNanos();
+            if (now - attempt.startNanos >= limit) {
+                stalled(
+                        replica,
+                        attempt,
+                        "no first token within " + binding.firstTokenTimeout().toMillis() + " ms",
+                        "first-token-timeout");
+                return;
+            }
+            // Until the first token, look again at its limit or one idle gap on, whichever is
+            // first.
+            next = Math.min(attempt.startNanos + limit, now + binding.idleTimeout().toNanos());
+        } else {
+            long idle = binding.idleTimeout().toNanos();
+            long last = stream.lastBytesNanos();
+            if (now - last >= idle) {
+                stalled(
+                        replica,
+                        attempt,
+                        "nothing for " + binding.idleTimeout().toMillis() + " ms mid-stream",
+                        "idle-timeout");
+                return;
+            }
+            next = last + idle;
+        }
+        long delay = Math.max(1, Math.min(next, deadline) - now);
+        try {
+            attempt.timer =
+                    scheduler.schedule(
+                            () -> watchStream(replica, attempt), delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed: close() ends the attempt
+        }
+    }
+
+    private void stalled(ReplicaEndpoint replica, Attempt attempt, String what, String option) {
+        if (!attempt.finish()) {
+            return;
+        }
+        abortExchange(attempt);
+        done(replica, attempt, null, OpenAiErrors.stalled(replica.baseUrl, what, option));
+    }
+
+    /** A replica other than {@code busy} that is not skipped, the next in order; or null. */
+    private ReplicaEndpoint another(ReplicaEndpoint busy) {
+        long now = System.nanoTime();
+        for (int k = 1; k < replicas.length; k++) {
+            ReplicaEndpoint r = replicas[(busy.index + k) % replicas.length];
+            if (r.available(now, true)) {
+                return r;
+            }
+        }
+        for (int k = 1; k < replicas.length; k++) { // one asked to wait: the hedge waits there
+            ReplicaEndpoint r = replicas[(busy.index + k) % replicas.length];
+            if (r.available(now, false)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The other try of a hedged call answered first: this one ends without answering, its exchange
+     * is aborted (closing its connection) and its slot freed.
+     */
+    private void abandon(Attempt loser) {
+        if (!loser.finish()) {
+            return;
+        }
+        cancelTimer(loser);
+        abortExchange(loser);
+        ReplicaEndpoint at = loser.replica;
+        if (at == null || at.dequeue(loser)) {
+            return; // never sent: it held no slot
+        }
+        onTheWire.remove(loser);
+        if (loser.slow) {
+            slowNow.decrementAndGet();
+        }
+        at.release(loser, System.nanoTime(), 0, 0);
+        pump(at);
     }
 
     private void onTimeout(ReplicaEndpoint replica, Attempt attempt) {
@@ -585,6 +746,9 @@ final class OpenAiClient implements AsyncChatModel {
             ChatWire.Reply reply,
             OpenAiCallException error) {
         onTheWire.remove(attempt);
+        if (attempt.slow) {
+            slowNow.decrementAndGet();
+        }
         long now = System.nanoTime();
         long rtt = now - attempt.startNanos;
         long used = reply == null ? 0 : (long) reply.promptTokens() + reply.completionTokens();
@@ -596,9 +760,13 @@ final class OpenAiClient implements AsyncChatModel {
             replica.cachedTokens.add(reply.cachedTokens());
             replica.latency.recordNanos(rtt);
             replica.limit.onSample(attempt.startNanos, rtt, attempt.inFlightAtStart, false);
+            if (hedging.enabled()
+                    && replica.hedgeSamples.incrementAndGet() % HedgePolicy.UPDATE_EVERY == 0) {
+                replica.hedgeAfterNanos = hedging.delayNanos(replica.latency);
+            }
         } else {
             replica.failures.get(error.kind()).increment();
-            if (isDrop(error)) {
+            if (isDrop(error) && !attempt.slotFreed) { // a hung request is no load signal
                 replica.limit.onSample(attempt.startNanos, rtt, attempt.inFlightAtStart, true);
             }
             if (error.kind() == Kind.CONNECT) {
@@ -606,7 +774,14 @@ final class OpenAiClient implements AsyncChatModel {
             }
         }
         pump(replica);
+        Attempt partner = attempt.partner;
         if (reply != null) {
+            if (partner != null) {
+                abandon(partner);
+                if (attempt.hedge) {
+                    hedging.hedgesWon.increment();
+                }
+            }
             if (outage.suspect()) {
                 replica.downUntil = now; // it answered: no longer skipped
                 outage.alive(replica.index);
@@ -620,6 +795,9 @@ final class OpenAiClient implements AsyncChatModel {
                             TimeUnit.NANOSECONDS.toMillis(rtt),
                             replica.baseUrl));
         } else {
+            if (partner != null && !partner.finished()) {
+                return; // the other try of this call may still answer
+            }
             if (outage.failed(replica.index, attempt, error, now)) {
                 return; // parked: it waits for the fleet to be back
             }
@@ -675,6 +853,10 @@ final class OpenAiClient implements AsyncChatModel {
         group.counter("outages", outage.outages::sum);
         group.counter("outageProbes", outage.probes::sum);
         group.gauge("callsWaitingForFleet", outage::parked);
+        group.gauge("callsWaitingLong", slowNow::get);
+        group.counter("hedged", hedging.hedged::sum);
+        group.counter("hedgesWon", hedging.hedgesWon::sum);
+        group.counter("hedgesRefused", hedging.refused::sum);
         for (ReplicaEndpoint replica : replicas) {
             ReplicaMetrics.register(group, replica);
         }
@@ -704,6 +886,21 @@ final class OpenAiClient implements AsyncChatModel {
             queued += Math.max(0, replica.load - replica.sending);
         }
         return queued;
+    }
+
+    /** Requests past their replica's hedge delay and still unanswered. */
+    @Override
+    public int callsWaitingLong() {
+        return slowNow.get();
+    }
+
+    /** Calls hedged on another replica, and how many of those hedges answered first. */
+    long hedged() {
+        return hedging.hedged.sum();
+    }
+
+    long hedgesWon() {
+        return hedging.hedgesWon.sum();
     }
 
     /** Calls parked until the fleet is back. */

@@ -55,6 +55,16 @@ import org.apache.flink.annotation.PublicEvolving;
  *       max-concurrency=N} (default {@value #DEFAULT_MAX_CONCURRENCY})
  *   <li>{@code rpm=N}, {@code tpm=N}: requests and tokens (prompt + completion) per minute at each
  *       replica from the whole job (each of P subtasks allows N / P), 0 for no limit (default)
+ *   <li>{@code hedge=true|false} (default true, with two or more replicas): a request that has
+ *       waited longer than {@code hedge-factor} (default {@value #DEFAULT_HEDGE_FACTOR}) times its
+ *       replica's p99 latency, and at least {@code hedge-floor} (default 1 s), is sent again to
+ *       another replica; the first answer wins and the other is cancelled. At most {@code
+ *       hedge-ratio} (default {@value #DEFAULT_HEDGE_RATIO}) of the requests are hedged, so a slow
+ *       fleet is not flooded ({@link HedgePolicy})
+ *   <li>{@code first-token-timeout=DURATION} (default 60 s), {@code idle-timeout=DURATION} (default
+ *       30 s): with {@code stream=true}, a request whose first token has not come by then, or whose
+ *       stream sends nothing for that long, is abandoned as stalled and retried (streamed requests
+ *       are watched this way instead of being hedged)
  * </ul>
  */
 @PublicEvolving
@@ -84,7 +94,13 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                     "structured",
                     "max-chars",
                     "max-items",
-                    "max-tokens");
+                    "max-tokens",
+                    "hedge",
+                    "hedge-factor",
+                    "hedge-floor",
+                    "hedge-ratio",
+                    "first-token-timeout",
+                    "idle-timeout");
 
     public static final Routing DEFAULT_ROUTING = Routing.AFFINITY;
     public static final double DEFAULT_LOAD_FACTOR = 1.25;
@@ -104,6 +120,12 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     public static final int DEFAULT_HTTP_THREADS = 2;
     public static final boolean DEFAULT_STREAM = false;
     public static final StructuredOutput DEFAULT_STRUCTURED = StructuredOutput.JSON_SCHEMA;
+    public static final boolean DEFAULT_HEDGE = true;
+    public static final double DEFAULT_HEDGE_FACTOR = 3.0;
+    public static final Duration DEFAULT_HEDGE_FLOOR = Duration.ofSeconds(1);
+    public static final double DEFAULT_HEDGE_RATIO = 0.1;
+    public static final Duration DEFAULT_FIRST_TOKEN_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     /** The algorithm of each replica's adaptive concurrency limit (Netflix concurrency-limits). */
     public enum ConcurrencyLimit {
@@ -157,6 +179,12 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final int maxChars;
     private final int maxItems;
     private final int maxTokens;
+    private final boolean hedge;
+    private final double hedgeFactor;
+    private final Duration hedgeFloor;
+    private final double hedgeRatio;
+    private final Duration firstTokenTimeout;
+    private final Duration idleTimeout;
     private final RetryPolicy retryPolicy;
 
     OpenAiCompatibleBinding(Builder b, RetryPolicy retryPolicy) {
@@ -180,6 +208,12 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.maxChars = b.maxChars;
         this.maxItems = b.maxItems;
         this.maxTokens = b.maxTokens;
+        this.hedge = b.hedge;
+        this.hedgeFactor = b.hedgeFactor;
+        this.hedgeFloor = b.hedgeFloor;
+        this.hedgeRatio = b.hedgeRatio;
+        this.firstTokenTimeout = b.firstTokenTimeout;
+        this.idleTimeout = b.idleTimeout;
         this.retryPolicy = retryPolicy;
     }
 
@@ -241,6 +275,13 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .maxItems(parsed.integer("max-items", 0))
                 .maxTokens(parsed.integer("max-tokens", 0))
                 .retryBudget(parsed.duration("budget", DEFAULT_BUDGET))
+                .hedge(parsed.bool("hedge", DEFAULT_HEDGE))
+                .hedgeFactor(parsed.number("hedge-factor", DEFAULT_HEDGE_FACTOR))
+                .hedgeFloor(parsed.duration("hedge-floor", DEFAULT_HEDGE_FLOOR))
+                .hedgeRatio(parsed.number("hedge-ratio", DEFAULT_HEDGE_RATIO))
+                .firstTokenTimeout(
+                        parsed.duration("first-token-timeout", DEFAULT_FIRST_TOKEN_TIMEOUT))
+                .idleTimeout(parsed.duration("idle-timeout", DEFAULT_IDLE_TIMEOUT))
                 .build();
     }
 
@@ -311,6 +352,13 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .paramUnlessDefault("max-chars", maxChars, 0)
                 .paramUnlessDefault("max-items", maxItems, 0)
                 .paramUnlessDefault("max-tokens", maxTokens, 0)
+                .paramUnlessDefault("hedge", hedge, DEFAULT_HEDGE)
+                .paramUnlessDefault("hedge-factor", hedgeFactor, DEFAULT_HEDGE_FACTOR)
+                .paramUnlessDefault("hedge-floor", hedgeFloor, DEFAULT_HEDGE_FLOOR)
+                .paramUnlessDefault("hedge-ratio", hedgeRatio, DEFAULT_HEDGE_RATIO)
+                .paramUnlessDefault(
+                        "first-token-timeout", firstTokenTimeout, DEFAULT_FIRST_TOKEN_TIMEOUT)
+                .paramUnlessDefault("idle-timeout", idleTimeout, DEFAULT_IDLE_TIMEOUT)
                 .build();
     }
 
@@ -434,6 +482,36 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         return maxTokens;
     }
 
+    /** Whether slow requests are hedged on another replica ({@link HedgePolicy}). */
+    public boolean hedge() {
+        return hedge;
+    }
+
+    /** A request is hedged after this many times its replica's p99 latency. */
+    public double hedgeFactor() {
+        return hedgeFactor;
+    }
+
+    /** A request is never hedged sooner than this. */
+    public Duration hedgeFloor() {
+        return hedgeFloor;
+    }
+
+    /** The largest share of requests that may be hedged. */
+    public double hedgeRatio() {
+        return hedgeRatio;
+    }
+
+    /** With {@code stream=true}: the longest wait for the first token. */
+    public Duration firstTokenTimeout() {
+        return firstTokenTimeout;
+    }
+
+    /** With {@code stream=true}: the longest gap in a stream. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OpenAiCompatibleBinding other && fields().equals(other.fields());
@@ -466,7 +544,13 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 structured,
                 maxChars,
                 maxItems,
-                maxTokens);
+                maxTokens,
+                hedge,
+                hedgeFactor,
+                hedgeFloor,
+                hedgeRatio,
+                firstTokenTimeout,
+                idleTimeout);
     }
 
     /**
@@ -500,6 +584,12 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private int maxChars;
         private int maxItems;
         private int maxTokens;
+        private boolean hedge = DEFAULT_HEDGE;
+        private double hedgeFactor = DEFAULT_HEDGE_FACTOR;
+        private Duration hedgeFloor = DEFAULT_HEDGE_FLOOR;
+        private double hedgeRatio = DEFAULT_HEDGE_RATIO;
+        private Duration firstTokenTimeout = DEFAULT_FIRST_TOKEN_TIMEOUT;
+        private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
 
         Builder() {}
 
@@ -656,6 +746,42 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
             return this;
         }
 
+        /** Whether a request slower than its replica usually is goes to another one as well. */
+        public Builder hedge(boolean hedge) {
+            this.hedge = hedge;
+            return this;
+        }
+
+        /** Hedge after this many times the replica's p99 latency (at least 1). */
+        public Builder hedgeFactor(double factor) {
+            this.hedgeFactor = factor;
+            return this;
+        }
+
+        /** Never hedge sooner than this after a request was sent. */
+        public Builder hedgeFloor(Duration floor) {
+            this.hedgeFloor = floor;
+            return this;
+        }
+
+        /** With {@code stream=true}: abandon a request whose first token has not come by then. */
+        public Builder firstTokenTimeout(Duration timeout) {
+            this.firstTokenTimeout = timeout;
+            return this;
+        }
+
+        /** With {@code stream=true}: abandon a request whose stream sends nothing this long. */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        /** At most this share of requests (0 to 1) is hedged. */
+        public Builder hedgeRatio(double ratio) {
+            this.hedgeRatio = ratio;
+            return this;
+        }
+
         /**
          * Checks every setting and returns the binding.
          *
@@ -720,6 +846,21 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
             if (tokensPerMinute < 0) {
                 throw new IllegalArgumentException(
                         "tpm must be 0 (no limit) or more, was " + tokensPerMinute);
+            }
+            if (!(hedgeFactor >= 1) || Double.isInfinite(hedgeFactor)) {
+                throw new IllegalArgumentException(
+                        "hedge-factor must be 1 or more (3 hedges a request after 3 times its"
+                                + " replica's p99 latency), was "
+                                + hedgeFactor);
+            }
+            requirePositive("hedge-floor", hedgeFloor);
+            requirePositive("first-token-timeout", firstTokenTimeout);
+            requirePositive("idle-timeout", idleTimeout);
+            if (!(hedgeRatio >= 0 && hedgeRatio <= 1)) {
+                throw new IllegalArgumentException(
+                        "hedge-ratio must be between 0 and 1 (0.1: at most one request in ten is"
+                                + " hedged), was "
+                                + hedgeRatio);
             }
             requireNotNegative("max-chars", maxChars, "the longest string of a reply");
             requireNotNegative("max-items", maxItems, "the longest list of a reply");

@@ -76,6 +76,22 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
         return client.saturated();
     }
 
+    /** Requests past their replica's hedge delay, still unanswered. */
+    @Override
+    public int callsWaitingLong() {
+        return client.callsWaitingLong();
+    }
+
+    /** Calls hedged on another replica so far ({@code hedge=true}). */
+    public long hedged() {
+        return client.hedged();
+    }
+
+    /** Hedges that answered before the request they hedged. */
+    public long hedgesWon() {
+        return client.hedgesWon();
+    }
+
     /** One group of client-side metrics per replica ({@link ReplicaMetrics}). */
     @Override
     public void registerMetrics(ModelMetricGroup group) {

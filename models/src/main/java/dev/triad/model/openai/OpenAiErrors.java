@@ -242,6 +242,24 @@ final class OpenAiErrors {
     }
 
     /** No answer within the call timeout. */
+    /** A stream that stopped progressing: no first token in time, or a gap between chunks. */
+    static OpenAiCallException stalled(String endpoint, String what, String option) {
+        return new OpenAiCallException(
+                Kind.TIMEOUT,
+                endpoint,
+                OpenAiCallException.NO_STATUS,
+                0,
+                false,
+                true,
+                "the stream from "
+                        + endpoint
+                        + " stalled: "
+                        + what
+                        + "; retried. If the model is slow rather than stuck, raise "
+                        + option,
+                null);
+    }
+
     static OpenAiCallException timeout(String endpoint, Duration timeout) {
         return new OpenAiCallException(
                 Kind.TIMEOUT,

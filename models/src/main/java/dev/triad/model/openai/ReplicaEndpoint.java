@@ -170,6 +170,7 @@ final class ReplicaEndpoint {
     // ------------------------------------------------------------------ guarded by this
 
     synchronized void enqueue(Attempt attempt) {
+        attempt.replica = this;
         queue.addLast(attempt);
         load = inFlight + queue.size();
         sending = inFlight;
@@ -245,7 +246,9 @@ final class ReplicaEndpoint {
      * estimate against the usage the server reported (0 when unknown).
      */
     synchronized void release(Attempt attempt, long now, long retryAfterNanos, long usedTokens) {
-        inFlight--;
+        if (!attempt.slotFreed) {
+            inFlight--;
+        }
         if (retryAfterNanos > 0 && now + retryAfterNanos - blockedUntil > 0) {
             blockedUntil = now + retryAfterNanos;
             blockedUntilSeen = blockedUntil;
@@ -261,6 +264,34 @@ final class ReplicaEndpoint {
             }
         }
     }
+
+    /**
+     * Frees the concurrency slot of a request found hung, before it ends: a replica that hangs some
+     * requests keeps serving the others instead of filling its limit with dead ones.
+     */
+    synchronized void freeSlot(Attempt attempt) {
+        if (!attempt.slotFreed) {
+            attempt.slotFreed = true;
+            inFlight--;
+            load = inFlight + queue.size();
+        }
+    }
+
+    /** Takes {@code attempt} out of the queue; false when it is not there (it was sent). */
+    synchronized boolean dequeue(Attempt attempt) {
+        boolean removed = queue.remove(attempt);
+        if (removed) {
+            load = inFlight + queue.size();
+        }
+        return removed;
+    }
+
+    /** Delay after sending before a request here counts as slow (0: never); see HedgePolicy. */
+    volatile long hedgeAfterNanos;
+
+    /** Successes since {@link #hedgeAfterNanos} was last computed. */
+    final java.util.concurrent.atomic.AtomicInteger hedgeSamples =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /** Empties the queue (to route its calls elsewhere, or to fail them on close). */
     synchronized ArrayDeque<Attempt> drain() {

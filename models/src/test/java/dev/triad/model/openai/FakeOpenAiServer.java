@@ -54,7 +54,22 @@ final class FakeOpenAiServer implements AutoCloseable {
     }
 
     /** An answer: status, headers, body; {@code hold} (if not null) is awaited before answering. */
-    record Answer(int status, Map<String, String> headers, String body, CountDownLatch hold) {
+    record Answer(
+            int status,
+            Map<String, String> headers,
+            String body,
+            CountDownLatch hold,
+            int splitAt,
+            CountDownLatch midHold) {
+
+        Answer(int status, Map<String, String> headers, String body, CountDownLatch hold) {
+            this(status, headers, body, hold, -1, null);
+        }
+
+        /** Sends the first {@code chars} characters of the body, then waits for {@code latch}. */
+        Answer pausedAfter(int chars, CountDownLatch latch) {
+            return new Answer(status, headers, body, hold, chars, latch);
+        }
 
         static Answer ok(String content, int prompt, int completion, int cached) {
             return new Answer(200, Map.of(), completion(content, prompt, completion, cached), null);
@@ -109,6 +124,11 @@ final class FakeOpenAiServer implements AutoCloseable {
 
     int chatRequests() {
         return chats.get();
+    }
+
+    /** Chat requests being answered (or held) now. */
+    int inFlightNow() {
+        return inFlight.get();
     }
 
     int maxConcurrentChats() {
@@ -172,6 +192,24 @@ final class FakeOpenAiServer implements AutoCloseable {
             answeredNanos.put(index, System.nanoTime());
         }
         try {
+            if (answer.midHold() != null) {
+                byte[] head =
+                        answer.body()
+                                .substring(0, answer.splitAt())
+                                .getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(answer.status(), 0); // chunked
+                try (OutputStream os = exchange.getResponseBody()) {
+                    os.write(head);
+                    os.flush();
+                    try {
+                        answer.midHold().await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    os.write(out, head.length, out.length - head.length);
+                }
+                return;
+            }
             exchange.sendResponseHeaders(answer.status(), out.length);
             try (OutputStream os = exchange.getResponseBody()) {
                 os.write(out);

@@ -81,6 +81,24 @@ class OpenAiCompatibleBindingTest {
     }
 
     @Test
+    void hedgingParametersRoundTripAndAreChecked() {
+        OpenAiCompatibleBinding b =
+                OpenAiCompatibleBinding.parse(
+                        "http://a/v1,http://b/v1?hedge-factor=4&hedge-floor=2s&hedge-ratio=0.05");
+        assertThat(b.hedge()).isTrue();
+        assertThat(b.hedgeFactor()).isEqualTo(4.0);
+        assertThat(b.hedgeFloor()).isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(b.hedgeRatio()).isEqualTo(0.05);
+        assertThat(OpenAiCompatibleBinding.parse(b.describe().substring("openai:".length())))
+                .isEqualTo(b);
+        assertThat(OpenAiCompatibleBinding.parse("http://a/v1?hedge=false").hedge()).isFalse();
+        assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a/v1?hedge-ratio=2"))
+                .hasMessageContaining("hedge-ratio must be between 0 and 1");
+        assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a/v1?hedge-factor=0.5"))
+                .hasMessageContaining("hedge-factor must be 1 or more");
+    }
+
+    @Test
     void badSpecsAreRefusedWithTheRuleAndTheFix() {
         assertThatThrownBy(() -> OpenAiCompatibleBinding.parse(""))
                 .hasMessageContaining("needs at least one base URL, e.g. openai:http://");

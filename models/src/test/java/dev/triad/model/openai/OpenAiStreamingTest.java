@@ -13,7 +13,9 @@ import dev.triad.model.ModelCompletion;
 import dev.triad.model.openai.FakeOpenAiServer.Answer;
 import dev.triad.model.openai.OpenAiCallException.Kind;
 import dev.triad.schemas.Json;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +55,68 @@ class OpenAiStreamingTest {
 
     static Answer stream(String body) {
         return new Answer(200, EVENT_STREAM, body, null);
+    }
+
+    private static String streamOf(String content) {
+        return "data: "
+                + chunk(content, null)
+                + "\n\ndata: "
+                + chunk(null, "stop")
+                + "\n\ndata: "
+                + usageChunk(3, 2, 0)
+                + "\n\ndata: [DONE]\n\n";
+    }
+
+    @Test
+    void aStreamWithoutAFirstTokenInTimeIsAbandonedAndRetried() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        try (FakeOpenAiServer server =
+                        FakeOpenAiServer.start(
+                                i ->
+                                        i == 0
+                                                ? stream(streamOf("late")).heldUntil(never)
+                                                : stream(streamOf("in time")));
+                OpenAiCompatibleModel model =
+                        open(
+                                binding(server).stream(true)
+                                        .callTimeout(Duration.ofSeconds(60))
+                                        .firstTokenTimeout(Duration.ofMillis(300))
+                                        .build())) {
+            ModelCompletion completion = await(model.complete(request("q", "a")));
+
+            assertThat(completion.text()).isEqualTo("in time");
+            assertThat(model.stats().get(0).failures(OpenAiCallException.Kind.TIMEOUT))
+                    .isEqualTo(1);
+            assertThat(model.retries()).isEqualTo(1);
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void aStreamThatGoesQuietMidWayIsAbandonedAndRetried() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        String body = streamOf("whole");
+        int afterFirstChunk = body.indexOf("\n\n") + 2;
+        try (FakeOpenAiServer server =
+                        FakeOpenAiServer.start(
+                                i ->
+                                        i == 0
+                                                ? stream(body).pausedAfter(afterFirstChunk, never)
+                                                : stream(body));
+                OpenAiCompatibleModel model =
+                        open(
+                                binding(server).stream(true)
+                                        .callTimeout(Duration.ofSeconds(60))
+                                        .idleTimeout(Duration.ofMillis(300))
+                                        .build())) {
+            ModelCompletion completion = await(model.complete(request("q", "a")));
+
+            assertThat(completion.text()).isEqualTo("whole");
+            assertThat(model.retries()).isEqualTo(1);
+        } finally {
+            never.countDown();
+        }
     }
 
     @Test

@@ -1,0 +1,135 @@
+package dev.triad.model.openai;
+
+import static dev.triad.model.openai.OpenAiCompatibleModelTest.await;
+import static dev.triad.model.openai.OpenAiCompatibleModelTest.binding;
+import static dev.triad.model.openai.OpenAiCompatibleModelTest.open;
+import static dev.triad.model.openai.OpenAiCompatibleModelTest.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.triad.model.ModelCompletion;
+import dev.triad.model.openai.FakeOpenAiServer.Answer;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A request that hangs on one replica is sent to another once it has waited far longer than that
+ * replica usually takes (its own p99 × hedge-factor, at least hedge-floor), long before the call
+ * timeout; the first answer wins, the hung exchange is abandoned, and hedges are capped.
+ */
+class HedgingTest {
+
+    private static final int WARM_UP = 2 * 40; // enough answers from each replica for a p99
+
+    @Test
+    void aHungRequestIsHedgedOnAnotherReplicaLongBeforeItsTimeout() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicBoolean hang = new AtomicBoolean(false);
+        try (FakeOpenAiServer slow =
+                        FakeOpenAiServer.start(
+                                i ->
+                                        hang.get()
+                                                ? Answer.ok("too late", 1, 1, 0).heldUntil(never)
+                                                : Answer.ok("a", 1, 1, 0));
+                FakeOpenAiServer fine = FakeOpenAiServer.start(i -> Answer.ok("b", 1, 1, 0));
+                OpenAiCompatibleModel model =
+                        open(
+                                binding(slow)
+                                        .baseUrls(slow.baseUrl(), fine.baseUrl())
+                                        .routing(Routing.ROUND_ROBIN)
+                                        .callTimeout(Duration.ofSeconds(60))
+                                        .hedgeFloor(Duration.ofMillis(100))
+                                        .build())) {
+            warmUp(model);
+            hang.set(true);
+
+            // Round robin: the next request goes to the first replica, which now hangs.
+            CompletableFuture<ModelCompletion> call = model.complete(request("q", "hung"));
+            FakeOpenAiServer.await("the call waits unusually long", () -> slow.inFlightNow() == 1);
+            ModelCompletion completion = await(call);
+
+            assertThat(completion.text()).isEqualTo("b");
+            assertThat(completion.endpoint()).isEqualTo(fine.baseUrl());
+            assertThat(model.hedged()).isEqualTo(1);
+            assertThat(model.hedgesWon()).isEqualTo(1);
+            assertThat(model.retries()).as("a hedge is not a retry").isZero();
+            FakeOpenAiServer.await(
+                    "nothing counted as waiting long", () -> model.callsWaitingLong() == 0);
+            assertThat(model.stats().get(0).inFlight()).as("the hung request's slot").isZero();
+        } finally {
+            never.countDown();
+        }
+    }
+
+    @Test
+    void hedgesAreCappedSoThatASlowFleetIsNotFlooded() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicBoolean hang = new AtomicBoolean(false);
+        IntFunction<Answer> script =
+                i ->
+                        hang.get()
+                                ? Answer.ok("late", 1, 1, 0).heldUntil(never)
+                                : Answer.ok("a", 1, 1, 0);
+        try (FakeOpenAiServer first = FakeOpenAiServer.start(script);
+                FakeOpenAiServer second = FakeOpenAiServer.start(script);
+                OpenAiCompatibleModel model =
+                        open(
+                                binding(first)
+                                        .baseUrls(first.baseUrl(), second.baseUrl())
+                                        .routing(Routing.ROUND_ROBIN)
+                                        .callTimeout(Duration.ofSeconds(60))
+                                        .hedgeFloor(Duration.ofMillis(100))
+                                        .hedgeRatio(0.01)
+                                        .build())) {
+            warmUp(model);
+            hang.set(true); // the whole fleet is slow now
+
+            int calls = 2 * HedgePolicy.BURST;
+            for (int i = 0; i < calls; i++) {
+                model.complete(request("q" + i, "slow"));
+            }
+            FakeOpenAiServer.await(
+                    "every request found slow",
+                    () -> model.hedged() + hedgesRefused(model) == calls);
+
+            // The reserve of hedges, plus 1 % of the requests sent (well under one more hedge).
+            assertThat(model.hedged()).isEqualTo(HedgePolicy.BURST);
+            assertThat(hedgesRefused(model)).isEqualTo(calls - HedgePolicy.BURST);
+            assertThat(model.callsWaitingLong()).isEqualTo(calls);
+        } finally {
+            never.countDown();
+        }
+    }
+
+    private static long hedgesRefused(OpenAiCompatibleModel model) {
+        long[] refused = {0};
+        model.registerMetrics(
+                new dev.triad.model.ModelMetricGroup() {
+                    @Override
+                    public dev.triad.model.ModelMetricGroup addGroup(String key, String value) {
+                        return dev.triad.model.ModelMetricGroup.NONE;
+                    }
+
+                    @Override
+                    public void counter(String name, java.util.function.LongSupplier count) {
+                        if (name.equals("hedgesRefused")) {
+                            refused[0] = count.getAsLong();
+                        }
+                    }
+
+                    @Override
+                    public <T extends Number> void gauge(
+                            String name, java.util.function.Supplier<T> value) {}
+                });
+        return refused[0];
+    }
+
+    private static void warmUp(OpenAiCompatibleModel model) throws Exception {
+        for (int i = 0; i < WARM_UP; i++) {
+            await(model.complete(request("w" + i, "warm")));
+        }
+    }
+}
