@@ -4,8 +4,10 @@ import dev.triad.model.AsyncChatModel;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.RetryPolicy;
+import dev.triad.schemas.ModelIdentity;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -52,6 +54,10 @@ import org.apache.flink.annotation.PublicEvolving;
  *   <li>{@code limit=aimd|gradient|fixed}, {@code concurrency=N} (initial, default {@value
  *       #DEFAULT_INITIAL_CONCURRENCY}), {@code max-concurrency=N} (default {@value
  *       #DEFAULT_MAX_CONCURRENCY})
+ *   <li>{@code model-file=PATH} (default none): the weights file the fleet serves (e.g. the GGUF
+ *       given to {@code llama-server -m}), hashed once where the binding is made so that results
+ *       name the model ({@link #identity()}: file name and SHA-256); {@code engine=NAME} says what
+ *       serves it (e.g. {@code llama.cpp-b1234}), with {@code model-file} only
  *   <li>{@code rpm=N}, {@code tpm=N}: requests and tokens (prompt + completion) per minute at each
  *       replica from the whole job (each of P subtasks allows N / P), 0 for no limit (default)
  * </ul>
@@ -83,7 +89,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                     "structured",
                     "max-chars",
                     "max-items",
-                    "max-tokens");
+                    "max-tokens",
+                    "model-file",
+                    "engine");
 
     public static final Routing DEFAULT_ROUTING = Routing.AFFINITY;
     public static final double DEFAULT_LOAD_FACTOR = 1.25;
@@ -150,6 +158,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final int maxChars;
     private final int maxItems;
     private final int maxTokens;
+    private final String modelFile;
+    private final ModelIdentity identity;
     private final RetryPolicy retryPolicy;
 
     OpenAiCompatibleBinding(Builder b, RetryPolicy retryPolicy) {
@@ -173,6 +183,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.maxChars = b.maxChars;
         this.maxItems = b.maxItems;
         this.maxTokens = b.maxTokens;
+        this.modelFile = b.modelFile;
+        this.identity = b.identity;
         this.retryPolicy = retryPolicy;
     }
 
@@ -233,6 +245,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .maxChars(parsed.integer("max-chars", 0))
                 .maxItems(parsed.integer("max-items", 0))
                 .maxTokens(parsed.integer("max-tokens", 0))
+                .modelFile(parsed.string("model-file", null), parsed.string("engine", null))
                 .retryBudget(parsed.duration("budget", DEFAULT_BUDGET))
                 .build();
     }
@@ -304,6 +317,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .paramUnlessDefault("max-chars", maxChars, 0)
                 .paramUnlessDefault("max-items", maxItems, 0)
                 .paramUnlessDefault("max-tokens", maxTokens, 0)
+                .paramUnlessDefault("model-file", modelFile, null)
+                .paramUnlessDefault("engine", identity == null ? null : identity.engine(), null)
                 .build();
     }
 
@@ -427,6 +442,15 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         return maxTokens;
     }
 
+    /**
+     * The weights file the fleet serves and the engine, as {@code model-file=PATH} and {@code
+     * engine=NAME} named them; {@code null} without {@code model-file}.
+     */
+    @Override
+    public ModelIdentity identity() {
+        return identity;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OpenAiCompatibleBinding other && fields().equals(other.fields());
@@ -459,7 +483,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 structured,
                 maxChars,
                 maxItems,
-                maxTokens);
+                maxTokens,
+                Objects.toString(modelFile),
+                Objects.toString(identity));
     }
 
     /**
@@ -493,6 +519,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private int maxChars;
         private int maxItems;
         private int maxTokens;
+        private String modelFile;
+        private String engine;
+        private ModelIdentity identity;
 
         Builder() {}
 
@@ -650,6 +679,19 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         }
 
         /**
+         * The weights file the fleet serves, hashed by {@link #build()} so that results name the
+         * model, and what serves it; {@code null} for neither.
+         *
+         * @param file the file's path, e.g. the GGUF given to {@code llama-server -m}
+         * @param engine what serves it, e.g. {@code llama.cpp-b1234}; {@code null} when unknown
+         */
+        public Builder modelFile(String file, String engine) {
+            this.modelFile = file;
+            this.engine = engine;
+            return this;
+        }
+
+        /**
          * Checks every setting and returns the binding.
          *
          * @throws IllegalArgumentException naming the first setting that breaks its rule and the
@@ -727,6 +769,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 throw new IllegalArgumentException(
                         "http threads must be at least 1, was " + httpThreads);
             }
+            identity = identity();
             return new OpenAiCompatibleBinding(this, retryPolicy);
         }
 
@@ -746,6 +789,36 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         /**
          * The URL without a trailing slash; refuses user info (it would be a secret in plain text).
          */
+        private ModelIdentity identity() {
+            if (modelFile == null) {
+                if (engine != null) {
+                    throw new IllegalArgumentException(
+                            "engine="
+                                    + engine
+                                    + " names what serves the model-file; give model-file=PATH"
+                                    + " too (the weights file the fleet serves), or drop engine");
+                }
+                return null;
+            }
+            if (modelFile.isBlank() || (engine != null && engine.isBlank())) {
+                throw new IllegalArgumentException(
+                        "model-file and engine must not be empty; write e.g."
+                                + " model-file=models/tiny-arith.gguf&engine=llama.cpp");
+            }
+            try {
+                return ModelIdentity.of(Path.of(modelFile), engine);
+            } catch (IllegalArgumentException e) { // InvalidPathException too
+                throw new IllegalArgumentException(
+                        "model-file="
+                                + modelFile
+                                + ": "
+                                + e.getMessage().replace(modelFile + ": ", "")
+                                + "; give the weights file the fleet serves (the GGUF given to"
+                                + " llama-server -m, say), or leave model-file out",
+                        e);
+            }
+        }
+
         private static String normalize(int index, String raw) {
             String text = raw == null ? "" : raw.trim();
             String which = "base URL #" + (index + 1);
