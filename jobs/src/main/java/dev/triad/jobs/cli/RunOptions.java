@@ -134,6 +134,21 @@ public final class RunOptions {
     String prices;
 
     @Option(
+            names = "--" + RunSettings.PROMPTS,
+            paramLabel = "DIR",
+            description =
+                    "Your own prompt templates over the built-in ones, laid out as they are:"
+                            + " DIR/STRATEGY/ROLE-PURPOSE.txt replaces a system message (empty:"
+                            + " none is sent), DIR/STRATEGY/ROLE-PURPOSE.user.txt the user message"
+                            + " (default: the call's inputs as one JSON object), with {{name}}"
+                            + " placeholders for the call's inputs ({{question}}, {{concepts}},"
+                            + " {{verified}}, {{subquestion}}, {{answer}}, {{feedback}};"
+                            + " {{inputs}} for all as JSON). Read and checked at start; results"
+                            + " name the folder and a SHA-256 of its templates. Example:"
+                            + " examples/prompts/tiny-arith. Default: the built-in set v1.")
+    String prompts;
+
+    @Option(
             names = "--parallelism",
             paramLabel = "N",
             description = "Parallel subtasks of the reasoning operator. Default: 2.")
@@ -315,6 +330,7 @@ public final class RunOptions {
                 strategies == null ? null : String.join(",", strategies));
         put(given, RunSettings.LIMIT, limit);
         put(given, PricesOption.NAME, prices);
+        put(given, RunSettings.PROMPTS, prompts);
         put(given, RunSettings.PARALLELISM, parallelism);
         put(given, RunSettings.WATCH, watch);
         put(given, RunSettings.WATCH_INTERVAL, watchInterval);
