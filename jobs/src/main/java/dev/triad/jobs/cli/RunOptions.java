@@ -116,7 +116,9 @@ public final class RunOptions {
                     "The model for a role (repeatable). ROLE: decomposer, solver, verifier, all."
                             + " SPEC: sim[:profile][?seed=N] with profile default, zero or"
                             + " perfect; openai:URL[,URL...][#model][?key-env=NAME&routing=..."
-                            + "&stream=true&rpm=N&tpm=N...]; or"
+                            + "&stream=true&rpm=N&tpm=N&structured=off&model-file=PATH"
+                            + "&engine=NAME...] (model-file: the weights the server serves,"
+                            + " hashed so results name the model); or"
                             + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
                             + "&key-env=NAME...] (README: Real models)."
                             + " Default: all=sim:default.")
