@@ -185,6 +185,44 @@ public final class PromptSet implements Serializable {
     }
 
     /**
+     * The prompt set a result names ({@code Result#prompts()}), to render again exactly what its
+     * calls sent (e.g. to export training data): the built-in set for {@code v1} or for {@code
+     * null} (results written before results named their prompts), else the folder read again, which
+     * must still hold the very same templates.
+     *
+     * @param own the job's own strategies, whose folders the set may have (see {@link #load(Path,
+     *     Collection)})
+     * @throws IllegalArgumentException when the built-in version is not this one, the folder cannot
+     *     be read, or its templates changed since (another SHA-256), saying which
+     */
+    public static PromptSet of(
+            PromptSetIdentity identity, Collection<? extends ReasoningStrategy> own) {
+        if (identity == null || identity.isBuiltIn()) {
+            if (identity != null && !PromptLibrary.VERSION.equals(identity.set())) {
+                throw new IllegalArgumentException(
+                        "the results were rendered with the built-in prompts "
+                                + identity.set()
+                                + ", but this Triad has "
+                                + PromptLibrary.VERSION
+                                + "; use the Triad version that wrote them");
+            }
+            return BUILT_IN;
+        }
+        PromptSet set = load(Path.of(identity.set()), own);
+        if (!set.sha256.equals(identity.sha256())) {
+            throw new IllegalArgumentException(
+                    identity.set()
+                            + " no longer holds the templates the results were rendered with"
+                            + " (sha256 "
+                            + set.sha256
+                            + " now, "
+                            + identity.sha256()
+                            + " then); restore the folder as it was for that run");
+        }
+        return set;
+    }
+
+    /**
      * The chat for one call: the system message (unless its template is empty) and the user
      * message, each from the folder's template when it has one, else the built-in one.
      *

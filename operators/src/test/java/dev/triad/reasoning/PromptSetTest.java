@@ -127,6 +127,30 @@ class PromptSetTest {
     }
 
     @Test
+    void theSetAResultNamesIsFoundAgainOnlyWhileItsTemplatesAreTheSame() throws IOException {
+        write("cot/solver-cot.user.txt", "{{question}}");
+        PromptSetIdentity named = PromptSet.load(dir).identity();
+
+        assertThat(
+                        PromptSet.of(named, List.of())
+                                .render("cot", CotPurpose.WHOLE_QUESTION, COT_INPUTS))
+                .isEqualTo(
+                        PromptSet.load(dir).render("cot", CotPurpose.WHOLE_QUESTION, COT_INPUTS));
+        assertThat(PromptSet.of(PromptSetIdentity.builtIn("v1"), List.of()))
+                .isSameAs(PromptSet.builtIn());
+        assertThat(PromptSet.of(null, List.of()))
+                .as("results older than the field")
+                .isSameAs(PromptSet.builtIn());
+        assertThatThrownBy(() -> PromptSet.of(PromptSetIdentity.builtIn("v0"), List.of()))
+                .hasMessageContaining("built-in prompts v0, but this Triad has v1");
+
+        write("cot/solver-cot.user.txt", "Q: {{question}}");
+        assertThatThrownBy(() -> PromptSet.of(named, List.of()))
+                .hasMessageContaining(dir + " no longer holds the templates")
+                .hasMessageContaining(named.sha256() + " then");
+    }
+
+    @Test
     void theSetTravelsWithItsContentsNotItsPath() throws Exception {
         write("cot/solver-cot.user.txt", "Question: {{question}}");
         PromptSet set = PromptSet.load(dir);
