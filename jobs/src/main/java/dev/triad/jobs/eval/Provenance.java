@@ -42,12 +42,13 @@ public record Provenance(List<Model> models, List<PromptSetIdentity> prompts) {
     }
 
     /** Collects the provenance of results as they are read. Not thread-safe. */
-    static final class Collector {
+    public static final class Collector {
 
         private final Set<Model> models = new LinkedHashSet<>();
         private final Set<PromptSetIdentity> prompts = new LinkedHashSet<>();
 
-        void add(Result result) {
+        /** Adds what {@code result} names. */
+        public void add(Result result) {
             Map<String, String> bindings = result.models() == null ? Map.of() : result.models();
             Map<String, ModelIdentity> identities =
                     result.modelIdentity() == null ? Map.of() : result.modelIdentity();
@@ -58,7 +59,8 @@ public record Provenance(List<Model> models, List<PromptSetIdentity> prompts) {
             }
         }
 
-        Provenance build() {
+        /** What the results added so far name. */
+        public Provenance build() {
             return new Provenance(new ArrayList<>(models), new ArrayList<>(prompts));
         }
     }

@@ -327,6 +327,13 @@ class LlamaServerITCase {
                                                                 engine)));
                             });
 
+            assertThat(console.out())
+                    .as("the run's summary")
+                    .doesNotContain("SIMULATED")
+                    .contains(
+                            "model solver: tiny-arith.gguf (sha256 "
+                                    + TINY_ARITH_SHA256.substring(0, 12))
+                    .contains("prompts " + promptsDir);
             console.resetOut();
             assertThat(console.run("eval", output.resolve("results.jsonl").toString())).isZero();
             assertThat(console.out())
