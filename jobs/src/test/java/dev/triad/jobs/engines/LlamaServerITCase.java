@@ -228,6 +228,7 @@ class LlamaServerITCase {
             // The engine's own answers: Triad's messages, sent by a bare HTTP client.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Map<String, String> direct = new LinkedHashMap<>();
+            long start = System.nanoTime();
             for (String id : gold.keySet()) {
                 String[] ab = id.split("x");
                 List<ChatMessage> chat =
@@ -263,10 +264,12 @@ class LlamaServerITCase {
                                 .asText()
                                 .strip());
             }
+            long directMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             long engineCorrect =
                     gold.keySet().stream()
                             .filter(id -> gold.get(id).equals(direct.get(id)))
                             .count();
+            start = System.nanoTime();
 
             Path output = dir.resolve("tiny-arith");
             int code =
@@ -288,6 +291,7 @@ class LlamaServerITCase {
                                     + "&engine="
                                     + engine);
             assertThat(code).as(console.err()).isZero();
+            long triadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             List<Result> results =
                     Files.readAllLines(output.resolve("results.jsonl")).stream()
                             .map(line -> Json.read(line, Result.class))
@@ -295,8 +299,9 @@ class LlamaServerITCase {
             long triadCorrect =
                     results.stream().filter(r -> Boolean.TRUE.equals(r.correct())).count();
             System.out.printf(
-                    "tiny-arith x cot, 169 times-table questions: engine %d/169, Triad %d/169%n",
-                    engineCorrect, triadCorrect);
+                    "tiny-arith x cot, 169 times-table questions: engine %d/169 (%d ms, one"
+                            + " call at a time), Triad %d/169 (%d ms, the whole run)%n",
+                    engineCorrect, directMs, triadCorrect, triadMs);
 
             assertThat(engineCorrect)
                     .as(
