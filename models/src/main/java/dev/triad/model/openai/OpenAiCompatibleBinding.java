@@ -51,9 +51,10 @@ import org.apache.flink.annotation.PublicEvolving;
  *       tries per call, the first included (default {@value #DEFAULT_MAX_ATTEMPTS}); {@code
  *       budget=DURATION}: no try starts later than this after the call's start (default none).
  *       Retries are {@link dev.triad.model.RetryingChatModel}'s, for retriable failures only
- *   <li>{@code limit=aimd|gradient|fixed}, {@code concurrency=N} (initial, default {@value
- *       #DEFAULT_INITIAL_CONCURRENCY}), {@code max-concurrency=N} (default {@value
- *       #DEFAULT_MAX_CONCURRENCY})
+ *   <li>{@code limit=queue|aimd|gradient|fixed} (default queue: each replica's slots full with few
+ *       requests waiting, from its {@code /metrics} gauges; AIMD where it publishes none), {@code
+ *       concurrency=N} (initial, default {@value #DEFAULT_INITIAL_CONCURRENCY}), {@code
+ *       max-concurrency=N} (default {@value #DEFAULT_MAX_CONCURRENCY})
  *   <li>{@code model-file=PATH} (default none): the weights file the fleet serves (e.g. the GGUF
  *       given to {@code llama-server -m}), hashed once where the binding is made so that results
  *       name the model ({@link #identity()}: file name and SHA-256); {@code engine=NAME} says what
@@ -103,7 +104,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     public static final double DEFAULT_JITTER = RetryPolicy.DEFAULT_JITTER;
     public static final Duration DEFAULT_MAX_BACKOFF = RetryPolicy.DEFAULT_MAX_BACKOFF;
     public static final Duration DEFAULT_BUDGET = RetryPolicy.NO_BUDGET;
-    public static final ConcurrencyLimit DEFAULT_LIMIT = ConcurrencyLimit.AIMD;
+    public static final ConcurrencyLimit DEFAULT_LIMIT = ConcurrencyLimit.QUEUE;
     public static final int DEFAULT_INITIAL_CONCURRENCY = 32;
     public static final int DEFAULT_MIN_CONCURRENCY = 1;
     public static final int DEFAULT_MAX_CONCURRENCY = 512;
@@ -114,6 +115,12 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
 
     /** The algorithm of each replica's adaptive concurrency limit (Netflix concurrency-limits). */
     public enum ConcurrencyLimit {
+        /**
+         * Steered by the replica's own running and waiting gauges ({@code /metrics}, as vLLM,
+         * SGLang and llama.cpp publish them): its slots full, few requests waiting behind them
+         * ({@link ServerQueueLimit}); AIMD where a replica publishes none.
+         */
+        QUEUE("queue"),
         /**
          * Additive increase while calls succeed with demand, multiplicative decrease (× 0.75) on
          * 429, 503, a timeout, or a call slower than half the call timeout.
