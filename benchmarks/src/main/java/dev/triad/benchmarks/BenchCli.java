@@ -75,7 +75,7 @@ public final class BenchCli implements Callable<Integer> {
             paramLabel = "NAME",
             description =
                     "The benchmark: overhead, memory, concurrency, http, peer, saturation,"
-                            + " prefix, journal, engine or failover (listed below).")
+                            + " prefix, journal, engine, plan or failover (listed below).")
     private String name;
 
     @Mixin private BenchOptions options = new BenchOptions();
@@ -258,6 +258,7 @@ public final class BenchCli implements Callable<Integer> {
                         new PrefixBenchmark(),
                         new JournalBenchmark(),
                         new EngineBenchmark(),
+                        new PlanBenchmark(),
                         new FailoverBenchmark())) {
             map.put(b.name(), b);
         }
