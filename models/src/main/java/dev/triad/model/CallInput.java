@@ -3,9 +3,10 @@ package dev.triad.model;
 import java.util.Arrays;
 
 /**
- * The template inputs a call can carry: the keys of the JSON object that is a call's user message
- * (and, later, the placeholders of user-written prompts). The protocol's vocabulary, shared by
- * every strategy; a purpose names the ones it carries ({@link CallPurpose#inputs()}).
+ * The template inputs a call can carry: the keys of the JSON object that is a call's built-in user
+ * message, and the {@code {{key}}} placeholders of user-written prompts ({@code --prompts DIR}).
+ * The protocol's vocabulary, shared by every strategy; a purpose names the ones it carries ({@link
+ * CallPurpose#inputs()}).
  */
 public enum CallInput {
     /** The question's text. */

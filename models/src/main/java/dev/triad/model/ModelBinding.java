@@ -1,5 +1,6 @@
 package dev.triad.model;
 
+import dev.triad.schemas.ModelIdentity;
 import java.io.Serializable;
 import java.util.Map;
 import org.apache.flink.annotation.PublicEvolving;
@@ -34,5 +35,14 @@ public interface ModelBinding extends Serializable {
     /** The simulator's settings for results, or an empty map for real models. */
     default Map<String, Object> settings() {
         return Map.of();
+    }
+
+    /**
+     * What the real model behind this binding is (weights file, its SHA-256, the engine), for
+     * results; {@code null} when the binding does not know (a remote model named only by its
+     * endpoint, or a simulated one). Worked out where the binding is made, not per call.
+     */
+    default ModelIdentity identity() {
+        return null;
     }
 }

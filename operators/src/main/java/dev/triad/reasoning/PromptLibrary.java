@@ -1,7 +1,6 @@
 package dev.triad.reasoning;
 
 import dev.triad.model.ChatMessage;
-import dev.triad.schemas.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * the user message as one JSON object. A question's text is therefore always data inside a JSON
  * string: whatever it contains, it cannot close a section or add instructions to the prompt.
  *
+ * <p>A {@link PromptSet} read from the user's folder ({@code --prompts DIR}) replaces any of these
+ * templates and the user message; {@link PromptSet#render} is the seam every call goes through.
+ *
  * <p>Thread-safe; templates are read once per JVM.
  */
 public final class PromptLibrary {
@@ -32,12 +34,14 @@ public final class PromptLibrary {
 
     private PromptLibrary() {}
 
-    /** The chat for one call of a strategy. */
+    /**
+     * The chat for one call of a strategy with the built-in templates: {@link
+     * PromptSet#builtIn()}'s {@link PromptSet#render}. A job with its own templates ({@code
+     * --prompts}) renders through its {@link PromptSet}.
+     */
     public static List<ChatMessage> render(
             String strategy, StrategyPurpose purpose, Map<String, Object> inputs) {
-        return List.of(
-                ChatMessage.system(template(strategy, purpose)),
-                ChatMessage.user(Json.write(inputs)));
+        return PromptSet.builtIn().render(strategy, purpose, inputs);
     }
 
     /**

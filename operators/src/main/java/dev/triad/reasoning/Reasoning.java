@@ -102,6 +102,7 @@ public final class Reasoning implements Serializable {
         private final Map<Role, ModelBinding> bindings = new EnumMap<>(Role.class);
         private final Configuration configuration = new Configuration();
         private PriceTable prices;
+        private PromptSet prompts = PromptSet.builtIn();
         private String journalName = "triad";
 
         private Builder() {}
@@ -149,6 +150,16 @@ public final class Reasoning implements Serializable {
          */
         public Builder prices(PriceTable prices) {
             this.prices = prices;
+            return this;
+        }
+
+        /**
+         * The templates calls are rendered with: {@link PromptSet#builtIn()} (the default) or a
+         * folder of the job's own read with {@link PromptSet#load}. Results record its {@link
+         * PromptSet#identity()}.
+         */
+        public Builder prompts(PromptSet prompts) {
+            this.prompts = Objects.requireNonNull(prompts, "prompts");
             return this;
         }
 
@@ -256,7 +267,8 @@ public final class Reasoning implements Serializable {
                             parseRetries,
                             prices,
                             replyJournal(),
-                            journalName));
+                            journalName,
+                            prompts));
         }
 
         private void checkPriced(String strategyName, ReasoningStrategy strategy) {

@@ -15,7 +15,8 @@ import java.util.Map;
  * factories that make them), validated and serialisable: built by {@link Reasoning.Builder},
  * shipped with the job graph. {@code prices} is {@code null} when results carry no estimated cost,
  * {@code replyJournal} is a folder, {@code auto} or {@code none} ({@link
- * ReasoningOptions#REPLY_JOURNAL}), {@code journalName} the folder's name under {@code auto}.
+ * ReasoningOptions#REPLY_JOURNAL}), {@code journalName} the folder's name under {@code auto},
+ * {@code prompts} the templates every call is rendered with (their contents, not a path).
  */
 record ReasoningConfig(
         Map<String, ReasoningStrategyFactory> strategies,
@@ -28,7 +29,8 @@ record ReasoningConfig(
         int maxParseRetries,
         PriceTable prices,
         String replyJournal,
-        String journalName)
+        String journalName,
+        PromptSet prompts)
         implements Serializable {
 
     ReasoningConfig {

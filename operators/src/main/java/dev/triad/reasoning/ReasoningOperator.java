@@ -182,8 +182,13 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         super.open();
         Map<String, ReasoningStrategy> strategies = new HashMap<>();
         config.strategies().forEach((name, f) -> strategies.put(name, f.create(config.settings())));
-        driver = new StrategyDriver(strategies, config.maxParseRetries());
-        results = new ResultAssembler(strategies, config.bindings(), config.prices());
+        driver = new StrategyDriver(strategies, config.maxParseRetries(), config.prompts());
+        results =
+                new ResultAssembler(
+                        strategies,
+                        config.bindings(),
+                        config.prices(),
+                        config.prompts().identity());
         openModels(strategies);
         states =
                 getRuntimeContext()

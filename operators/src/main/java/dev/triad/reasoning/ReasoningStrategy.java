@@ -70,6 +70,20 @@ public interface ReasoningStrategy extends Serializable {
             throws ReplyFormatException;
 
     /**
+     * Applies a reply that is plain text, not JSON (it holds no JSON object and does not begin as
+     * one, {@link ReplyParser#isPlainText}): what a model writes when no structured output is asked
+     * of the engine ({@code structured=off}) and its prompt asks for text. By default such a reply
+     * is unparsable, and the call is asked again.
+     *
+     * @throws ReplyFormatException when the text lacks what the call asked for
+     */
+    default Decision onTextReply(
+            QuestionState state, StrategyPurpose purpose, PendingCall call, String text)
+            throws ReplyFormatException {
+        throw new ReplyFormatException("the reply holds no JSON object");
+    }
+
+    /**
      * The trace entry for a call whose replies stayed unparsable, with the last raw reply. By
      * default it stands at the call's step (step 1 for calls outside steps).
      */

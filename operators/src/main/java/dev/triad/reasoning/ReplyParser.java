@@ -60,6 +60,16 @@ public final class ReplyParser {
         throw new ReplyFormatException("the reply holds no JSON object");
     }
 
+    /**
+     * Whether {@code text} is plain text rather than (possibly broken) JSON: it does not begin,
+     * after whitespace, with a brace or a code fence. A JSON object cut off by the token limit is
+     * not plain text; it is an unparsable reply.
+     */
+    public static boolean isPlainText(String text) {
+        String start = text == null ? "" : text.stripLeading();
+        return !start.isEmpty() && !start.startsWith("{") && !start.startsWith("```");
+    }
+
     /** The reply as one object when it is nothing but that (after whitespace), else null. */
     private static ObjectNode wholeObject(String text) {
         int first = 0;

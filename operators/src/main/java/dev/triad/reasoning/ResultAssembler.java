@@ -3,6 +3,8 @@ package dev.triad.reasoning;
 import dev.triad.cost.PriceTable;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
+import dev.triad.schemas.ModelIdentity;
+import dev.triad.schemas.PromptSetIdentity;
 import dev.triad.schemas.Result;
 import dev.triad.scoring.AnswerScorer;
 import java.util.Collections;
@@ -14,8 +16,9 @@ import java.util.TreeMap;
 /**
  * Turns a question that ended into its {@link Result}: the answer normalised and scored against the
  * gold answer, usage per role with estimated costs, the model bindings of the roles its strategy
- * calls and, for simulated models, their settings. What is the same for every question of a
- * strategy (bindings, simulator settings) is worked out once, when the operator opens.
+ * calls and, for simulated models, their settings, for real ones their identity where the binding
+ * knows it, and the prompt set the calls were rendered with. What is the same for every question of
+ * a strategy (bindings, simulator settings) is worked out once, when the operator opens.
  *
  * <p>Not thread-safe; the operator uses it on the task thread.
  */
@@ -23,31 +26,41 @@ final class ResultAssembler {
 
     private final Map<String, Map<String, String>> modelsByStrategy = new HashMap<>();
     private final Map<String, Map<String, Object>> simulatorByStrategy = new HashMap<>();
+    private final Map<String, Map<String, ModelIdentity>> identityByStrategy = new HashMap<>();
     private final PriceTable prices;
+    private final PromptSetIdentity prompts;
 
     /**
      * @param strategies the strategies by name
      * @param bindings the model binding of every role
      * @param prices the price table, or {@code null} for results without cost
+     * @param prompts the identity of the prompt set calls are rendered with
      */
     ResultAssembler(
             Map<String, ReasoningStrategy> strategies,
             Map<Role, ModelBinding> bindings,
-            PriceTable prices) {
+            PriceTable prices,
+            PromptSetIdentity prompts) {
         this.prices = prices;
+        this.prompts = prompts;
         strategies.forEach(
                 (name, strategy) -> {
                     Map<String, String> models = new TreeMap<>();
                     Map<String, Object> simulator = new TreeMap<>();
+                    Map<String, ModelIdentity> identities = new TreeMap<>();
                     for (Role role : strategy.roles()) {
                         ModelBinding binding = bindings.get(role);
                         models.put(role.key(), binding.describe());
                         if (binding.simulated()) {
                             simulator.put(role.key(), binding.settings());
+                        } else if (binding.identity() != null) {
+                            identities.put(role.key(), binding.identity());
                         }
                     }
                     modelsByStrategy.put(name, Map.copyOf(models));
                     simulatorByStrategy.put(name, simulator.isEmpty() ? null : simulator);
+                    identityByStrategy.put(
+                            name, identities.isEmpty() ? null : Map.copyOf(identities));
                 });
     }
 
@@ -78,6 +91,8 @@ final class ResultAssembler {
                 Math.max(0, now - state.startedAt),
                 state.question.metadata(),
                 now,
-                usage.cost());
+                usage.cost(),
+                prompts,
+                identityByStrategy.get(state.strategy));
     }
 }

@@ -23,10 +23,13 @@ final class StrategyDriver {
 
     private final Map<String, ReasoningStrategy> strategies;
     private final int maxParseRetries;
+    private final PromptSet prompts;
 
-    StrategyDriver(Map<String, ReasoningStrategy> strategies, int maxParseRetries) {
+    StrategyDriver(
+            Map<String, ReasoningStrategy> strategies, int maxParseRetries, PromptSet prompts) {
         this.strategies = Map.copyOf(strategies);
         this.maxParseRetries = maxParseRetries;
+        this.prompts = prompts;
     }
 
     /** The first decision for a question that just arrived. */
@@ -41,7 +44,7 @@ final class StrategyDriver {
         Map<String, Object> inputs = call.inputs();
         return ModelRequest.rendering(
                 call.role(),
-                () -> PromptLibrary.render(strategy, purpose, inputs),
+                () -> prompts.render(strategy, purpose, inputs),
                 TEMPERATURE,
                 MAX_TOKENS,
                 new CallContext(
@@ -78,8 +81,7 @@ final class StrategyDriver {
         ReasoningStrategy strategy = strategies.get(state.strategy);
         Decision next;
         try {
-            ObjectNode reply = ReplyParser.parseObject(completion.text());
-            next = strategy.onReply(state, strategy.purpose(call.purpose()), call, reply);
+            next = decide(state, strategy, call, completion.text());
         } catch (ReplyFormatException e) {
             if (call.retry() < maxParseRetries) {
                 return null;
@@ -98,6 +100,26 @@ final class StrategyDriver {
         }
         state.pending = null;
         return next;
+    }
+
+    /**
+     * The strategy's decision on a reply: the JSON object in it, or, for a reply in plain text, the
+     * text itself ({@link ReasoningStrategy#onTextReply}).
+     */
+    private static Decision decide(
+            QuestionState state, ReasoningStrategy strategy, PendingCall call, String text)
+            throws ReplyFormatException {
+        StrategyPurpose purpose = strategy.purpose(call.purpose());
+        ObjectNode reply;
+        try {
+            reply = ReplyParser.parseObject(text);
+        } catch (ReplyFormatException e) {
+            if (ReplyParser.isPlainText(text)) {
+                return strategy.onTextReply(state, purpose, call, text);
+            }
+            throw e;
+        }
+        return strategy.onReply(state, purpose, call, reply);
     }
 
     /** The end of a question that overran its deadline of {@code timeoutMs}. */

@@ -14,6 +14,8 @@ import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Status;
 import dev.triad.schemas.Step;
 import dev.triad.schemas.VerifierClass;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +25,7 @@ import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The reasoning operator's state machine, driven step by step in a keyed harness. */
 class ReasoningOperatorTest {
@@ -649,6 +652,68 @@ class ReasoningOperatorTest {
                     .isEqualTo("{\"reasoning\": \"no answer field\"}");
             assertThat(result.usage().get("solver").calls()).isEqualTo(2);
             assertStateCleared(fixture);
+        }
+    }
+
+    @Test
+    void aCotReplyInPlainTextIsReadForItsAnswerAsTheScorerReadsAnswers() throws Exception {
+        try (OperatorFixture fixture =
+                OperatorFixture.open(OperatorFixture.builder(model, "cot").build())) {
+            fixture.add(Q1, "cot");
+            reply(fixture, COT, "3 + 3 = 6, so the answer is 6.");
+            fixture.add(Question.of("bare", "What is 12 times 7?"), "cot");
+            reply(fixture, COT, "84");
+
+            assertThat(fixture.results())
+                    .extracting(Result::id, Result::status, Result::answer)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("q1", Status.SOLVED, "6"),
+                            org.assertj.core.groups.Tuple.tuple("bare", Status.SOLVED, "84"));
+            assertThat(fixture.results().get(0).correct()).isTrue();
+            assertStateCleared(fixture);
+        }
+    }
+
+    @Test
+    void aJsonReplyCutOffIsNotReadAsTextButAskedAgain() throws Exception {
+        try (OperatorFixture fixture =
+                OperatorFixture.open(OperatorFixture.builder(model, "cot").build())) {
+            fixture.add(Q1, "cot");
+            reply(fixture, COT, "{\"reasoning\": \"3 + 3 = 6, and 6");
+            assertThat(model.last().request().context().retry())
+                    .as("the JSON asked for, cut off by the token limit: asked again")
+                    .isEqualTo(1);
+            reply(fixture, COT, answer("6"));
+
+            assertThat(single(fixture).answer()).isEqualTo("6");
+        }
+    }
+
+    @Test
+    void callsAreRenderedWithTheJobsPromptSetAndResultsNameIt(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("cot"));
+        Files.writeString(dir.resolve("cot/solver-cot.txt"), "");
+        Files.writeString(dir.resolve("cot/solver-cot.user.txt"), "{{question}}\n");
+        PromptSet prompts = PromptSet.load(dir);
+        try (OperatorFixture fixture =
+                OperatorFixture.open(
+                        OperatorFixture.builder(model, "cot", "lm2").prompts(prompts).build())) {
+            fixture.add(Question.of("m", "What is 12 times 7?"), "cot");
+            assertThat(model.last().request().messages())
+                    .containsExactly(dev.triad.model.ChatMessage.user("What is 12 times 7?"));
+            reply(fixture, COT, "84");
+
+            Result result = single(fixture);
+            assertThat(result.prompts()).isEqualTo(prompts.identity());
+            assertThat(result.prompts().set()).isEqualTo(dir.toString());
+            assertThat(result.prompts().sha256()).matches("[0-9a-f]{64}");
+        }
+        try (OperatorFixture fixture =
+                OperatorFixture.open(OperatorFixture.builder(model, "cot").build())) {
+            fixture.add(Q1, "cot");
+            reply(fixture, COT, answer("6"));
+            assertThat(single(fixture).prompts())
+                    .isEqualTo(dev.triad.schemas.PromptSetIdentity.builtIn("v1"));
         }
     }
 

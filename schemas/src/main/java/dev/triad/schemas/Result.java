@@ -27,6 +27,10 @@ import java.util.Map;
  *     time), or {@code null} when unknown; throughput over a run is drawn from it
  * @param cost the estimated cost of the question, the sum of the roles' {@link RoleUsage#cost()}
  *     (in the price table's currency), or {@code null} when the run had no price table
+ * @param prompts the prompt set the calls were rendered with, or {@code null} when unknown (results
+ *     written before this field)
+ * @param modelIdentity role to the weights file and engine of a real model whose binding names them
+ *     (e.g. {@code openai:…?model-file=PATH}), or {@code null} when no role's does
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Result(
@@ -46,7 +50,50 @@ public record Result(
         long latencyMs,
         Map<String, String> metadata,
         Long finishedAt,
-        Double cost) {
+        Double cost,
+        PromptSetIdentity prompts,
+        Map<String, ModelIdentity> modelIdentity) {
+
+    /** A result without the prompt set's and the models' identity. */
+    public Result(
+            String id,
+            String strategy,
+            Status status,
+            String reason,
+            String answer,
+            String gold,
+            Boolean correct,
+            boolean simulated,
+            Map<String, Object> simulator,
+            Map<String, String> models,
+            List<String> concepts,
+            List<Step> steps,
+            Map<String, RoleUsage> usage,
+            long latencyMs,
+            Map<String, String> metadata,
+            Long finishedAt,
+            Double cost) {
+        this(
+                id,
+                strategy,
+                status,
+                reason,
+                answer,
+                gold,
+                correct,
+                simulated,
+                simulator,
+                models,
+                concepts,
+                steps,
+                usage,
+                latencyMs,
+                metadata,
+                finishedAt,
+                cost,
+                null,
+                null);
+    }
 
     /** A result without an estimated cost (no price table). */
     public Result(
@@ -83,6 +130,8 @@ public record Result(
                 latencyMs,
                 metadata,
                 finishedAt,
+                null,
+                null,
                 null);
     }
 }

@@ -196,6 +196,28 @@ class SchemaContractTest {
     }
 
     @Test
+    void aResultOfARealModelNamesItsPromptSetAndItsWeightsFileAndAnOldOneNeither() {
+        String json = Json.write(priced());
+
+        assertThat(validate(Schemas.RESULT, json)).isEmpty();
+        assertThat(json)
+                .contains("\"prompts\":{\"set\":\"examples/prompts/tiny-arith\",\"base\":\"v1\"")
+                .contains("\"modelIdentity\":{\"solver\":{\"file\":\"tiny-arith.gguf\"");
+        assertThat(Json.write(solved())).doesNotContain("prompts").doesNotContain("modelIdentity");
+        assertThat(Json.read(Json.write(solved()), Result.class).prompts()).isNull();
+        assertInvalid(
+                Schemas.RESULT,
+                priced(),
+                j -> ((ObjectNode) j.get("prompts")).remove("base"),
+                "base");
+        assertInvalid(
+                Schemas.RESULT,
+                priced(),
+                j -> ((ObjectNode) j.get("modelIdentity").get("solver")).put("sha256", "abc"),
+                "sha256");
+    }
+
+    @Test
     void replicasAndCostThatBreakTheContractAreInvalid() {
         assertInvalid(
                 Schemas.RESULT,
@@ -380,7 +402,17 @@ class SchemaContractTest {
                 500,
                 null,
                 1_764_000_000_000L,
-                0.0025);
+                0.0025,
+                new PromptSetIdentity(
+                        "examples/prompts/tiny-arith",
+                        "v1",
+                        "5f0c6a3e2b1d4c7f8e9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e"),
+                Map.of(
+                        "solver",
+                        new ModelIdentity(
+                                "tiny-arith.gguf",
+                                "1ebd08dd0eced93864a13599ee1aeb20c658854eb8b3e0b0ee6ffbefb385c290",
+                                "llama.cpp")));
     }
 
     private static Result failed() {

@@ -116,7 +116,9 @@ public final class RunOptions {
                     "The model for a role (repeatable). ROLE: decomposer, solver, verifier, all."
                             + " SPEC: sim[:profile][?seed=N] with profile default, zero or"
                             + " perfect; openai:URL[,URL...][#model][?key-env=NAME&routing=..."
-                            + "&stream=true&rpm=N&tpm=N...]; or"
+                            + "&stream=true&rpm=N&tpm=N&structured=off&model-file=PATH"
+                            + "&engine=NAME...] (model-file: the weights the server serves,"
+                            + " hashed so results name the model); or"
                             + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
                             + "&key-env=NAME...]; or gguf:PATH[?threads=N&ctx=N&slots=N"
                             + "&max-chars=N...] (a GGUF model run in process by llama.cpp). All"
@@ -136,6 +138,21 @@ public final class RunOptions {
                             + " them; every role the strategies call needs a price. In --config"
                             + " the table may also be written inline under 'prices'.")
     String prices;
+
+    @Option(
+            names = "--" + RunSettings.PROMPTS,
+            paramLabel = "DIR",
+            description =
+                    "Your own prompt templates over the built-in ones, laid out as they are:"
+                            + " DIR/STRATEGY/ROLE-PURPOSE.txt replaces a system message (empty:"
+                            + " none is sent), DIR/STRATEGY/ROLE-PURPOSE.user.txt the user message"
+                            + " (default: the call's inputs as one JSON object), with {{name}}"
+                            + " placeholders for the call's inputs ({{question}}, {{concepts}},"
+                            + " {{verified}}, {{subquestion}}, {{answer}}, {{feedback}};"
+                            + " {{inputs}} for all as JSON). Read and checked at start; results"
+                            + " name the folder and a SHA-256 of its templates. Example:"
+                            + " examples/prompts/tiny-arith. Default: the built-in set v1.")
+    String prompts;
 
     @Option(
             names = "--parallelism",
@@ -330,6 +347,7 @@ public final class RunOptions {
                 strategies == null ? null : String.join(",", strategies));
         put(given, RunSettings.LIMIT, limit);
         put(given, PricesOption.NAME, prices);
+        put(given, RunSettings.PROMPTS, prompts);
         put(given, RunSettings.PARALLELISM, parallelism);
         put(given, RunSettings.WATCH, watch);
         put(given, RunSettings.WATCH_INTERVAL, watchInterval);

@@ -8,6 +8,7 @@ import dev.triad.jobs.io.KafkaUri;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
+import dev.triad.reasoning.PromptSet;
 import dev.triad.reasoning.Reasoning;
 import dev.triad.reasoning.ReasoningOptions;
 import dev.triad.schemas.mapping.FieldMapping;
@@ -55,6 +56,7 @@ public final class RunSettings {
     static final String JOBMANAGER = "jobmanager";
     static final String DETACH = "detach";
     static final String FROM_SAVEPOINT = "from-savepoint";
+    static final String PROMPTS = "prompts";
 
     /** A removed option: retries moved into the model clients. */
     static final String MAX_CALL_ATTEMPTS = "max-call-attempts";
@@ -130,6 +132,7 @@ public final class RunSettings {
                                 LIMIT,
                                 MODEL,
                                 PricesOption.NAME,
+                                PROMPTS,
                                 PARALLELISM,
                                 WATCH,
                                 WATCH_INTERVAL,
@@ -166,6 +169,7 @@ public final class RunSettings {
     private final Map<Role, ModelBinding> models;
     private final Configuration reasoningConfig;
     private final PriceTable prices;
+    private final PromptSet prompts;
     private final Reasoning reasoning;
     private final JobManagerAddress jobManager;
     private final boolean detach;
@@ -193,6 +197,7 @@ public final class RunSettings {
             Map<Role, ModelBinding> models,
             Configuration reasoningConfig,
             PriceTable prices,
+            PromptSet prompts,
             Reasoning reasoning,
             JobManagerAddress jobManager,
             boolean detach,
@@ -218,6 +223,7 @@ public final class RunSettings {
         this.models = models;
         this.reasoningConfig = reasoningConfig;
         this.prices = prices;
+        this.prompts = prompts;
         this.reasoning = reasoning;
         this.jobManager = jobManager;
         this.detach = detach;
@@ -316,6 +322,7 @@ public final class RunSettings {
         } else {
             prices = null;
         }
+        PromptSet prompts = prompts(v);
         Duration checkpointInterval =
                 CHECKPOINTS_OFF.equalsIgnoreCase(String.valueOf(v.get(CHECKPOINT_INTERVAL)).trim())
                         ? Duration.ZERO
@@ -386,6 +393,7 @@ public final class RunSettings {
                         models,
                         reasoningConfig,
                         prices,
+                        prompts,
                         journalName(
                                 inputName,
                                 strategies,
@@ -413,6 +421,7 @@ public final class RunSettings {
                 models,
                 reasoningConfig,
                 prices,
+                prompts,
                 reasoning,
                 jobManager,
                 detach,
@@ -741,6 +750,7 @@ public final class RunSettings {
             Map<Role, ModelBinding> models,
             Configuration conf,
             PriceTable prices,
+            PromptSet prompts,
             String journalName)
             throws UsageException {
         Reasoning.Builder builder =
@@ -748,6 +758,7 @@ public final class RunSettings {
                         .strategies(strategies)
                         .configuration(conf)
                         .prices(prices)
+                        .prompts(prompts)
                         .journalName(journalName);
         models.forEach(builder::model);
         try {
@@ -759,6 +770,22 @@ public final class RunSettings {
                             + ". Fix the option on the command line or in the --config file"
                             + " (same names), or leave it out for its default.",
                     e);
+        }
+    }
+
+    /**
+     * The prompt set of {@code --prompts DIR} (read and checked here, on the client: the job graph
+     * carries its contents), or the built-in one.
+     */
+    private static PromptSet prompts(Values v) throws UsageException {
+        if (v.get(PROMPTS) == null) {
+            return PromptSet.builtIn();
+        }
+        Path folder = v.path(PROMPTS, null);
+        try {
+            return PromptSet.load(folder);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(v.origin(PROMPTS) + ": " + e.getMessage() + ".", e);
         }
     }
 
@@ -960,6 +987,11 @@ public final class RunSettings {
     /** The price table for estimated costs, or {@code null} for none. */
     public PriceTable prices() {
         return prices;
+    }
+
+    /** The prompt templates calls are rendered with: {@code --prompts DIR}, or the built-in set. */
+    public PromptSet prompts() {
+        return prompts;
     }
 
     /** The reasoning pipeline these settings describe. */

@@ -13,6 +13,8 @@ import java.util.Map;
  * @param notice the simulated-models notice when {@code simulated}
  * @param inputs the files read
  * @param results results read
+ * @param provenance the models (with the weights file and engine of real ones, where known) and the
+ *     prompt sets that produced the results
  * @param bootstrap how intervals and the bootstrap were computed
  * @param strategies per strategy, lm2, cot, plan-solve first
  * @param pairs paired comparisons, or {@code null} when none applies
@@ -23,6 +25,7 @@ public record EvalReport(
         String notice,
         List<String> inputs,
         long results,
+        Provenance provenance,
         PairedComparison.Bootstrap bootstrap,
         Map<String, StrategyReport> strategies,
         List<PairedComparison> pairs) {

@@ -104,6 +104,7 @@ public final class Evaluation {
                 SimulatedNotice.of(results.simulated()),
                 results.files().stream().map(Path::toString).toList(),
                 results.results(),
+                results.provenance(),
                 bootstrap,
                 strategies,
                 comparisons.isEmpty() ? null : comparisons);

@@ -45,16 +45,19 @@ public final class ResultFiles {
     private final Map<String, Map<String, QuestionOutcome>> byStrategy;
     private final boolean simulated;
     private final long results;
+    private final Provenance provenance;
 
     private ResultFiles(
             List<Path> files,
             Map<String, Map<String, QuestionOutcome>> byStrategy,
             boolean simulated,
-            long results) {
+            long results,
+            Provenance provenance) {
         this.files = files;
         this.byStrategy = byStrategy;
         this.simulated = simulated;
         this.results = results;
+        this.provenance = provenance;
     }
 
     /**
@@ -71,6 +74,7 @@ public final class ResultFiles {
         Map<String, Map<String, QuestionOutcome>> found = new TreeMap<>();
         boolean[] simulated = {false};
         long[] results = {0};
+        Provenance.Collector provenance = new Provenance.Collector();
         forEach(
                 files,
                 (result, source) -> {
@@ -94,8 +98,10 @@ public final class ResultFiles {
                     }
                     simulated[0] |= outcome.simulated();
                     results[0]++;
+                    provenance.add(result);
                 });
-        return new ResultFiles(List.copyOf(files), ordered(found), simulated[0], results[0]);
+        return new ResultFiles(
+                List.copyOf(files), ordered(found), simulated[0], results[0], provenance.build());
     }
 
     /** What {@link #forEach} hands each result to. */
@@ -291,6 +297,11 @@ public final class ResultFiles {
     /** Whether any result was produced with a simulated model. */
     public boolean simulated() {
         return simulated;
+    }
+
+    /** The models and prompt sets the results name. */
+    public Provenance provenance() {
+        return provenance;
     }
 
     /** How many results were read. */

@@ -22,6 +22,8 @@ import dev.triad.jobs.eval.EvalReport.VerifierReport;
 import dev.triad.jobs.eval.Evaluation;
 import dev.triad.jobs.eval.Formats;
 import dev.triad.jobs.eval.PairedComparison;
+import dev.triad.jobs.eval.Provenance;
+import dev.triad.schemas.PromptSetIdentity;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -57,6 +59,7 @@ public final class EvalText {
                         + String.join(", ", report.strategies().keySet())
                         + ") from "
                         + String.join(", ", report.inputs()));
+        provenance();
         out.println();
         boolean anyGold = report.strategies().values().stream().anyMatch(s -> s.accuracy() != null);
         outcomes(anyGold);
@@ -72,6 +75,20 @@ public final class EvalText {
         verifier();
         cost();
         latency();
+    }
+
+    /** Which models and prompts the figures come from, one line each. */
+    private void provenance() {
+        Provenance provenance = report.provenance();
+        if (provenance == null) {
+            return;
+        }
+        for (Provenance.Model model : provenance.models()) {
+            out.println(INDENT + "model " + model.describe());
+        }
+        for (PromptSetIdentity prompts : provenance.prompts()) {
+            out.println(INDENT + "prompts " + prompts.describe());
+        }
     }
 
     private void outcomes(boolean anyGold) {

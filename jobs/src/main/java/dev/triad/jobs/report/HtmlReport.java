@@ -7,9 +7,11 @@ import dev.triad.jobs.eval.EvalReport;
 import dev.triad.jobs.eval.EvalReport.RoleCost;
 import dev.triad.jobs.eval.Evaluation;
 import dev.triad.jobs.eval.PairedComparison;
+import dev.triad.jobs.eval.Provenance;
 import dev.triad.jobs.eval.ResultFiles;
 import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.schemas.Json;
+import dev.triad.schemas.PromptSetIdentity;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Step;
@@ -148,6 +150,23 @@ public final class HtmlReport {
         strategies.put(r.strategy(), r);
     }
 
+    /** Which models (weights file and engine of real ones, where known) and prompts answered. */
+    private void provenance(StringBuilder body) {
+        Provenance provenance = report.provenance();
+        if (provenance == null
+                || (provenance.models().isEmpty() && provenance.prompts().isEmpty())) {
+            return;
+        }
+        body.append("<ul id=\"provenance\" class=\"meta\">");
+        for (Provenance.Model model : provenance.models()) {
+            body.append("<li>model ").append(esc(model.describe())).append("</li>");
+        }
+        for (PromptSetIdentity prompts : provenance.prompts()) {
+            body.append("<li>prompts ").append(esc(prompts.describe())).append("</li>");
+        }
+        body.append("</ul>\n");
+    }
+
     private String html() {
         Map<String, Object> charts = new LinkedHashMap<>();
         StringBuilder body = new StringBuilder();
@@ -169,6 +188,7 @@ public final class HtmlReport {
                 .append(" resamples, seed ")
                 .append(report.bootstrap().seed())
                 .append(" (differences).</p>\n");
+        provenance(body);
         summary(body);
         if (anyAccuracy) {
             accuracy(body, charts);

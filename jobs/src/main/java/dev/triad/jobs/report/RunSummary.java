@@ -4,9 +4,11 @@ import dev.triad.jobs.UsageException;
 import dev.triad.jobs.eval.EvalStatistics;
 import dev.triad.jobs.eval.Formats;
 import dev.triad.jobs.eval.Interval;
+import dev.triad.jobs.eval.Provenance;
 import dev.triad.jobs.eval.ResultFiles;
 import dev.triad.jobs.eval.SimulatedNotice;
 import dev.triad.jobs.io.JsonlFiles;
+import dev.triad.schemas.PromptSetIdentity;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Status;
@@ -33,6 +35,7 @@ public final class RunSummary {
     private final Map<String, StrategyStats> strategies;
     private final long deadLetters;
     private final boolean simulated;
+    private final Provenance provenance;
     private final Path resultsFile;
     private final Path deadLettersFile;
 
@@ -40,11 +43,13 @@ public final class RunSummary {
             Map<String, StrategyStats> strategies,
             long deadLetters,
             boolean simulated,
+            Provenance provenance,
             Path resultsFile,
             Path deadLettersFile) {
         this.strategies = strategies;
         this.deadLetters = deadLetters;
         this.simulated = simulated;
+        this.provenance = provenance;
         this.resultsFile = resultsFile;
         this.deadLettersFile = deadLettersFile;
     }
@@ -90,6 +95,7 @@ public final class RunSummary {
         }
         Map<String, StrategyStats> others = new TreeMap<>();
         boolean[] simulated = {simulatedRun};
+        Provenance.Collector provenance = new Provenance.Collector();
         ResultFiles.forEach(
                 resultFiles,
                 (result, source) -> {
@@ -99,13 +105,15 @@ public final class RunSummary {
                     }
                     stats.add(result);
                     simulated[0] |= result.simulated();
+                    provenance.add(result);
                 });
         byStrategy.putAll(others);
         long dead = 0;
         for (Path file : deadLetterFiles) {
             dead += JsonlFiles.countLines(file);
         }
-        return new RunSummary(byStrategy, dead, simulated[0], resultsShown, deadLettersShown);
+        return new RunSummary(
+                byStrategy, dead, simulated[0], provenance.build(), resultsShown, deadLettersShown);
     }
 
     /** Results per strategy. */
@@ -122,6 +130,24 @@ public final class RunSummary {
     public void print(PrintWriter out) {
         if (simulated) {
             out.println(SimulatedNotice.TEXT);
+            out.println();
+        }
+        // Real models that name their weights, and prompts of the user's own: what the figures
+        // below come from (eval lists every binding).
+        boolean named = false;
+        for (Provenance.Model model : provenance.models()) {
+            if (model.identity() != null) {
+                out.println("model " + model.describe());
+                named = true;
+            }
+        }
+        for (PromptSetIdentity prompts : provenance.prompts()) {
+            if (!prompts.isBuiltIn()) {
+                out.println("prompts " + prompts.describe());
+                named = true;
+            }
+        }
+        if (named) {
             out.println();
         }
         TextTable outcomes =

@@ -282,6 +282,61 @@ class EvalCommandTest {
     }
 
     @Test
+    void resultsOfARealModelNameItsWeightsFileEngineAndPromptSetAndAreNotMarkedSimulated()
+            throws IOException {
+        String sha = "1ebd08dd0eced93864a13599ee1aeb20c658854eb8b3e0b0ee6ffbefb385c290";
+        String binding = "openai:http://127.0.0.1:8080/v1#tiny-arith?structured=off";
+        List<String> lines = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            lines.add(
+                    Json.write(
+                            new Result(
+                                    "q" + i,
+                                    "cot",
+                                    dev.triad.schemas.Status.SOLVED,
+                                    null,
+                                    Integer.toString(i * 7),
+                                    Integer.toString(i * 7),
+                                    true,
+                                    false,
+                                    null,
+                                    java.util.Map.of("solver", binding),
+                                    null,
+                                    List.of(),
+                                    java.util.Map.of("solver", new RoleUsage(1, 20, 2, 0, 10)),
+                                    12,
+                                    java.util.Map.of(),
+                                    1L,
+                                    null,
+                                    new dev.triad.schemas.PromptSetIdentity(
+                                            "examples/prompts/tiny-arith", "v1", "ab".repeat(32)),
+                                    java.util.Map.of(
+                                            "solver",
+                                            new dev.triad.schemas.ModelIdentity(
+                                                    "tiny-arith.gguf",
+                                                    sha,
+                                                    "llama.cpp-80fb11a")))));
+        }
+        Path results = dir.resolve("real.jsonl");
+        Files.write(results, lines);
+
+        assertThat(console.run("eval", results.toString())).as(console.err()).isZero();
+        assertThat(console.out())
+                .doesNotContain("SIMULATED")
+                .contains(
+                        "model solver: tiny-arith.gguf (sha256 1ebd08dd0ece…) on llama.cpp-80fb11a"
+                                + " via "
+                                + binding)
+                .contains("prompts examples/prompts/tiny-arith (sha256 abababababab…, over v1)");
+        console.resetOut();
+        JsonNode provenance = evalJson(results.toString()).get("provenance");
+        assertThat(provenance.get("models").get(0).get("identity").get("sha256").asText())
+                .isEqualTo(sha);
+        assertThat(provenance.get("prompts").get(0).get("set").asText())
+                .isEqualTo("examples/prompts/tiny-arith");
+    }
+
+    @Test
     void labelingRunWithoutGoldHasNoAccuracyAndNoError() throws IOException {
         assertThat(console.run("eval", resource("labeling.jsonl").toString()))
                 .as(console.err())

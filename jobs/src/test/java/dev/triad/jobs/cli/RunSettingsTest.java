@@ -156,6 +156,42 @@ class RunSettingsTest {
     }
 
     @Test
+    void promptsComeFromTheFolderGivenOnTheCommandLineOrInTheConfigFileElseTheBuiltInSet()
+            throws Exception {
+        Path folder = dir.resolve("my-prompts");
+        Files.createDirectories(folder.resolve("cot"));
+        Files.writeString(folder.resolve("cot/solver-cot.user.txt"), "{{question}}");
+
+        assertThat(resolve().prompts().identity().set()).isEqualTo("v1");
+        assertThat(resolve("--prompts", folder.toString()).prompts().identity().set())
+                .isEqualTo(folder.toString());
+        RunSettings fromConfig =
+                resolve("--config", config("prompts: " + folder + "\n").toString());
+        assertThat(fromConfig.prompts().identity().sha256()).matches("[0-9a-f]{64}");
+        assertThat(fromConfig.prompts().templates()).containsExactly("cot/solver-cot.user.txt");
+    }
+
+    @Test
+    void aPromptFileForAPurposeThatDoesNotExistInTheConfigFileNamesTheKeyTheFileAndTheFix()
+            throws Exception {
+        Path folder = dir.resolve("my-prompts");
+        Files.createDirectories(folder.resolve("lm2"));
+        Files.writeString(folder.resolve("lm2/solver-cot.txt"), "x");
+        Path config = config("prompts: " + folder + "\n");
+
+        assertThatThrownBy(() -> resolve("--config", config.toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("'prompts' in " + config)
+                .hasMessageContaining(folder.resolve("lm2/solver-cot.txt").toString())
+                .hasMessageContaining("strategy lm2 has no purpose with this template")
+                .hasMessageContaining("decomposer-concepts.txt")
+                .hasMessageContaining("rename or remove the file");
+        assertThatThrownBy(() -> resolve("--prompts", dir.resolve("none").toString()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--prompts: " + dir.resolve("none") + ": no such folder");
+    }
+
+    @Test
     void aMissingConfigFileIsAUsageError() {
         assertThatThrownBy(() -> resolve("--config", dir.resolve("none.yaml").toString()))
                 .isInstanceOf(UsageException.class)

@@ -91,6 +91,23 @@ class TriadCliTest {
     }
 
     @Test
+    void aPromptSetWithAnUnknownPlaceholderExitsWith2NamingTheFileAndTheFix() throws Exception {
+        java.nio.file.Path prompts = input.resolveSibling("prompts");
+        java.nio.file.Files.createDirectories(prompts.resolve("cot"));
+        java.nio.file.Path file = prompts.resolve("cot/solver-cot.user.txt");
+        java.nio.file.Files.writeString(file, "{{question}} given {{concepts}}");
+
+        assertThat(console.run("run", "--input", input.toString(), "--prompts", prompts.toString()))
+                .isEqualTo(2);
+
+        assertThat(console.err())
+                .contains("--prompts: " + file)
+                .contains("unknown placeholder {{concepts}}")
+                .contains("[{{question}}]")
+                .contains("Fix the placeholder");
+    }
+
+    @Test
     void theRemovedMaxCallAttemptsExitsWith2PointingToTheBindingsAttempts() {
         assertThat(console.run("run", "--input", input.toString(), "--max-call-attempts", "3"))
                 .isEqualTo(2);

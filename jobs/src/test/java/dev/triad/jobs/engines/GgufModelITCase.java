@@ -196,7 +196,10 @@ class GgufModelITCase {
                             assertThat(r.status()).isNotNull();
                             assertThat(r.simulated()).isFalse();
                             assertThat(r.models()).containsEntry("solver", described);
+                            assertThat(r.modelIdentity())
+                                    .containsEntry("solver", GgufBinding.parse(spec).identity());
                         });
+        assertThat(GgufBinding.parse(spec).identity().file()).isEqualTo("tiny-arith.gguf");
         assertThat(console.out()).doesNotContain(SimulatedNotice.TEXT);
     }
 

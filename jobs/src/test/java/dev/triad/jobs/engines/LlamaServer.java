@@ -66,14 +66,37 @@ public final class LlamaServer implements AutoCloseable {
 
     /** The repository's shared folder: {@code ../shared} from the repository root. */
     public static Path shared() {
+        return repository().resolveSibling("shared");
+    }
+
+    /** The repository root: the folder with {@code ./triad} and {@code jobs/}. */
+    public static Path repository() {
         Path dir = Path.of("").toAbsolutePath();
         for (Path d = dir; d != null; d = d.getParent()) {
             if (Files.isRegularFile(d.resolve("triad")) && Files.isDirectory(d.resolve("jobs"))) {
-                return d.resolveSibling("shared");
+                return d;
             }
         }
         throw new IllegalStateException(
                 "cannot find the repository root (a folder with ./triad and jobs/) above " + dir);
+    }
+
+    /**
+     * The engine's build as {@code llama.cpp-COMMIT}, from {@code llama-server --version} (e.g.
+     * {@code version: 0.4.0-dev (build 1, commit 80fb11a)}).
+     */
+    public static String version() throws IOException, InterruptedException {
+        Process p =
+                new ProcessBuilder(binary().toString(), "--version")
+                        .redirectErrorStream(true)
+                        .start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(30, TimeUnit.SECONDS);
+        Matcher m = Pattern.compile("commit ([0-9a-f]+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("llama-server --version printed no commit: " + out);
+        }
+        return "llama.cpp-" + m.group(1);
     }
 
     /** The llama-server binary of the shared folder. */
@@ -88,11 +111,12 @@ public final class LlamaServer implements AutoCloseable {
 
     /**
      * Starts llama-server with {@code model} and a context of {@code contextTokens} split over
-     * {@code slots} parallel slots.
+     * {@code slots} parallel slots, and {@code moreArguments} for llama-server.
      *
      * @throws IllegalStateException with the reason and the server's output when it does not start
      */
-    public static LlamaServer start(String modelFile, int contextTokens, int slots)
+    public static LlamaServer start(
+            String modelFile, int contextTokens, int slots, String... moreArguments)
             throws IOException {
         Path binary = binary();
         Path model = model(modelFile);
@@ -107,23 +131,26 @@ public final class LlamaServer implements AutoCloseable {
             throw new IllegalStateException(
                     "the test model " + model + " is missing (see ../shared/models/SOURCE.txt)");
         }
-        ProcessBuilder pb =
-                new ProcessBuilder(
-                        binary.toString(),
-                        "-m",
-                        model.toString(),
-                        "--alias",
-                        modelFile.replace(".gguf", ""),
-                        "--host",
-                        "127.0.0.1",
-                        "--port",
-                        "0",
-                        "-c",
-                        Integer.toString(contextTokens),
-                        "-np",
-                        Integer.toString(slots),
-                        "-t",
-                        "2");
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                binary.toString(),
+                                "-m",
+                                model.toString(),
+                                "--alias",
+                                modelFile.replace(".gguf", ""),
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                "0",
+                                "-c",
+                                Integer.toString(contextTokens),
+                                "-np",
+                                Integer.toString(slots),
+                                "-t",
+                                "2"));
+        command.addAll(List.of(moreArguments));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         return new LlamaServer(pb.start());
     }

@@ -51,6 +51,12 @@ class HtmlReportTest {
                 .contains(SimulatedNotice.TEXT.replace("'", "&#39;"))
                 .contains("<title>[SIMULATED] Triad report</title>");
         assertThat(real).doesNotContain("simulated-banner").doesNotContain("[SIMULATED]");
+        assertThat(real)
+                .contains("id=\"provenance\"")
+                .contains(
+                        "<li>model solver: m.gguf (sha256 0f0f0f0f0f0f…) on vllm-0.6 via openai:x</li>")
+                .contains("<li>prompts v1</li>");
+        assertThat(simulated).contains("<li>model solver: sim:default</li>");
     }
 
     @Test

@@ -5,6 +5,8 @@ import dev.triad.jobs.eval.Evaluation;
 import dev.triad.jobs.eval.PairedComparison;
 import dev.triad.jobs.eval.ResultFiles;
 import dev.triad.schemas.Json;
+import dev.triad.schemas.ModelIdentity;
+import dev.triad.schemas.PromptSetIdentity;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.RoleUsage;
 import dev.triad.schemas.Status;
@@ -141,6 +143,8 @@ final class ReportFixtures {
         Boolean correct = gold == null ? null : gold.equals(answer);
         Map<String, String> models = new LinkedHashMap<>();
         usage.keySet().forEach(role -> models.put(role, simulated ? "sim:default" : "openai:x"));
+        Map<String, ModelIdentity> identities = new LinkedHashMap<>();
+        usage.keySet().forEach(role -> identities.put(role, REAL_MODEL));
         return new Result(
                 id,
                 strategy,
@@ -157,8 +161,15 @@ final class ReportFixtures {
                 usage,
                 latencyMs,
                 metadata,
-                FIRST_FINISH + latencyMs);
+                FIRST_FINISH + latencyMs,
+                null,
+                PromptSetIdentity.builtIn("v1"),
+                simulated ? null : identities);
     }
+
+    /** The weights every role of a real run's fixtures names. */
+    static final ModelIdentity REAL_MODEL =
+            new ModelIdentity("m.gguf", "0f".repeat(32), "vllm-0.6");
 
     /** When the fixtures' questions end: one run, a second or so long. */
     private static final long FIRST_FINISH = 1_764_000_000_000L;

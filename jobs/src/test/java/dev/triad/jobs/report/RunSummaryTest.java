@@ -76,6 +76,57 @@ class RunSummaryTest {
     }
 
     @Test
+    void aRunOfARealModelNamesItsWeightsAndItsOwnPromptsAndASimulatedOneNeither() throws Exception {
+        Result simulated = result("a", "cot", Status.SOLVED, "1", true, 5);
+        Result real =
+                new Result(
+                        "b",
+                        "cot",
+                        Status.SOLVED,
+                        null,
+                        "1",
+                        "1",
+                        true,
+                        false,
+                        null,
+                        Map.of("solver", "openai:http://h/v1#m?model-file=m.gguf"),
+                        List.of(),
+                        List.of(),
+                        Map.of("solver", new RoleUsage(1, 10, 1, 0, 5)),
+                        5,
+                        Map.of(),
+                        null,
+                        null,
+                        new dev.triad.schemas.PromptSetIdentity(
+                                "my-prompts", "v1", "ab".repeat(32)),
+                        Map.of(
+                                "solver",
+                                new dev.triad.schemas.ModelIdentity(
+                                        "m.gguf", "cd".repeat(32), "llama.cpp-80fb11a")));
+        Path simulatedFile = dir.resolve("simulated.jsonl");
+        Files.write(simulatedFile, List.of(Json.write(simulated)));
+        Path realFile = dir.resolve("real.jsonl");
+        Files.write(realFile, List.of(Json.write(real)));
+
+        String realText =
+                text(RunSummary.read(realFile, dir.resolve("none.jsonl"), List.of("cot"), false));
+        assertThat(realText.lines().limit(2))
+                .containsExactly(
+                        "model solver: m.gguf (sha256 cdcdcdcdcdcd…) on llama.cpp-80fb11a via"
+                                + " openai:http://h/v1#m?model-file=m.gguf",
+                        "prompts my-prompts (sha256 abababababab…, over v1)");
+        assertThat(
+                        text(
+                                RunSummary.read(
+                                        simulatedFile,
+                                        dir.resolve("none.jsonl"),
+                                        List.of("cot"),
+                                        true)))
+                .doesNotContain("model ")
+                .doesNotContain("prompts ");
+    }
+
+    @Test
     void withoutGoldAnswersAccuracyIsNotApplicable() throws Exception {
         Path results = dir.resolve("results.jsonl");
         Files.write(results, List.of(Json.write(result("a", "cot", Status.SOLVED, null, null, 5))));

@@ -4,6 +4,7 @@ import dev.triad.model.AsyncChatModel;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.openai.StructuredOutput;
+import dev.triad.schemas.ModelIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,9 @@ public final class GgufBinding implements ModelBinding {
                     "max-tokens",
                     "seed");
 
+    /** What runs a {@code gguf:} model, as results name it ({@link #identity()}). */
+    public static final String ENGINE = "llama.cpp in process (java-llama.cpp 4.2.0)";
+
     private static final byte[] GGUF_MAGIC = "GGUF".getBytes(StandardCharsets.US_ASCII);
 
     /** Kept as a string: {@link Path} is not serialisable. */
@@ -93,6 +97,7 @@ public final class GgufBinding implements ModelBinding {
     private final int maxItems;
     private final int maxTokens;
     private final long seed;
+    private final ModelIdentity identity;
 
     GgufBinding(Builder b) {
         this.file = b.file.toString();
@@ -106,6 +111,8 @@ public final class GgufBinding implements ModelBinding {
         this.maxItems = b.maxItems;
         this.maxTokens = b.maxTokens;
         this.seed = b.seed;
+        // Hashed once, where the binding is made (the client); a TaskManager gets the result.
+        this.identity = ModelIdentity.of(b.file, ENGINE);
     }
 
     /** Starts a binding of the GGUF file {@code file}. */
@@ -188,6 +195,12 @@ public final class GgufBinding implements ModelBinding {
     @Override
     public String toString() {
         return "GgufBinding[" + describe() + "]";
+    }
+
+    /** The GGUF file's name and SHA-256, and {@link #ENGINE}; results carry it. */
+    @Override
+    public ModelIdentity identity() {
+        return identity;
     }
 
     /** The GGUF file, absolute. */

@@ -4,8 +4,10 @@ import dev.triad.model.AsyncChatModel;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.RetryPolicy;
+import dev.triad.schemas.ModelIdentity;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -53,6 +55,10 @@ import org.apache.flink.annotation.PublicEvolving;
  *       requests waiting, from its {@code /metrics} gauges; AIMD where it publishes none), {@code
  *       concurrency=N} (initial, default {@value #DEFAULT_INITIAL_CONCURRENCY}), {@code
  *       max-concurrency=N} (default {@value #DEFAULT_MAX_CONCURRENCY})
+ *   <li>{@code model-file=PATH} (default none): the weights file the fleet serves (e.g. the GGUF
+ *       given to {@code llama-server -m}), hashed once where the binding is made so that results
+ *       name the model ({@link #identity()}: file name and SHA-256); {@code engine=NAME} says what
+ *       serves it (e.g. {@code llama.cpp-b1234}), with {@code model-file} only
  *   <li>{@code rpm=N}, {@code tpm=N}: requests and tokens (prompt + completion) per minute at each
  *       replica from the whole job (each of P subtasks allows N / P), 0 for no limit (default)
  *   <li>{@code hedge=true|false} (default true, with two or more replicas): a request that has
@@ -100,7 +106,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                     "hedge-floor",
                     "hedge-ratio",
                     "first-token-timeout",
-                    "idle-timeout");
+                    "idle-timeout",
+                    "model-file",
+                    "engine");
 
     public static final Routing DEFAULT_ROUTING = Routing.AFFINITY;
     public static final double DEFAULT_LOAD_FACTOR = 1.25;
@@ -185,6 +193,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final double hedgeRatio;
     private final Duration firstTokenTimeout;
     private final Duration idleTimeout;
+    private final String modelFile;
+    private final ModelIdentity identity;
     private final RetryPolicy retryPolicy;
 
     OpenAiCompatibleBinding(Builder b, RetryPolicy retryPolicy) {
@@ -214,6 +224,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.hedgeRatio = b.hedgeRatio;
         this.firstTokenTimeout = b.firstTokenTimeout;
         this.idleTimeout = b.idleTimeout;
+        this.modelFile = b.modelFile;
+        this.identity = b.identity;
         this.retryPolicy = retryPolicy;
     }
 
@@ -274,6 +286,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .maxChars(parsed.integer("max-chars", 0))
                 .maxItems(parsed.integer("max-items", 0))
                 .maxTokens(parsed.integer("max-tokens", 0))
+                .modelFile(parsed.string("model-file", null), parsed.string("engine", null))
                 .retryBudget(parsed.duration("budget", DEFAULT_BUDGET))
                 .hedge(parsed.bool("hedge", DEFAULT_HEDGE))
                 .hedgeFactor(parsed.number("hedge-factor", DEFAULT_HEDGE_FACTOR))
@@ -359,6 +372,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .paramUnlessDefault(
                         "first-token-timeout", firstTokenTimeout, DEFAULT_FIRST_TOKEN_TIMEOUT)
                 .paramUnlessDefault("idle-timeout", idleTimeout, DEFAULT_IDLE_TIMEOUT)
+                .paramUnlessDefault("model-file", modelFile, null)
+                .paramUnlessDefault("engine", identity == null ? null : identity.engine(), null)
                 .build();
     }
 
@@ -512,6 +527,15 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         return idleTimeout;
     }
 
+    /**
+     * The weights file the fleet serves and the engine, as {@code model-file=PATH} and {@code
+     * engine=NAME} named them; {@code null} without {@code model-file}.
+     */
+    @Override
+    public ModelIdentity identity() {
+        return identity;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof OpenAiCompatibleBinding other && fields().equals(other.fields());
@@ -550,7 +574,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 hedgeFloor,
                 hedgeRatio,
                 firstTokenTimeout,
-                idleTimeout);
+                idleTimeout,
+                Objects.toString(modelFile),
+                Objects.toString(identity));
     }
 
     /**
@@ -590,6 +616,9 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         private double hedgeRatio = DEFAULT_HEDGE_RATIO;
         private Duration firstTokenTimeout = DEFAULT_FIRST_TOKEN_TIMEOUT;
         private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+        private String modelFile;
+        private String engine;
+        private ModelIdentity identity;
 
         Builder() {}
 
@@ -783,6 +812,19 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         }
 
         /**
+         * The weights file the fleet serves, hashed by {@link #build()} so that results name the
+         * model, and what serves it; {@code null} for neither.
+         *
+         * @param file the file's path, e.g. the GGUF given to {@code llama-server -m}
+         * @param engine what serves it, e.g. {@code llama.cpp-b1234}; {@code null} when unknown
+         */
+        public Builder modelFile(String file, String engine) {
+            this.modelFile = file;
+            this.engine = engine;
+            return this;
+        }
+
+        /**
          * Checks every setting and returns the binding.
          *
          * @throws IllegalArgumentException naming the first setting that breaks its rule and the
@@ -875,6 +917,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 throw new IllegalArgumentException(
                         "http threads must be at least 1, was " + httpThreads);
             }
+            identity = identity();
             return new OpenAiCompatibleBinding(this, retryPolicy);
         }
 
@@ -894,6 +937,36 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         /**
          * The URL without a trailing slash; refuses user info (it would be a secret in plain text).
          */
+        private ModelIdentity identity() {
+            if (modelFile == null) {
+                if (engine != null) {
+                    throw new IllegalArgumentException(
+                            "engine="
+                                    + engine
+                                    + " names what serves the model-file; give model-file=PATH"
+                                    + " too (the weights file the fleet serves), or drop engine");
+                }
+                return null;
+            }
+            if (modelFile.isBlank() || (engine != null && engine.isBlank())) {
+                throw new IllegalArgumentException(
+                        "model-file and engine must not be empty; write e.g."
+                                + " model-file=models/tiny-arith.gguf&engine=llama.cpp");
+            }
+            try {
+                return ModelIdentity.of(Path.of(modelFile), engine);
+            } catch (IllegalArgumentException e) { // InvalidPathException too
+                throw new IllegalArgumentException(
+                        "model-file="
+                                + modelFile
+                                + ": "
+                                + e.getMessage().replace(modelFile + ": ", "")
+                                + "; give the weights file the fleet serves (the GGUF given to"
+                                + " llama-server -m, say), or leave model-file out",
+                        e);
+            }
+        }
+
         private static String normalize(int index, String raw) {
             String text = raw == null ? "" : raw.trim();
             String which = "base URL #" + (index + 1);

@@ -73,6 +73,19 @@ class GgufBindingTest {
     }
 
     @Test
+    void resultsNameTheModelByItsFileItsSha256AndTheEngine() {
+        GgufBinding b = GgufBinding.parse("gguf:" + tinyArith());
+
+        assertThat(b.identity())
+                .isEqualTo(
+                        new dev.triad.schemas.ModelIdentity(
+                                "tiny-arith.gguf",
+                                // ../shared/models/SOURCE.txt
+                                "1ebd08dd0eced93864a13599ee1aeb20c658854eb8b3e0b0ee6ffbefb385c290",
+                                GgufBinding.ENGINE));
+    }
+
+    @Test
     void aMissingFileIsRefusedNamingItAndWhatIsExpected() {
         Path missing = dir.resolve("nope.gguf");
         assertThatThrownBy(() -> GgufBinding.parse("gguf:" + missing))

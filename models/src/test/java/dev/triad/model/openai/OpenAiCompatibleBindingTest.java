@@ -203,6 +203,56 @@ class OpenAiCompatibleBindingTest {
     }
 
     @Test
+    void aModelFileIsHashedWhereTheBindingIsMadeSoResultsNameTheModelAndItsEngine()
+            throws Exception {
+        Path weights = dir.resolve("tiny.gguf");
+        Files.writeString(weights, "abc");
+        OpenAiCompatibleBinding binding =
+                OpenAiCompatibleBinding.parse(
+                        "http://a:8000/v1#tiny?model-file=" + weights + "&engine=llama.cpp-b1");
+        Files.delete(weights);
+
+        assertThat(binding.identity())
+                .isEqualTo(
+                        new dev.triad.schemas.ModelIdentity(
+                                "tiny.gguf",
+                                // sha256("abc")
+                                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+                                "llama.cpp-b1"));
+        assertThat(binding.describe())
+                .isEqualTo(
+                        "openai:http://a:8000/v1#tiny?model-file="
+                                + weights
+                                + "&engine=llama.cpp-b1");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(binding);
+        }
+        try (ObjectInputStream in =
+                new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            assertThat(((OpenAiCompatibleBinding) in.readObject()).identity())
+                    .as("on a TaskManager, where the file need not exist")
+                    .isEqualTo(binding.identity());
+        }
+        assertThat(OpenAiCompatibleBinding.parse("http://a:8000/v1").identity()).isNull();
+    }
+
+    @Test
+    void aMissingModelFileOrAnEngineWithoutOneIsRefused() {
+        assertThatThrownBy(
+                        () ->
+                                OpenAiCompatibleBinding.parse(
+                                        "http://a:8000/v1?model-file=" + dir.resolve("no.gguf")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model-file=" + dir.resolve("no.gguf"))
+                .hasMessageContaining("no such file")
+                .hasMessageContaining("leave model-file out");
+        assertThatThrownBy(() -> OpenAiCompatibleBinding.parse("http://a:8000/v1?engine=vllm"))
+                .hasMessageContaining("engine=vllm")
+                .hasMessageContaining("give model-file=PATH too");
+    }
+
+    @Test
     void builderTakesTheSimulatedServersUrls() {
         OpenAiCompatibleBinding b =
                 OpenAiCompatibleBinding.builder()
