@@ -78,6 +78,7 @@ final class ResultAssembler {
                 Math.max(0, now - state.startedAt),
                 state.question.metadata(),
                 now,
-                usage.cost());
+                usage.cost(),
+                state.question.text());
     }
 }

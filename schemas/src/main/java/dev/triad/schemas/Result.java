@@ -27,6 +27,8 @@ import java.util.Map;
  *     time), or {@code null} when unknown; throughput over a run is drawn from it
  * @param cost the estimated cost of the question, the sum of the roles' {@link RoleUsage#cost()}
  *     (in the price table's currency), or {@code null} when the run had no price table
+ * @param question the question's text as the models saw it, or {@code null} in results written
+ *     before this field; {@code triad export} renders each call's prompt again from it
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Result(
@@ -46,7 +48,48 @@ public record Result(
         long latencyMs,
         Map<String, String> metadata,
         Long finishedAt,
-        Double cost) {
+        Double cost,
+        String question) {
+
+    /** A result without the question's text (as results were written before it was kept). */
+    public Result(
+            String id,
+            String strategy,
+            Status status,
+            String reason,
+            String answer,
+            String gold,
+            Boolean correct,
+            boolean simulated,
+            Map<String, Object> simulator,
+            Map<String, String> models,
+            List<String> concepts,
+            List<Step> steps,
+            Map<String, RoleUsage> usage,
+            long latencyMs,
+            Map<String, String> metadata,
+            Long finishedAt,
+            Double cost) {
+        this(
+                id,
+                strategy,
+                status,
+                reason,
+                answer,
+                gold,
+                correct,
+                simulated,
+                simulator,
+                models,
+                concepts,
+                steps,
+                usage,
+                latencyMs,
+                metadata,
+                finishedAt,
+                cost,
+                null);
+    }
 
     /** A result without an estimated cost (no price table). */
     public Result(
