@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
             SimulateServerCommand.class,
             EvalCommand.class,
             CompareCommand.class,
+            ExportCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -1,0 +1,201 @@
+package dev.triad.jobs.export;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.triad.jobs.UsageException;
+import dev.triad.jobs.eval.ResultFiles;
+import dev.triad.schemas.Json;
+import dev.triad.schemas.Result;
+import dev.triad.schemas.RoleUsage;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code triad export}'s work: reads results files, keeps the questions the settings ask for,
+ * writes their examples (train to {@code FILE}, validation beside it), drops duplicates and writes
+ * the dataset card. The files appear only when the export succeeded: they are written under a
+ * temporary name and moved into place at the end.
+ *
+ * <p>Results of simulated models are refused unless {@link ExportSettings#allowSimulated()}.
+ * Duplicates are found by a 128-bit hash of each example without its metadata, kept in memory (16
+ * bytes and a set entry per example).
+ */
+public final class TrainingDataExport {
+
+    private final ExportSettings settings;
+    private final TrainingExamples examples;
+    private final QuestionFilter filter;
+    private final CallRenderer renderer;
+
+    public TrainingDataExport(ExportSettings settings, CallRenderer renderer) {
+        this.settings = settings;
+        this.renderer = renderer;
+        this.examples = new TrainingExamples(settings, renderer);
+        this.filter = new QuestionFilter(settings);
+    }
+
+    /** Where the validation examples of an export to {@code output} go. */
+    public static Path validationPath(Path output) {
+        String name = output.getFileName().toString();
+        String validation =
+                name.endsWith(".jsonl")
+                        ? name.substring(0, name.length() - ".jsonl".length()) + ".validation.jsonl"
+                        : name + ".validation";
+        return output.resolveSibling(validation);
+    }
+
+    /**
+     * Exports the results of {@code files} to {@code output}.
+     *
+     * @return the dataset card, also written beside {@code output}
+     * @throws UsageException naming the file and line of a result that cannot be exported (a
+     *     simulated one without permission, one without its question text), or an unreadable file
+     */
+    public DatasetCard export(List<Path> files, Path output) throws UsageException, IOException {
+        Path absolute = output.toAbsolutePath();
+        if (absolute.getParent() != null) {
+            Files.createDirectories(absolute.getParent());
+        }
+        boolean split = settings.split().fraction() > 0;
+        Path train = absolute;
+        Path validation = validationPath(absolute);
+        Path trainTmp = temporary(train);
+        Path validationTmp = temporary(validation);
+        DatasetCard card = new DatasetCard(settings);
+        Set<String> seen = new HashSet<>();
+        boolean done = false;
+        try (BufferedWriter trainOut = Files.newBufferedWriter(trainTmp, StandardCharsets.UTF_8);
+                BufferedWriter validationOut =
+                        split
+                                ? Files.newBufferedWriter(validationTmp, StandardCharsets.UTF_8)
+                                : null) {
+            ResultFiles.forEach(
+                    files,
+                    (result, source) -> {
+                        card.read(file(source), result.models(), result.simulated());
+                        refuseSimulated(result, source);
+                        String skip = filter.reasonToSkip(result);
+                        if (skip != null) {
+                            card.skipped(skip);
+                            return;
+                        }
+                        List<ObjectNode> made = examplesOf(result, source);
+                        RoleUsage usage =
+                                result.usage() == null
+                                        ? null
+                                        : result.usage().get(settings.role().key());
+                        card.kept(
+                                renderer.promptSet(result),
+                                usage == null ? 0 : usage.promptTokens(),
+                                usage == null ? 0 : usage.completionTokens());
+                        boolean toValidation = settings.split().validation(result.id());
+                        for (ObjectNode example : made) {
+                            if (settings.dedupe() && !seen.add(contentHash(example))) {
+                                card.duplicate();
+                                continue;
+                            }
+                            try {
+                                BufferedWriter out = toValidation ? validationOut : trainOut;
+                                out.write(Json.write(example));
+                                out.write('\n');
+                            } catch (IOException e) {
+                                throw new UsageException(
+                                        "cannot write "
+                                                + (toValidation ? validation : train)
+                                                + " ("
+                                                + e
+                                                + ")",
+                                        e);
+                            }
+                            card.example(result.id(), toValidation, TokenCount.of(example));
+                        }
+                    });
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(trainTmp);
+                Files.deleteIfExists(validationTmp);
+            }
+        }
+        List<Path> outputs = new ArrayList<>();
+        move(trainTmp, train);
+        outputs.add(train);
+        if (split) {
+            move(validationTmp, validation);
+            outputs.add(validation);
+        } else {
+            Files.deleteIfExists(validation); // an earlier export's split no longer matches
+        }
+        card.outputs(outputs);
+        card.write(train);
+        return card;
+    }
+
+    private void refuseSimulated(Result result, String source) throws UsageException {
+        if (result.simulated() && !settings.allowSimulated()) {
+            throw new UsageException(
+                    source
+                            + ": result "
+                            + result.id()
+                            + " ("
+                            + result.strategy()
+                            + ") was produced by simulated models "
+                            + result.models()
+                            + ". Training on it teaches Triad's simulator, not a model; nothing"
+                            + " was written. Export results of real models, or pass"
+                            + " --allow-simulated to export it anyway (every example is then"
+                            + " marked \"simulated\": true, and so is the dataset card).");
+        }
+    }
+
+    private List<ObjectNode> examplesOf(Result result, String source) throws UsageException {
+        try {
+            return examples.of(result);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A 128-bit hash of the example without its metadata, as text. */
+    private static String contentHash(ObjectNode example) {
+        ObjectNode content = example.deepCopy();
+        content.remove("metadata");
+        try {
+            byte[] hash =
+                    MessageDigest.getInstance("SHA-256")
+                            .digest(Json.write(content).getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(hash, 16));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
+    private static String file(String source) {
+        int colon = source.lastIndexOf(':');
+        return colon > 0 ? source.substring(0, colon) : source;
+    }
+
+    private static Path temporary(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".in-progress");
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(
+                    from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}
