@@ -1,13 +1,16 @@
 package dev.triad.jobs.export;
 
 import dev.triad.model.Role;
+import java.io.Serializable;
 import java.util.Objects;
 
 /**
  * What an export writes: the format, the role whose calls become examples, which questions are
  * kept, the split and the rewards. Built with {@link #builder(ExportFormat)}; immutable.
  */
-public final class ExportSettings {
+public final class ExportSettings implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** Which results' traces are used. */
     public enum Keep {

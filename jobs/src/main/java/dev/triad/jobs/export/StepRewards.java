@@ -2,6 +2,7 @@ package dev.triad.jobs.export;
 
 import dev.triad.jobs.UsageException;
 import dev.triad.schemas.VerifierClass;
+import java.io.Serializable;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.Map;
@@ -14,7 +15,9 @@ import java.util.Map;
  * step -0.05, no mistake +1). The paper discounts by step but its text gives no factor; Triad's
  * default is {@value #DEFAULT_DISCOUNT}. Immutable.
  */
-public final class StepRewards {
+public final class StepRewards implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     /** The default discount per step. */
     public static final double DEFAULT_DISCOUNT = 0.9;

@@ -73,52 +73,28 @@ public final class TrainingDataExport {
         Path trainTmp = temporary(train);
         Path validationTmp = temporary(validation);
         DatasetCard card = new DatasetCard(settings);
-        Set<String> seen = new HashSet<>();
         boolean done = false;
         try (BufferedWriter trainOut = Files.newBufferedWriter(trainTmp, StandardCharsets.UTF_8);
                 BufferedWriter validationOut =
                         split
                                 ? Files.newBufferedWriter(validationTmp, StandardCharsets.UTF_8)
                                 : null) {
-            ResultFiles.forEach(
+            read(
                     files,
-                    (result, source) -> {
-                        card.read(file(source), result.models(), result.simulated());
-                        refuseSimulated(result, source);
-                        String skip = filter.reasonToSkip(result);
-                        if (skip != null) {
-                            card.skipped(skip);
-                            return;
-                        }
-                        List<ObjectNode> made = examplesOf(result, source);
-                        RoleUsage usage =
-                                result.usage() == null
-                                        ? null
-                                        : result.usage().get(settings.role().key());
-                        card.kept(
-                                renderer.promptSet(result),
-                                usage == null ? 0 : usage.promptTokens(),
-                                usage == null ? 0 : usage.completionTokens());
-                        boolean toValidation = settings.split().validation(result.id());
-                        for (ObjectNode example : made) {
-                            if (settings.dedupe() && !seen.add(contentHash(example))) {
-                                card.duplicate();
-                                continue;
-                            }
-                            try {
-                                BufferedWriter out = toValidation ? validationOut : trainOut;
-                                out.write(Json.write(example));
-                                out.write('\n');
-                            } catch (IOException e) {
-                                throw new UsageException(
-                                        "cannot write "
-                                                + (toValidation ? validation : train)
-                                                + " ("
-                                                + e
-                                                + ")",
-                                        e);
-                            }
-                            card.example(result.id(), toValidation, TokenCount.of(example));
+                    card,
+                    (example, toValidation) -> {
+                        try {
+                            BufferedWriter out = toValidation ? validationOut : trainOut;
+                            out.write(Json.write(example));
+                            out.write('\n');
+                        } catch (IOException e) {
+                            throw new UsageException(
+                                    "cannot write "
+                                            + (toValidation ? validation : train)
+                                            + " ("
+                                            + e
+                                            + "); check the disk and the folder's permissions.",
+                                    e);
                         }
                     });
             done = true;
@@ -140,6 +116,63 @@ public final class TrainingDataExport {
         card.outputs(outputs);
         card.write(train);
         return card;
+    }
+
+    /**
+     * Writes the dataset card of examples already written to {@code output} (and its validation
+     * file) from the results of {@code files}, e.g. by {@code run --export}: the same reading,
+     * filtering and counting as {@link #export}, without writing examples.
+     */
+    public DatasetCard describe(List<Path> files, Path output) throws UsageException, IOException {
+        DatasetCard card = new DatasetCard(settings);
+        read(files, card, (example, toValidation) -> {});
+        List<Path> outputs = new ArrayList<>();
+        outputs.add(output);
+        if (settings.split().fraction() > 0) {
+            outputs.add(validationPath(output));
+        }
+        card.outputs(outputs);
+        card.write(output);
+        return card;
+    }
+
+    /** Where {@link #read} hands each example that is kept. */
+    @FunctionalInterface
+    private interface ExampleSink {
+        void accept(ObjectNode example, boolean validation) throws UsageException;
+    }
+
+    private void read(List<Path> files, DatasetCard card, ExampleSink sink) throws UsageException {
+        Set<String> seen = new HashSet<>();
+        ResultFiles.forEach(
+                files,
+                (result, source) -> {
+                    card.read(file(source), result.models(), result.simulated());
+                    refuseSimulated(result, source);
+                    String skip = filter.reasonToSkip(result);
+                    if (skip != null) {
+                        card.skipped(skip);
+                        return;
+                    }
+                    List<ObjectNode> made = examplesOf(result, source);
+                    RoleUsage usage =
+                            result.usage() == null
+                                    ? null
+                                    : result.usage().get(settings.role().key());
+                    card.kept(
+                            renderer.promptSet(result),
+                            usage == null ? 0 : usage.promptTokens(),
+                            usage == null ? 0 : usage.completionTokens());
+                    boolean toValidation = settings.split().validation(result.id());
+                    for (ObjectNode example : made) {
+                        if (settings.dedupe() && !seen.add(contentHash(example))) {
+                            card.duplicate();
+                            continue;
+                        }
+                        sink.accept(example, toValidation);
+                        card.example(result.id(), toValidation, TokenCount.of(example));
+                    }
+                });
     }
 
     private void refuseSimulated(Result result, String source) throws UsageException {

@@ -1,5 +1,6 @@
 package dev.triad.jobs.export;
 
+import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,7 +11,9 @@ import java.security.NoSuchAlgorithmException;
  * same part in every export, on every machine, whatever else the files hold, so a question never
  * leaks from validation into a later train set. Immutable.
  */
-public final class ValidationSplit {
+public final class ValidationSplit implements Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final double fraction;
 
