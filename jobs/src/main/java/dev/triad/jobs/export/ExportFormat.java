@@ -54,11 +54,6 @@ public enum ExportFormat {
         return roles;
     }
 
-    /** Whether the format's examples are pairs or labels about steps rather than single calls. */
-    public boolean stepwise() {
-        return this == TRL_PRM;
-    }
-
     /**
      * The format named {@code key}.
      *

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.Role;
-import dev.triad.reasoning.Lm2Purpose;
 import dev.triad.reasoning.Lm2Trace;
 import dev.triad.reasoning.TracedCall;
 import dev.triad.schemas.Json;
@@ -239,7 +238,7 @@ public final class TrainingExamples {
 
     private ObjectNode callMetadata(Result result, TracedCall call) {
         ObjectNode metadata = metadata(result);
-        metadata.put("purpose", ((Lm2Purpose) call.purpose()).spec().key());
+        metadata.put("purpose", call.purpose().key());
         metadata.put("step", call.step());
         metadata.put("attempt", call.attempt());
         if (call.traced().verdict() != null) {
