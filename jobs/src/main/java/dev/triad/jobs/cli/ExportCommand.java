@@ -152,6 +152,18 @@ public final class ExportCommand implements Callable<Integer> {
     double discount;
 
     @Option(
+            names = "--metadata",
+            paramLabel = "WHERE",
+            defaultValue = "inline",
+            description =
+                    "inline (default): each example's metadata object is its 'metadata' field;"
+                            + " sidecar: the examples hold only the format's fields and the"
+                            + " metadata go line by line to FILE with .metadata before .jsonl"
+                            + " (for uploads that refuse unknown fields, e.g. a strict OpenAI"
+                            + " validator).")
+    String metadata;
+
+    @Option(
             names = "--allow-simulated",
             description =
                     "Export results of simulated models too (refused by default); every example"
@@ -210,6 +222,12 @@ public final class ExportCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--keep " + keep + ": use correct or all.");
         }
+        ExportSettings.Metadata where;
+        try {
+            where = ExportSettings.Metadata.valueOf(metadata.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--metadata " + metadata + ": use inline or sidecar.");
+        }
         StepRewards stepRewards = StepRewards.of(rewards, discount);
         try {
             return ExportSettings.builder(exportFormat)
@@ -220,6 +238,7 @@ public final class ExportCommand implements Callable<Integer> {
                     .validationFraction(validation)
                     .rewards(stepRewards)
                     .allowSimulated(allowSimulated)
+                    .metadata(where)
                     .build();
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage() + ".");

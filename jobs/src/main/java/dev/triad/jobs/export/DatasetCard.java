@@ -117,6 +117,7 @@ public final class DatasetCard {
         filters.put("minSteps", settings.minSteps());
         filters.put("dedupe", settings.dedupe());
         filters.put("validationFraction", settings.split().fraction());
+        filters.put("metadata", settings.metadata().name().toLowerCase(java.util.Locale.ROOT));
         card.put("filters", filters);
         if (settings.format() == ExportFormat.TRL_PRM
                 || settings.format() == ExportFormat.TRL_KTO) {

@@ -23,6 +23,17 @@ public final class ExportSettings implements Serializable {
         ALL
     }
 
+    /** Where each example's {@code metadata} object goes. */
+    public enum Metadata {
+        /** In the example, as its {@code metadata} field (TRL keeps extra columns). */
+        INLINE,
+        /**
+         * In {@code FILE.metadata.jsonl} beside the examples, line by line, so the examples hold
+         * only the format's own fields (for uploads that refuse unknown fields).
+         */
+        SIDECAR
+    }
+
     /** The default share of question ids in validation. */
     public static final double DEFAULT_VALIDATION_FRACTION = 0.05;
 
@@ -34,6 +45,7 @@ public final class ExportSettings implements Serializable {
     private final ValidationSplit split;
     private final StepRewards rewards;
     private final boolean allowSimulated;
+    private final Metadata metadata;
 
     private ExportSettings(Builder b) {
         this.format = b.format;
@@ -44,6 +56,12 @@ public final class ExportSettings implements Serializable {
         this.split = new ValidationSplit(b.validationFraction);
         this.rewards = b.rewards;
         this.allowSimulated = b.allowSimulated;
+        this.metadata = b.metadata;
+    }
+
+    /** Where each example's metadata goes. */
+    public Metadata metadata() {
+        return metadata;
     }
 
     /** Settings for {@code format}, decomposer examples of correct questions by default. */
@@ -96,6 +114,7 @@ public final class ExportSettings implements Serializable {
         private double validationFraction = DEFAULT_VALIDATION_FRACTION;
         private StepRewards rewards = StepRewards.lm2Defaults();
         private boolean allowSimulated;
+        private Metadata metadata = Metadata.INLINE;
 
         Builder(ExportFormat format) {
             this.format = Objects.requireNonNull(format, "format");
@@ -128,6 +147,11 @@ public final class ExportSettings implements Serializable {
 
         public Builder rewards(StepRewards rewards) {
             this.rewards = Objects.requireNonNull(rewards, "rewards");
+            return this;
+        }
+
+        public Builder metadata(Metadata where) {
+            this.metadata = Objects.requireNonNull(where, "metadata");
             return this;
         }
 

@@ -68,54 +68,116 @@ public final class TrainingDataExport {
             Files.createDirectories(absolute.getParent());
         }
         boolean split = settings.split().fraction() > 0;
-        Path train = absolute;
-        Path validation = validationPath(absolute);
-        Path trainTmp = temporary(train);
-        Path validationTmp = temporary(validation);
+        boolean sidecar = settings.metadata() == ExportSettings.Metadata.SIDECAR;
         DatasetCard card = new DatasetCard(settings);
-        boolean done = false;
-        try (BufferedWriter trainOut = Files.newBufferedWriter(trainTmp, StandardCharsets.UTF_8);
-                BufferedWriter validationOut =
-                        split
-                                ? Files.newBufferedWriter(validationTmp, StandardCharsets.UTF_8)
-                                : null) {
+        List<Path> outputs = new ArrayList<>();
+        try (SplitFile train = new SplitFile(absolute, sidecar);
+                SplitFile validation =
+                        split ? new SplitFile(validationPath(absolute), sidecar) : null) {
             read(
                     files,
                     card,
-                    (example, toValidation) -> {
-                        try {
-                            BufferedWriter out = toValidation ? validationOut : trainOut;
-                            out.write(Json.write(example));
-                            out.write('\n');
-                        } catch (IOException e) {
-                            throw new UsageException(
-                                    "cannot write "
-                                            + (toValidation ? validation : train)
-                                            + " ("
-                                            + e
-                                            + "); check the disk and the folder's permissions.",
-                                    e);
-                        }
-                    });
-            done = true;
-        } finally {
-            if (!done) {
-                Files.deleteIfExists(trainTmp);
-                Files.deleteIfExists(validationTmp);
+                    (example, toValidation) -> (toValidation ? validation : train).write(example));
+            train.commit(outputs);
+            if (validation != null) {
+                validation.commit(outputs);
             }
         }
-        List<Path> outputs = new ArrayList<>();
-        move(trainTmp, train);
-        outputs.add(train);
-        if (split) {
-            move(validationTmp, validation);
-            outputs.add(validation);
-        } else {
-            Files.deleteIfExists(validation); // an earlier export's split no longer matches
+        if (!split) {
+            // An earlier export's split no longer matches.
+            Files.deleteIfExists(validationPath(absolute));
+            Files.deleteIfExists(metadataPath(validationPath(absolute)));
+        }
+        if (!sidecar) {
+            Files.deleteIfExists(metadataPath(absolute));
+            Files.deleteIfExists(metadataPath(validationPath(absolute)));
         }
         card.outputs(outputs);
-        card.write(train);
+        card.write(absolute);
         return card;
+    }
+
+    /** Where the metadata of the examples in {@code file} go with {@code --metadata sidecar}. */
+    public static Path metadataPath(Path file) {
+        String name = file.getFileName().toString();
+        String metadata =
+                name.endsWith(".jsonl")
+                        ? name.substring(0, name.length() - ".jsonl".length()) + ".metadata.jsonl"
+                        : name + ".metadata";
+        return file.resolveSibling(metadata);
+    }
+
+    /**
+     * One file of examples (train or validation) and, with a sidecar, its metadata file, line i of
+     * one belonging to line i of the other; written under temporary names, moved into place by
+     * {@link #commit}, removed by {@link #close} when not committed.
+     */
+    private static final class SplitFile implements AutoCloseable {
+        private final Path target;
+        private final Path tmp;
+        private final BufferedWriter out;
+        private final Path metadataTarget;
+        private final Path metadataTmp;
+        private final BufferedWriter metadataOut;
+        private boolean committed;
+
+        SplitFile(Path target, boolean sidecar) throws IOException {
+            this.target = target;
+            this.tmp = temporary(target);
+            this.out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
+            this.metadataTarget = sidecar ? metadataPath(target) : null;
+            this.metadataTmp = sidecar ? temporary(metadataTarget) : null;
+            this.metadataOut =
+                    sidecar ? Files.newBufferedWriter(metadataTmp, StandardCharsets.UTF_8) : null;
+        }
+
+        void write(ObjectNode example) throws UsageException {
+            try {
+                if (metadataOut != null) {
+                    ObjectNode content = example.deepCopy();
+                    metadataOut.write(Json.write(content.remove("metadata")));
+                    metadataOut.write('\n');
+                    out.write(Json.write(content));
+                } else {
+                    out.write(Json.write(example));
+                }
+                out.write('\n');
+            } catch (IOException e) {
+                throw new UsageException(
+                        "cannot write "
+                                + target
+                                + " ("
+                                + e
+                                + "); check the disk and the folder's permissions.",
+                        e);
+            }
+        }
+
+        void commit(List<Path> outputs) throws IOException {
+            out.close();
+            move(tmp, target);
+            outputs.add(target);
+            if (metadataOut != null) {
+                metadataOut.close();
+                move(metadataTmp, metadataTarget);
+                outputs.add(metadataTarget);
+            }
+            committed = true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+            if (metadataOut != null) {
+                metadataOut.close();
+            }
+            if (!committed) {
+                Files.deleteIfExists(tmp);
+                if (metadataTmp != null) {
+                    Files.deleteIfExists(metadataTmp);
+                }
+            }
+        }
     }
 
     /**

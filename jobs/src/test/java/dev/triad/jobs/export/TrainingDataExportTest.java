@@ -305,6 +305,42 @@ class TrainingDataExportTest {
     }
 
     @Test
+    void withASidecarTheExamplesHoldOnlyTheFormatsFieldsAndTheMetadataLineUpBesideThem()
+            throws Exception {
+        Path out = dir.resolve("sidecar/pairs.jsonl");
+        Cli cli =
+                export(
+                        "--format",
+                        "openai-dpo",
+                        "--output",
+                        out.toString(),
+                        "--allow-simulated",
+                        "--keep",
+                        "all",
+                        "--metadata",
+                        "sidecar");
+        assertThat(cli.code).as(cli.err).isEqualTo(ExitCodes.OK);
+        JsonSchema schema = schema("openai-dpo");
+        for (Path file : List.of(out, TrainingDataExport.validationPath(out))) {
+            List<JsonNode> examples = lines(file);
+            List<JsonNode> metadata = lines(TrainingDataExport.metadataPath(file));
+            assertThat(metadata).hasSameSizeAs(examples);
+            for (int i = 0; i < examples.size(); i++) {
+                JsonNode example = examples.get(i);
+                assertThat(example.has("metadata")).isFalse();
+                assertThat(schema.validate(example)).isEmpty();
+                JsonNode meta = metadata.get(i);
+                assertThat(meta.get("simulated").asBoolean()).isTrue();
+                Step rejected = call(lm2ById.get(meta.get("id").asText()), meta).traced();
+                assertThat(reply(example.get("non_preferred_output")).get("subquestion").asText())
+                        .isEqualTo(rejected.subquestion());
+            }
+        }
+        assertThat(lines(out)).isNotEmpty();
+        assertThat(Files.readString(DatasetCard.markdownPath(out))).contains("metadata=sidecar");
+    }
+
+    @Test
     void simulatedResultsAreRefusedAndNothingIsWritten() throws Exception {
         Path out = dir.resolve("refused/train.jsonl");
         Cli cli = export("--format", "trl-sft", "--output", out.toString());
