@@ -17,6 +17,7 @@ import dev.triad.reasoning.TracedCall;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import dev.triad.schemas.Step;
+import dev.triad.schemas.VerifierClass;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -129,6 +130,45 @@ class TrainingDataExportTest {
             assertThat(reply.get("subquestion").asText()).isEqualTo(call.traced().subquestion());
             assertThat(call.traced().accepted()).isTrue();
             assertThat(messages.get(2).get("weight").asInt()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"solver", "verifier"})
+    void sftOfTheSolverAndTheVerifierIsMadeOfTheirOwnCalls(String role) throws Exception {
+        Path out = dir.resolve("sft-" + role + "/train.jsonl");
+        Cli cli =
+                export(
+                        "--format",
+                        "trl-sft",
+                        "--role",
+                        role,
+                        "--output",
+                        out.toString(),
+                        "--allow-simulated",
+                        "--validation",
+                        "0");
+        assertThat(cli.code).as(cli.err).isEqualTo(ExitCodes.OK);
+        JsonSchema schema = schema("trl-sft");
+        List<JsonNode> examples = lines(out);
+        assertThat(examples).hasSizeGreaterThan(10);
+        for (JsonNode example : examples) {
+            assertThat(schema.validate(example)).isEmpty();
+            Result result = lm2ById.get(example.at("/metadata/id").asText());
+            TracedCall call = call(result, example.get("metadata"));
+            assertThat(call.role().key()).isEqualTo(role);
+            assertThat(chat(example.get("prompt"), 2))
+                    .isEqualTo(PromptLibrary.render("lm2", call.purpose(), call.inputs()));
+            JsonNode reply = reply(example.get("completion"));
+            if (role.equals("solver")) {
+                assertThat(call.traced().verdict().verifierClass())
+                        .isEqualTo(VerifierClass.NO_MISTAKE);
+                assertThat(reply.get("answer").asText()).isEqualTo(call.traced().answer());
+                assertThat(reply.get("reasoning").asText()).isNotBlank();
+            } else {
+                assertThat(reply.get("class").asText())
+                        .isEqualTo(call.traced().verdict().verifierClass().wireName());
+            }
         }
     }
 
