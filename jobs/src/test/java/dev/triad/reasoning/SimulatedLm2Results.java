@@ -1,5 +1,6 @@
 package dev.triad.reasoning;
 
+import dev.triad.model.AsyncChatModel;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.schemas.Json;
@@ -12,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.runtime.tasks.mailbox.TaskMailbox;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -69,7 +72,7 @@ public final class SimulatedLm2Results {
      */
     private record PlainSettings(SimulatedModelBinding sim) implements ModelBinding {
         @Override
-        public dev.triad.model.AsyncChatModel open(int subtaskIndex) {
+        public AsyncChatModel open(int subtaskIndex) {
             return sim.open(subtaskIndex);
         }
 
@@ -84,8 +87,8 @@ public final class SimulatedLm2Results {
         }
 
         @Override
-        public java.util.Map<String, Object> settings() {
-            return new java.util.TreeMap<>(sim.settings());
+        public Map<String, Object> settings() {
+            return new TreeMap<>(sim.settings());
         }
     }
 }

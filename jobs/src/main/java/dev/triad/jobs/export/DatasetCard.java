@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -113,11 +114,11 @@ public final class DatasetCard {
         card.put("models", models);
         card.put("promptSets", promptSets);
         Map<String, Object> filters = new LinkedHashMap<>();
-        filters.put("keep", settings.keep().name().toLowerCase(java.util.Locale.ROOT));
+        filters.put("keep", settings.keep().name().toLowerCase(Locale.ROOT));
         filters.put("minSteps", settings.minSteps());
         filters.put("dedupe", settings.dedupe());
         filters.put("validationFraction", settings.split().fraction());
-        filters.put("metadata", settings.metadata().name().toLowerCase(java.util.Locale.ROOT));
+        filters.put("metadata", settings.metadata().name().toLowerCase(Locale.ROOT));
         card.put("filters", filters);
         if (settings.format() == ExportFormat.TRL_PRM
                 || settings.format() == ExportFormat.TRL_KTO) {

@@ -16,6 +16,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -270,7 +271,7 @@ public final class TrainingDataExport {
             byte[] hash =
                     MessageDigest.getInstance("SHA-256")
                             .digest(Json.write(content).getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(hash, 16));
+            return Base64.getEncoder().encodeToString(Arrays.copyOf(hash, 16));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JDK", e);
         }

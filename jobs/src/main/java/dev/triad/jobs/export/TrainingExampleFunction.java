@@ -1,5 +1,6 @@
 package dev.triad.jobs.export;
 
+import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichFlatMapFunction;
@@ -43,10 +44,7 @@ public final class TrainingExampleFunction extends RichFlatMapFunction<Result, E
             examples.of(result)
                     .forEach(
                             example ->
-                                    out.collect(
-                                            new ExampleLine(
-                                                    validation,
-                                                    dev.triad.schemas.Json.write(example))));
+                                    out.collect(new ExampleLine(validation, Json.write(example))));
         } catch (IllegalArgumentException e) {
             LOG.warn("No training examples from result {}: {}", result.id(), e.getMessage());
         }
