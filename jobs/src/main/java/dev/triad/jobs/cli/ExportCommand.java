@@ -10,6 +10,7 @@ import dev.triad.jobs.export.ExportSettings;
 import dev.triad.jobs.export.StepRewards;
 import dev.triad.jobs.export.TrainingDataExport;
 import dev.triad.model.Role;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -173,6 +174,14 @@ public final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ExportSettings settings = settings();
+        if (Files.isDirectory(output)) {
+            throw new UsageException(
+                    "--output "
+                            + output
+                            + " is a folder; give the file for the train examples, e.g. --output "
+                            + output.resolve("train.jsonl")
+                            + ".");
+        }
         List<Path> files = ResultFiles.resolve(results, "RESULTS");
         DatasetCard card =
                 new TrainingDataExport(settings, CallRenderer.builtIn()).export(files, output);

@@ -76,9 +76,22 @@ public final class StreamingExport implements ResultsBranch {
         ExportFormat format =
                 ExportFormat.parse(
                         spec.substring(0, colon).trim().toLowerCase(Locale.ROOT), "--export");
+        Path output = Path.of(spec.substring(colon + 1));
+        if (Files.isDirectory(output)) {
+            throw new UsageException(
+                    "--export "
+                            + spec
+                            + ": "
+                            + output
+                            + " is a folder; give the file for the train examples, e.g. "
+                            + format
+                            + ":"
+                            + output.resolve("train.jsonl")
+                            + ".");
+        }
         ExportSettings settings =
                 ExportSettings.builder(format).dedupe(false).allowSimulated(allowSimulated).build();
-        return new StreamingExport(settings, Path.of(spec.substring(colon + 1)), parts);
+        return new StreamingExport(settings, output, parts);
     }
 
     public ExportSettings settings() {

@@ -482,6 +482,9 @@ class TrainingDataExportTest {
                         "small_mistake=1");
         assertThat(reward.code).isEqualTo(ExitCodes.USAGE);
         assertThat(reward.err).contains("--reward small_mistake").contains("no_mistake");
+        Cli folder = export("--format", "trl-kto", "--output", dir.toString(), "--allow-simulated");
+        assertThat(folder.code).isEqualTo(ExitCodes.USAGE);
+        assertThat(folder.err).contains("is a folder").contains("train.jsonl");
     }
 
     // --- helpers
