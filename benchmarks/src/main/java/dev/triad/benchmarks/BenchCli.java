@@ -75,7 +75,7 @@ public final class BenchCli implements Callable<Integer> {
             paramLabel = "NAME",
             description =
                     "The benchmark: overhead, memory, concurrency, http, peer, saturation,"
-                            + " prefix or failover (listed below).")
+                            + " prefix, journal, engine, plan or failover (listed below).")
     private String name;
 
     @Mixin private BenchOptions options = new BenchOptions();
@@ -257,6 +257,8 @@ public final class BenchCli implements Callable<Integer> {
                         new SaturationBenchmark(),
                         new PrefixBenchmark(),
                         new JournalBenchmark(),
+                        new EngineBenchmark(),
+                        new PlanBenchmark(),
                         new FailoverBenchmark())) {
             map.put(b.name(), b);
         }

@@ -87,6 +87,28 @@ class BenchCliTest {
     }
 
     @Test
+    void planComparesTheEstimateWithRunsOnTwoFleetShapes() throws Exception {
+        JsonNode result = run("plan", "--size", "20");
+
+        assertCommon(result, "plan", 20);
+        // Per shape: the estimate within the tolerance, and the bottleneck the busiest role.
+        assertThat(result.path("checks").size()).isEqualTo(2 * PlanBenchmark.SHAPES.size());
+        for (PlanBenchmark.Shape shape : PlanBenchmark.SHAPES) {
+            JsonNode estimate = result.path("triad").path(shape.name());
+            JsonNode measured = result.path("baseline").path(shape.name());
+            assertThat(estimate.path("wallSeconds").asDouble()).as(shape.name()).isPositive();
+            assertThat(measured.path("wallSeconds").asDouble()).as(shape.name()).isPositive();
+            assertThat(estimate.path("ratioToMeasured").asDouble())
+                    .isEqualTo(
+                            estimate.path("wallSeconds").asDouble()
+                                    / measured.path("wallSeconds").asDouble());
+            assertThat(measured.path("busyFraction").size()).isEqualTo(3);
+        }
+        assertThat(result.path("settings").path("sampleQuestions").asInt()).isEqualTo(20);
+        assertThat(result.path("notes").toString()).contains("SIMULATED");
+    }
+
+    @Test
     void prefixComparesAffinityWithRoundRobinSideBySide() throws Exception {
         JsonNode result = run("prefix", "--size", "40", "--rounds", "1");
 
@@ -126,7 +148,8 @@ class BenchCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Unknown benchmark 'nope'")
                 .contains(
-                        "overhead, memory, concurrency, http, peer, saturation, prefix, journal, failover");
+                        "overhead, memory, concurrency, http, peer, saturation, prefix, journal, engine,"
+                                + " plan, failover");
     }
 
     @Test
@@ -141,7 +164,7 @@ class BenchCliTest {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("overhead", "memory", "concurrency", "target:", "Exit codes:")
-                .contains("saturation", "prefix", "journal", "failover")
+                .contains("saturation", "prefix", "journal", "engine", "plan", "failover")
                 .contains("missed a target");
     }
 

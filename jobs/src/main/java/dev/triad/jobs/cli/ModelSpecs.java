@@ -3,6 +3,7 @@ package dev.triad.jobs.cli;
 import dev.triad.jobs.UsageException;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
+import dev.triad.model.gguf.GgufBinding;
 import dev.triad.model.langchain4j.LangChain4jBinding;
 import dev.triad.model.langchain4j.LangChain4jProviders;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
@@ -20,8 +21,9 @@ import java.util.Map;
  * sim[:profile][?seed=N]} (a profile of {@code SimulationProfile}, e.g. {@code zero}) or {@code
  * openai:URL[,URL…][#model][?key-env=NAME&…]} (replicas of one OpenAI-compatible fleet, see {@link
  * OpenAiCompatibleBinding#parse}) or {@code langchain4j:PROVIDER[?key=value&…]} (a langchain4j chat
- * model provider, see {@link LangChain4jBinding#parse}); {@code djl:} is recognised and refused
- * with a message saying it is not available yet. Without any entry every role is {@value
+ * model provider, see {@link LangChain4jBinding#parse}) or {@code gguf:PATH[?threads=N&…]} (a GGUF
+ * model run in process by llama.cpp, see {@link GgufBinding#parse}); {@code djl:} is recognised and
+ * refused with a message saying it is not available yet. Without any entry every role is {@value
  * #DEFAULT_SPEC}.
  */
 public final class ModelSpecs {
@@ -38,7 +40,8 @@ public final class ModelSpecs {
             "sim[:profile][?seed=N] (simulated models; profiles default, zero, perfect, 8b-h100) or"
                     + " openai:URL[,URL...][#model][?key-env=NAME] (OpenAI-compatible replicas) or"
                     + " langchain4j:PROVIDER?model=NAME[&base-url=URL&key-env=NAME] (a langchain4j"
-                    + " provider)";
+                    + " provider) or gguf:PATH[?threads=N&ctx=N&slots=N] (a GGUF model in"
+                    + " process)";
     private static final List<String> LATER = List.of("djl");
 
     private ModelSpecs() {}
@@ -134,6 +137,9 @@ public final class ModelSpecs {
         if (scheme.equals(LangChain4jBinding.SCHEME)) {
             return langChain4j(where, spec.substring(Math.min(spec.length(), schemeEnd + 1)));
         }
+        if (scheme.equals(GgufBinding.SCHEME)) {
+            return gguf(where, spec.substring(Math.min(spec.length(), schemeEnd + 1)));
+        }
         if (!scheme.equals("sim")) {
             throw new UsageException(
                     where
@@ -204,6 +210,21 @@ public final class ModelSpecs {
                             + " (providers: "
                             + String.join(", ", LangChain4jProviders.names())
                             + ").",
+                    e);
+        }
+    }
+
+    /** {@code gguf:PATH[?key=value&…]}: the part after {@code gguf:}. */
+    private static ModelBinding gguf(String where, String rest) throws UsageException {
+        try {
+            return GgufBinding.parse(rest);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(
+                    where
+                            + ": "
+                            + e.getMessage()
+                            + ". Write e.g. --model decomposer=gguf:models/my-model.gguf"
+                            + "?threads=4&ctx=4096&slots=2.",
                     e);
         }
     }

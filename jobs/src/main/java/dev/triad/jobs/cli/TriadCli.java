@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             CompareCommand.class,
             ExportCommand.class,
+            PlanCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
