@@ -10,6 +10,8 @@ import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.Result;
 import dev.triad.serde.JsonTypeInfo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -58,6 +60,7 @@ public final class TriadJob {
     private final Reasoning reasoning;
     private final Sink<Result> results;
     private final Sink<DeadLetter> deadLetters;
+    private final List<ResultsBranch> branches;
 
     TriadJob(
             Source<SourceLine, ?, ?> source,
@@ -65,13 +68,15 @@ public final class TriadJob {
             long limit,
             Reasoning reasoning,
             Sink<Result> results,
-            Sink<DeadLetter> deadLetters) {
+            Sink<DeadLetter> deadLetters,
+            List<ResultsBranch> branches) {
         this.source = source;
         this.parser = parser;
         this.limit = limit;
         this.reasoning = reasoning;
         this.results = results;
         this.deadLetters = deadLetters;
+        this.branches = List.copyOf(branches);
     }
 
     /** A builder; source, parser, reasoning and both sinks are required. */
@@ -104,6 +109,9 @@ public final class TriadJob {
 
         DataStream<Result> out = reasoning.apply(questions);
         out.sinkTo(results).name("results sink").uid(RESULTS_SINK_UID);
+        for (ResultsBranch branch : branches) {
+            branch.addTo(out);
+        }
 
         parsed.getSideOutput(ParseQuestionsFunction.DEAD_LETTERS)
                 .union(questions.getSideOutput(DedupeFunction.DUPLICATES))
@@ -132,6 +140,7 @@ public final class TriadJob {
         private Reasoning reasoning;
         private Sink<Result> results;
         private Sink<DeadLetter> deadLetters;
+        private final List<ResultsBranch> branches = new ArrayList<>();
 
         private Builder() {}
 
@@ -171,6 +180,12 @@ public final class TriadJob {
             return this;
         }
 
+        /** Also hangs {@code branch} off the results stream (optional, repeatable). */
+        public Builder resultsBranch(ResultsBranch branch) {
+            this.branches.add(Objects.requireNonNull(branch, "branch"));
+            return this;
+        }
+
         /**
          * Checks the settings and builds.
          *
@@ -188,7 +203,7 @@ public final class TriadJob {
                 throw new IllegalArgumentException(
                         "limit must be at least 1, was " + limit + "; leave it unset for no limit");
             }
-            return new TriadJob(source, parser, limit, reasoning, results, deadLetters);
+            return new TriadJob(source, parser, limit, reasoning, results, deadLetters, branches);
         }
     }
 }

@@ -14,6 +14,8 @@ import java.util.Map;
  * @param feedback the rejected attempt's subquestion, answer, class and explanation, sent back to
  *     the decomposer while the step is written again; otherwise {@code null}
  * @param context the steps accepted (or kept unverified) so far
+ * @param reasoning the solver's reasoning for {@code answer}, or {@code null} (also in states
+ *     checkpointed before it was kept)
  */
 public record Lm2State(
         int step,
@@ -22,12 +24,25 @@ public record Lm2State(
         String subquestion,
         String answer,
         Map<String, String> feedback,
-        VerifiedContext context)
+        VerifiedContext context,
+        String reasoning)
         implements StrategyState {
 
     public Lm2State {
         concepts = concepts == null ? List.of() : List.copyOf(concepts);
         context = context == null ? new VerifiedContext() : context;
+    }
+
+    /** A state without the solver's reasoning. */
+    public Lm2State(
+            int step,
+            int attempt,
+            List<String> concepts,
+            String subquestion,
+            String answer,
+            Map<String, String> feedback,
+            VerifiedContext context) {
+        this(step, attempt, concepts, subquestion, answer, feedback, context, null);
     }
 
     /** The state of a question before its first call. */
@@ -44,8 +59,10 @@ public record Lm2State(
         return new Lm2State(step, attempt, concepts, text, null, feedback, context);
     }
 
-    Lm2State withAnswer(String text) {
-        return new Lm2State(step, attempt, concepts, subquestion, text, feedback, context);
+    /** The solver's answer to the current subquestion and its reasoning ({@code null} if none). */
+    Lm2State withAnswer(String thinking, String text) {
+        return new Lm2State(
+                step, attempt, concepts, subquestion, text, feedback, context, thinking);
     }
 
     /** The next attempt at this step, with the rejected one's feedback. */

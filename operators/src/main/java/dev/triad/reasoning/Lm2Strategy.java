@@ -67,7 +67,11 @@ public final class Lm2Strategy implements ReasoningStrategy {
             case NEXT_SUBQUESTION:
                 return afterSubquestion(state, lm2, reply);
             case ANSWER_SUBQUESTION:
-                lm2 = lm2.withAnswer(ReplyParser.requireText(reply, "answer"));
+                JsonNode reasoning = reply.path("reasoning");
+                lm2 =
+                        lm2.withAnswer(
+                                reasoning.isTextual() ? reasoning.asText() : null,
+                                ReplyParser.requireText(reply, "answer"));
                 state.part(lm2);
                 return Decision.call(
                         Lm2Purpose.VERIFY,
@@ -122,7 +126,7 @@ public final class Lm2Strategy implements ReasoningStrategy {
     private Decision afterVerdict(QuestionState state, Lm2State lm2, Verdict verdict) {
         boolean rejected = settings.rejectClasses().contains(verdict.verifierClass());
         if (rejected && lm2.attempt() <= settings.maxRegenerations()) {
-            record(state, lm2, verdict, false);
+            record(state, lm2, verdict, false, false);
             Map<String, String> feedback = new LinkedHashMap<>();
             feedback.put("subquestion", lm2.subquestion());
             feedback.put("answer", lm2.answer());
@@ -133,7 +137,7 @@ public final class Lm2Strategy implements ReasoningStrategy {
             return nextSubquestion(state, lm2);
         }
         if (rejected && settings.onExhausted() == ExhaustedPolicy.UNSOLVED) {
-            record(state, lm2, verdict, false);
+            record(state, lm2, verdict, false, false);
             return Decision.unsolved(
                     "step "
                             + lm2.step()
@@ -147,7 +151,7 @@ public final class Lm2Strategy implements ReasoningStrategy {
                             + verdict.explanation());
         }
         // Accepted, or kept unverified after the regenerations ran out.
-        record(state, lm2, verdict, true);
+        record(state, lm2, verdict, true, rejected);
         lm2.context().add(new ContextStep(lm2.subquestion(), lm2.answer(), !rejected));
         lm2 = lm2.nextStep();
         state.part(lm2);
@@ -181,7 +185,11 @@ public final class Lm2Strategy implements ReasoningStrategy {
     }
 
     private static void record(
-            QuestionState state, Lm2State lm2, Verdict verdict, boolean accepted) {
+            QuestionState state,
+            Lm2State lm2,
+            Verdict verdict,
+            boolean accepted,
+            boolean keptUnverified) {
         state.trace.add(
                 new Step(
                         lm2.step(),
@@ -190,7 +198,9 @@ public final class Lm2Strategy implements ReasoningStrategy {
                         lm2.answer(),
                         verdict,
                         accepted,
-                        null));
+                        null,
+                        lm2.reasoning(),
+                        keptUnverified ? Boolean.TRUE : null));
     }
 
     private static List<String> concepts(ObjectNode reply) {

@@ -92,6 +92,7 @@ final class ResultAssembler {
                 state.question.metadata(),
                 now,
                 usage.cost(),
+                state.question.text(),
                 prompts,
                 identityByStrategy.get(state.strategy));
     }

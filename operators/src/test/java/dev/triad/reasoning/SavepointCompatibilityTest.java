@@ -3,6 +3,7 @@ package dev.triad.reasoning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.triad.model.ModelRequest;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
@@ -78,7 +79,11 @@ class SavepointCompatibilityTest {
         }
         List<JsonNode> actual = new ArrayList<>();
         for (String line : lines) {
-            actual.add(Json.mapper().readTree(line));
+            ObjectNode result = (ObjectNode) Json.mapper().readTree(line);
+            // Added to results after v1 was written: the question's text, from the restored state.
+            assertThat(result.path("question").asText()).isNotBlank();
+            result.remove("question");
+            actual.add(result);
         }
         assertThat(actual).hasSize(4).containsExactlyElementsOf(expected);
     }

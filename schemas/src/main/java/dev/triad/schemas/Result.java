@@ -27,6 +27,8 @@ import java.util.Map;
  *     time), or {@code null} when unknown; throughput over a run is drawn from it
  * @param cost the estimated cost of the question, the sum of the roles' {@link RoleUsage#cost()}
  *     (in the price table's currency), or {@code null} when the run had no price table
+ * @param question the question's text as the models saw it, or {@code null} in results written
+ *     before this field; {@code triad export} renders each call's prompt again from it
  * @param prompts the prompt set the calls were rendered with, or {@code null} when unknown (results
  *     written before this field)
  * @param modelIdentity role to the weights file and engine of a real model whose binding names them
@@ -51,10 +53,98 @@ public record Result(
         Map<String, String> metadata,
         Long finishedAt,
         Double cost,
+        String question,
         PromptSetIdentity prompts,
         Map<String, ModelIdentity> modelIdentity) {
 
+    /** A result without the question's text (as results were written before it was kept). */
+    public Result(
+            String id,
+            String strategy,
+            Status status,
+            String reason,
+            String answer,
+            String gold,
+            Boolean correct,
+            boolean simulated,
+            Map<String, Object> simulator,
+            Map<String, String> models,
+            List<String> concepts,
+            List<Step> steps,
+            Map<String, RoleUsage> usage,
+            long latencyMs,
+            Map<String, String> metadata,
+            Long finishedAt,
+            Double cost,
+            PromptSetIdentity prompts,
+            Map<String, ModelIdentity> modelIdentity) {
+        this(
+                id,
+                strategy,
+                status,
+                reason,
+                answer,
+                gold,
+                correct,
+                simulated,
+                simulator,
+                models,
+                concepts,
+                steps,
+                usage,
+                latencyMs,
+                metadata,
+                finishedAt,
+                cost,
+                null,
+                prompts,
+                modelIdentity);
+    }
+
     /** A result without the prompt set's and the models' identity. */
+    public Result(
+            String id,
+            String strategy,
+            Status status,
+            String reason,
+            String answer,
+            String gold,
+            Boolean correct,
+            boolean simulated,
+            Map<String, Object> simulator,
+            Map<String, String> models,
+            List<String> concepts,
+            List<Step> steps,
+            Map<String, RoleUsage> usage,
+            long latencyMs,
+            Map<String, String> metadata,
+            Long finishedAt,
+            Double cost,
+            String question) {
+        this(
+                id,
+                strategy,
+                status,
+                reason,
+                answer,
+                gold,
+                correct,
+                simulated,
+                simulator,
+                models,
+                concepts,
+                steps,
+                usage,
+                latencyMs,
+                metadata,
+                finishedAt,
+                cost,
+                question,
+                null,
+                null);
+    }
+
+    /** A result without the question's text, the prompt set's and the models' identity. */
     public Result(
             String id,
             String strategy,
@@ -91,6 +181,7 @@ public record Result(
                 metadata,
                 finishedAt,
                 cost,
+                null,
                 null,
                 null);
     }

@@ -218,6 +218,57 @@ class SchemaContractTest {
     }
 
     @Test
+    void aResultWithTheQuestionTextReasoningAndAStepKeptUnverifiedIsValidAndRoundTrips() {
+        Result r = solved();
+        Result full =
+                new Result(
+                        r.id(),
+                        r.strategy(),
+                        r.status(),
+                        r.reason(),
+                        r.answer(),
+                        r.gold(),
+                        r.correct(),
+                        r.simulated(),
+                        r.simulator(),
+                        r.models(),
+                        r.concepts(),
+                        List.of(
+                                new Step(
+                                        1,
+                                        4,
+                                        "How many eggs are left?",
+                                        "13",
+                                        new Verdict(VerifierClass.CONCEPTUAL_MISTAKE, "no"),
+                                        true,
+                                        null,
+                                        "16 - 3 = 13",
+                                        true)),
+                        r.usage(),
+                        r.latencyMs(),
+                        r.metadata(),
+                        r.finishedAt(),
+                        r.cost(),
+                        "Janet's ducks lay 16 eggs per day.");
+        String json = Json.write(full);
+
+        assertThat(validate(Schemas.RESULT, json)).isEmpty();
+        assertThat(json)
+                .contains("\"question\":\"Janet's ducks lay 16 eggs per day.\"")
+                .contains("\"reasoning\":\"16 - 3 = 13\"")
+                .contains("\"unverified\":true");
+        assertThat(Json.read(json, Result.class)).isEqualTo(full);
+        // Absent in results written before these fields: they read back as null.
+        assertThat(Json.read(Json.write(r), Result.class).question()).isNull();
+        assertThat(r.steps()).allMatch(s -> s.reasoning() == null && s.unverified() == null);
+        assertInvalid(
+                Schemas.RESULT,
+                full,
+                j -> ((ObjectNode) j.at("/steps/0")).put("unverified", false),
+                "unverified");
+    }
+
+    @Test
     void replicasAndCostThatBreakTheContractAreInvalid() {
         assertInvalid(
                 Schemas.RESULT,

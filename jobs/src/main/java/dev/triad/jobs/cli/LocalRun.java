@@ -3,6 +3,8 @@ package dev.triad.jobs.cli;
 import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.TriadJob;
 import dev.triad.jobs.UsageException;
+import dev.triad.jobs.export.DatasetCard;
+import dev.triad.jobs.export.StreamingExport;
 import dev.triad.jobs.io.JsonlFiles;
 import dev.triad.jobs.io.KafkaTopics;
 import dev.triad.jobs.io.KafkaUri;
@@ -88,6 +90,7 @@ public final class LocalRun {
     private final PrintWriter out;
     private final PrintWriter err;
     private Stopper stopper;
+    private StreamingExport export;
 
     /**
      * @param settings resolved options
@@ -98,6 +101,15 @@ public final class LocalRun {
         this.settings = settings;
         this.out = out;
         this.err = err;
+    }
+
+    /**
+     * Also writes training examples as results commit ({@code --export}); its files are merged and
+     * its dataset card written when a bounded run ends.
+     */
+    LocalRun exporting(StreamingExport streamingExport) {
+        this.export = streamingExport;
+        return this;
     }
 
     /**
@@ -382,16 +394,18 @@ public final class LocalRun {
             results = layout.resultsSink();
             deadLetters = layout.deadLettersSink();
         }
-        TriadJob job =
+        TriadJob.Builder builder =
                 TriadJob.builder()
                         .source(source)
                         .parser(new QuestionParser(settings.mapping(), settings.maxQuestionChars()))
                         .limit(settings.limit())
                         .reasoning(settings.reasoning())
                         .results(results)
-                        .deadLetters(deadLetters)
-                        .build();
-        job.addTo(env);
+                        .deadLetters(deadLetters);
+        if (export != null) {
+            builder.resultsBranch(export);
+        }
+        builder.build().addTo(env);
     }
 
     /** After a cluster job of a bounded run has ended: merge the output and summarise. */
@@ -422,6 +436,9 @@ public final class LocalRun {
             // A resumed merge that had already removed the parts is complete.
             if (Files.isDirectory(layout.dir().resolve(OutputLayout.PARTS))
                     || !Files.exists(layout.resultsFile())) {
+                if (export != null) {
+                    export.mergeParts(); // before merge() removes the parts folder
+                }
                 layout.merge();
             }
             clearState(state);
@@ -431,6 +448,22 @@ public final class LocalRun {
                             settings.strategies(),
                             settings.simulated())
                     .print(out);
+            if (export != null) {
+                DatasetCard card = export.writeCard(layout.resultsFile());
+                out.println(
+                        "triad: training data ("
+                                + export.settings().format()
+                                + "): "
+                                + card.trainExamples()
+                                + " train and "
+                                + card.validationExamples()
+                                + " validation examples in "
+                                + export.output()
+                                + ", dataset card "
+                                + export.output()
+                                + ".card.md");
+                out.flush();
+            }
         } catch (IOException | UsageException e) {
             throw new JobFailedException(
                     "The job finished, but its output in "

@@ -2,6 +2,7 @@ package dev.triad.jobs.cli;
 
 import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.UsageException;
+import dev.triad.jobs.export.StreamingExport;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.report.HtmlReport;
 import java.nio.file.Files;
@@ -57,6 +58,26 @@ public final class RunCommand implements Callable<Integer> {
                             + " which run until stopped, nor with a Kafka --output.")
     Path report;
 
+    @Option(
+            names = "--export",
+            paramLabel = "FORMAT:PATH",
+            description =
+                    "Also write training data as results commit, as triad export --format FORMAT"
+                            + " --output PATH does from the results (decomposer examples of"
+                            + " correct questions, a 5%% validation split beside PATH): part files"
+                            + " under DIR/parts/export/ become visible on each checkpoint with the"
+                            + " results; when the run ends they are merged into PATH and"
+                            + " PATH.card.md is written. Embedded runs with a folder --output"
+                            + " only. With simulated models, only with --allow-simulated.")
+    String export;
+
+    @Option(
+            names = "--allow-simulated",
+            description =
+                    "With --export: write training data from simulated models too (each example"
+                            + " is then marked simulated).")
+    boolean allowSimulated;
+
     @Override
     public Integer call() throws Exception {
         RunSettings settings = RunSettings.resolve(options);
@@ -93,10 +114,13 @@ public final class RunCommand implements Callable<Integer> {
             throw new UsageException(
                     "--from-savepoint and --resume both say where to start from; give one.");
         }
+        StreamingExport streamingExport = export == null ? null : streamingExport(settings);
         int exit =
                 settings.jobManager() != null
                         ? new ClusterRun(settings, streams.out(), streams.err()).execute()
-                        : new LocalRun(settings, streams.out(), streams.err()).execute();
+                        : new LocalRun(settings, streams.out(), streams.err())
+                                .exporting(streamingExport)
+                                .execute();
         Path results =
                 settings.output() == null ? null : OutputLayout.in(settings.output()).resultsFile();
         if (exit == ExitCodes.OK && report != null && !Files.exists(results)) {
@@ -107,5 +131,34 @@ public final class RunCommand implements Callable<Integer> {
             streams.err().println("run: wrote the HTML report " + report);
         }
         return exit;
+    }
+
+    private StreamingExport streamingExport(RunSettings settings) throws UsageException {
+        if (settings.jobManager() != null || settings.kafkaOutput() != null) {
+            throw new UsageException(
+                    "--export writes files from an embedded run with a folder --output; for a"
+                            + " run on a cluster or into Kafka, run triad export on its results"
+                            + " afterwards.");
+        }
+        if (settings.simulated() && !allowSimulated) {
+            throw new UsageException(
+                    "--export "
+                            + export
+                            + ": the run uses simulated models ("
+                            + settings.models().values().stream()
+                                    .map(dev.triad.model.ModelBinding::describe)
+                                    .distinct()
+                                    .toList()
+                            + "); training on them teaches Triad's simulator, not a model. Bind"
+                            + " real models with --model, or add --allow-simulated (every example"
+                            + " is then marked simulated).");
+        }
+        return StreamingExport.parse(
+                export,
+                allowSimulated,
+                OutputLayout.in(settings.output())
+                        .dir()
+                        .resolve(OutputLayout.PARTS)
+                        .resolve("export"));
     }
 }

@@ -35,6 +35,7 @@ import picocli.CommandLine.Command;
             SimulateServerCommand.class,
             EvalCommand.class,
             CompareCommand.class,
+            ExportCommand.class,
             PlanCommand.class,
             CommandLine.HelpCommand.class
         },
