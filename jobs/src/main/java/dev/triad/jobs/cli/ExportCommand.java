@@ -184,7 +184,7 @@ public final class ExportCommand implements Callable<Integer> {
         }
         List<Path> files = ResultFiles.resolve(results, "RESULTS");
         DatasetCard card =
-                new TrainingDataExport(settings, CallRenderer.builtIn()).export(files, output);
+                new TrainingDataExport(settings, CallRenderer.asRecorded()).export(files, output);
         if (card.simulated()) {
             streams.out()
                     .println(

@@ -159,6 +159,7 @@ public final class RunCommand implements Callable<Integer> {
                 OutputLayout.in(settings.output())
                         .dir()
                         .resolve(OutputLayout.PARTS)
-                        .resolve("export"));
+                        .resolve("export"),
+                settings.prompts());
     }
 }

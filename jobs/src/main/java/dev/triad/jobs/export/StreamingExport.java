@@ -2,6 +2,7 @@ package dev.triad.jobs.export;
 
 import dev.triad.jobs.ResultsBranch;
 import dev.triad.jobs.UsageException;
+import dev.triad.reasoning.PromptSet;
 import dev.triad.schemas.Result;
 import dev.triad.serde.JsonTypeInfo;
 import java.io.IOException;
@@ -46,14 +47,17 @@ public final class StreamingExport implements ResultsBranch {
     private final ExportSettings settings;
     private final Path output;
     private final Path parts;
+    private final PromptSet prompts;
 
     /**
      * @param settings what to export
      * @param output the train file ({@code PATH})
      * @param parts the folder the sink writes its part files under while the job runs
+     * @param prompts the run's prompt set, which renders the examples' prompts
      */
-    public StreamingExport(ExportSettings settings, Path output, Path parts) {
+    public StreamingExport(ExportSettings settings, Path output, Path parts, PromptSet prompts) {
         this.settings = settings;
+        this.prompts = prompts;
         this.output = output.toAbsolutePath().normalize();
         this.parts = parts.toAbsolutePath().normalize();
     }
@@ -63,7 +67,8 @@ public final class StreamingExport implements ResultsBranch {
      *
      * @throws UsageException naming the value and the form to use
      */
-    public static StreamingExport parse(String spec, boolean allowSimulated, Path parts)
+    public static StreamingExport parse(
+            String spec, boolean allowSimulated, Path parts, PromptSet prompts)
             throws UsageException {
         int colon = spec.indexOf(':');
         if (colon <= 0 || colon == spec.length() - 1) {
@@ -91,7 +96,7 @@ public final class StreamingExport implements ResultsBranch {
         }
         ExportSettings settings =
                 ExportSettings.builder(format).dedupe(false).allowSimulated(allowSimulated).build();
-        return new StreamingExport(settings, output, parts);
+        return new StreamingExport(settings, output, parts, prompts);
     }
 
     public ExportSettings settings() {
@@ -105,7 +110,7 @@ public final class StreamingExport implements ResultsBranch {
 
     @Override
     public void addTo(DataStream<Result> results) {
-        results.flatMap(new TrainingExampleFunction(settings))
+        results.flatMap(new TrainingExampleFunction(settings, prompts))
                 .returns(JsonTypeInfo.immutable(ExampleLine.class))
                 .name("training examples (" + settings.format() + ")")
                 .uid(EXAMPLES_UID)
@@ -149,7 +154,7 @@ public final class StreamingExport implements ResultsBranch {
      * {@code resultsFile}.
      */
     public DatasetCard writeCard(Path resultsFile) throws IOException, UsageException {
-        return new TrainingDataExport(settings, CallRenderer.builtIn())
+        return new TrainingDataExport(settings, CallRenderer.with(prompts))
                 .describe(List.of(resultsFile), output);
     }
 

@@ -1,5 +1,6 @@
 package dev.triad.jobs.export;
 
+import dev.triad.reasoning.PromptSet;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Result;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -24,13 +25,20 @@ public final class TrainingExampleFunction extends RichFlatMapFunction<Result, E
     private transient TrainingExamples examples;
     private transient QuestionFilter filter;
 
-    public TrainingExampleFunction(ExportSettings settings) {
+    private final PromptSet prompts;
+
+    /**
+     * @param prompts the run's prompt set (its templates travel with the function), which every
+     *     result of the run names
+     */
+    public TrainingExampleFunction(ExportSettings settings, PromptSet prompts) {
         this.settings = settings;
+        this.prompts = prompts;
     }
 
     @Override
     public void open(OpenContext context) {
-        examples = new TrainingExamples(settings, CallRenderer.builtIn());
+        examples = new TrainingExamples(settings, CallRenderer.with(prompts));
         filter = new QuestionFilter(settings);
     }
 
