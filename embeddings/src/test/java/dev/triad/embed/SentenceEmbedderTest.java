@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The bundled all-MiniLM-L6-v2 through DJL, offline: vectors, batching, errors, no network. */
 class SentenceEmbedderTest {
 
-    /** Shared by the module's tests so the bundled model is copied out once per build. */
-    static final Path CACHE = Path.of("target", "triad-cache").toAbsolutePath();
+    /** The build's cache folder (surefire sets triad.cache.dir), so the model is copied once. */
+    static final Path CACHE = EmbeddingSettings.defaultCacheFolder();
 
     private static final List<URI> CONNECTIONS = new ArrayList<>();
     private static ProxySelector previous;

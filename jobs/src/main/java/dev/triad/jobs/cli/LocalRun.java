@@ -353,6 +353,7 @@ public final class LocalRun {
                         .reasoning(settings.reasoning())
                         .results(results)
                         .deadLetters(deadLetters)
+                        .nearDuplicates(settings.nearDuplicates())
                         .build();
         job.addTo(env);
     }

@@ -179,6 +179,35 @@ public final class RunOptions {
     String questionTimeout;
 
     @Option(
+            names = "--near-duplicates",
+            paramLabel = "off|mark|drop",
+            description =
+                    "Check each question against the questions before it by the cosine similarity"
+                            + " of their embeddings (an in-process model, batched, without"
+                            + " blocking the task threads): mark runs a near-duplicate with"
+                            + " near_duplicate_of and near_duplicate_score in its metadata; drop"
+                            + " makes it a dead letter (stage near-duplicate). Unlike the"
+                            + " de-duplication by id, this catches one question under two ids."
+                            + " Default: off.")
+    String nearDuplicates;
+
+    @Option(
+            names = "--near-duplicate-threshold",
+            paramLabel = "COSINE",
+            description =
+                    "The cosine similarity from which --near-duplicates counts two questions as"
+                            + " one. Default: 0.95 (see triad dedupe --help).")
+    String nearDuplicateThreshold;
+
+    @Option(
+            names = "--embedding-model",
+            paramLabel = "DIR",
+            description =
+                    "For --near-duplicates: a folder with model.onnx and tokenizer.json."
+                            + " Default: the bundled all-minilm-l6-v2.")
+    String embeddingModel;
+
+    @Option(
             names = "--max-steps",
             paramLabel = "N",
             description = "Accepted steps after which lm2 writes the final answer. Default: 12.")
@@ -335,6 +364,9 @@ public final class RunOptions {
         put(given, RunSettings.JOBMANAGER, jobmanager);
         put(given, RunSettings.DETACH, detach);
         put(given, RunSettings.FROM_SAVEPOINT, fromSavepoint);
+        put(given, RunSettings.NEAR_DUPLICATES, nearDuplicates);
+        put(given, RunSettings.NEAR_DUPLICATE_THRESHOLD, nearDuplicateThreshold);
+        put(given, RunSettings.EMBEDDING_MODEL, embeddingModel);
         return given;
     }
 

@@ -35,6 +35,8 @@ import picocli.CommandLine.Command;
             SimulateServerCommand.class,
             EvalCommand.class,
             CompareCommand.class,
+            DedupeCommand.class,
+            ContaminationCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {
