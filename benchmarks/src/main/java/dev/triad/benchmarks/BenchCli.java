@@ -75,7 +75,7 @@ public final class BenchCli implements Callable<Integer> {
             paramLabel = "NAME",
             description =
                     "The benchmark: overhead, memory, concurrency, http, peer, saturation,"
-                            + " prefix or failover (listed below).")
+                            + " prefix, journal, failover or embed (listed below).")
     private String name;
 
     @Mixin private BenchOptions options = new BenchOptions();
@@ -257,7 +257,8 @@ public final class BenchCli implements Callable<Integer> {
                         new SaturationBenchmark(),
                         new PrefixBenchmark(),
                         new JournalBenchmark(),
-                        new FailoverBenchmark())) {
+                        new FailoverBenchmark(),
+                        new EmbedBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);

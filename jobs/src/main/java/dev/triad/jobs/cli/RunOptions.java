@@ -196,7 +196,7 @@ public final class RunOptions {
             paramLabel = "COSINE",
             description =
                     "The cosine similarity from which --near-duplicates counts two questions as"
-                            + " one. Default: 0.95 (see triad dedupe --help).")
+                            + " one. Default: 0.90 (see triad dedupe --help).")
     String nearDuplicateThreshold;
 
     @Option(
