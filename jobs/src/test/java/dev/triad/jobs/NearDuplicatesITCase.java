@@ -80,7 +80,7 @@ class NearDuplicatesITCase {
                 .deadLetters(layout.deadLettersSink())
                 .nearDuplicates(
                         new NearDuplicateCheck(
-                                policy, 0.95, EmbeddingSettings.builder().batchSize(4).build()))
+                                policy, 0.90, EmbeddingSettings.builder().batchSize(4).build()))
                 .build()
                 .execute(env, "near-duplicates test");
         layout.merge();
@@ -112,7 +112,7 @@ class NearDuplicatesITCase {
                                 duplicate.metadata().get(NearDuplicateFunction.DUPLICATE_OF)))
                 .containsExactlyInAnyOrder("q1", "q5");
         assertThat(Double.parseDouble(duplicate.metadata().get(NearDuplicateFunction.SCORE)))
-                .isBetween(0.95, 1.0);
+                .isBetween(0.90, 1.0);
     }
 
     @Test

@@ -69,7 +69,7 @@ class SimilarityCommandsTest {
         assertThat(pair.get("first").get("text").asText()).isEqualTo(APPLES);
         assertThat(pair.get("second").get("id").asText()).isEqualTo("q-3");
         assertThat(pair.get("second").get("line").asLong()).isEqualTo(3);
-        assertThat(pair.get("score").asDouble()).isBetween(0.95, 1.0);
+        assertThat(pair.get("score").asDouble()).isBetween(0.90, 1.0);
         assertThat(run.err()).contains("embedded 4 of 4 questions");
     }
 
@@ -79,7 +79,7 @@ class SimilarityCommandsTest {
         Path test =
                 questions(
                         "test",
-                        "A car drives 40 miles per hour for 3 hours. How far does it go?",
+                        "Sara reads 20 pages a day. How many pages does she read in 6 days?",
                         APPLES_REWORDED);
 
         Run json =
@@ -139,14 +139,21 @@ class SimilarityCommandsTest {
     }
 
     @Test
-    void runRejectsNearDuplicateTuningWithoutTheCheck() {
+    void runRejectsNearDuplicateTuningWithoutTheCheck() throws Exception {
+        Path input = questions("run", APPLES);
         for (List<String> args :
                 List.of(
                         List.of("--near-duplicates", "maybe"),
                         List.of("--near-duplicate-threshold", "0.9"),
                         List.of("--near-duplicates", "mark", "--near-duplicate-threshold", "2"))) {
             java.util.ArrayList<String> all =
-                    new java.util.ArrayList<>(List.of("run", "--input", "x.jsonl"));
+                    new java.util.ArrayList<>(
+                            List.of(
+                                    "run",
+                                    "--input",
+                                    input.toString(),
+                                    "--output",
+                                    dir.resolve("out").toString()));
             all.addAll(args);
             Run run = triad(all.toArray(String[]::new));
             assertThat(run.code()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
