@@ -103,6 +103,17 @@ public final class DjlChatBinding implements ModelBinding {
         return new DjlChatBinding(Path.of(rest), engine, maxTokens);
     }
 
+    /**
+     * Checks that the model file and its tokenizer exist where this binding says, without loading
+     * them (for the command line, before a job starts; the TaskManagers must see the same path).
+     *
+     * @throws IllegalArgumentException naming the missing file and what is expected
+     */
+    public DjlChatBinding checkFiles() {
+        DjlChatModel.locate(Path.of(path));
+        return this;
+    }
+
     @Override
     public AsyncChatModel open(int subtaskIndex) {
         return DjlChatModel.load(Path.of(path), maxTokens);

@@ -79,16 +79,8 @@ public final class DjlChatModel implements AsyncChatModel {
      *     or the model is not a causal LM with {@code input_ids} in and {@code logits} out
      */
     public static DjlChatModel load(Path path, int maxTokens) {
-        Path onnx = onnxFile(path);
+        Path onnx = locate(path);
         Path tokenizerFile = onnx.resolveSibling("tokenizer.json");
-        if (!Files.isRegularFile(tokenizerFile)) {
-            throw new IllegalArgumentException(
-                    "djl: "
-                            + tokenizerFile
-                            + " is missing: the model "
-                            + onnx.getFileName()
-                            + " needs its HuggingFace tokenizer.json in the same folder.");
-        }
         DjlOfflineSettings.apply();
         String name = onnx.getFileName().toString().replaceFirst("\\.onnx$", "");
         ZooModel<NDList, NDList> model;
@@ -147,6 +139,26 @@ public final class DjlChatModel implements AsyncChatModel {
             model.close();
             throw e;
         }
+    }
+
+    /**
+     * The model's {@code .onnx} file, after checking that it and its {@code tokenizer.json} exist
+     * (without loading them).
+     *
+     * @throws IllegalArgumentException naming the missing file and what is expected
+     */
+    static Path locate(Path path) {
+        Path onnx = onnxFile(path);
+        Path tokenizerFile = onnx.resolveSibling("tokenizer.json");
+        if (!Files.isRegularFile(tokenizerFile)) {
+            throw new IllegalArgumentException(
+                    "djl: "
+                            + tokenizerFile
+                            + " is missing: the model "
+                            + onnx.getFileName()
+                            + " needs its HuggingFace tokenizer.json in the same folder.");
+        }
+        return onnx;
     }
 
     private static Path onnxFile(Path path) {
