@@ -116,9 +116,10 @@ public final class RunOptions {
                     "The model for a role (repeatable). ROLE: decomposer, solver, verifier, all."
                             + " SPEC: sim[:profile][?seed=N] with profile default, zero or"
                             + " perfect; openai:URL[,URL...][#model][?key-env=NAME&routing=..."
-                            + "&stream=true&rpm=N&tpm=N...]; or"
+                            + "&stream=true&rpm=N&tpm=N...];"
                             + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
-                            + "&key-env=NAME...] (README: Real models)."
+                            + "&key-env=NAME...]; or djl:PATH[?engine=OnnxRuntime&max-tokens=N], an"
+                            + " ONNX causal language model run in process (README: Real models)."
                             + " Default: all=sim:default.")
     List<String> models;
 
