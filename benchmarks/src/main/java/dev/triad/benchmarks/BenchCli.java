@@ -75,7 +75,7 @@ public final class BenchCli implements Callable<Integer> {
             paramLabel = "NAME",
             description =
                     "The benchmark: overhead, memory, concurrency, http, peer, saturation,"
-                            + " prefix, journal, failover or embed (listed below).")
+                            + " prefix, journal, engine, failover or embed (listed below).")
     private String name;
 
     @Mixin private BenchOptions options = new BenchOptions();
@@ -257,6 +257,7 @@ public final class BenchCli implements Callable<Integer> {
                         new SaturationBenchmark(),
                         new PrefixBenchmark(),
                         new JournalBenchmark(),
+                        new EngineBenchmark(),
                         new FailoverBenchmark(),
                         new EmbedBenchmark())) {
             map.put(b.name(), b);

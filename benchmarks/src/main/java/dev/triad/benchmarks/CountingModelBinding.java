@@ -48,6 +48,7 @@ public final class CountingModelBinding implements ModelBinding {
             @Override
             public CompletableFuture<ModelCompletion> complete(ModelRequest request) {
                 counters.callsStarted.increment();
+                long start = System.nanoTime();
                 CompletableFuture<ModelCompletion> future = model.complete(request);
                 if (!countCompletions) {
                     return future;
@@ -55,7 +56,20 @@ public final class CountingModelBinding implements ModelBinding {
                 // The caller sees the completion only after it was counted, so started -
                 // completed never counts a call the caller already replaced.
                 return future.whenComplete(
-                        (completion, error) -> counters.callsCompleted.increment());
+                        (completion, error) -> {
+                            counters.callLatency.recordNanos(System.nanoTime() - start);
+                            counters.callsCompleted.increment();
+                        });
+            }
+
+            @Override
+            public dev.triad.model.FleetStatus fleetStatus() {
+                return model.fleetStatus();
+            }
+
+            @Override
+            public boolean saturated() {
+                return model.saturated();
             }
 
             @Override

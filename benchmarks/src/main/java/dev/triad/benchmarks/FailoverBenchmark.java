@@ -32,18 +32,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * {@code failover}: Triad from Kafka to Kafka on a real standalone Flink cluster (a JobManager and
@@ -186,8 +177,8 @@ public final class FailoverBenchmark implements Benchmark {
         Job noJournal;
         try (LocalKafkaBroker broker = LocalKafkaBroker.start(dir.resolve("kafka"))) {
             String bootstrap = broker.bootstrap();
-            createTopic(bootstrap, "questions");
-            produce(bootstrap, "questions", questions);
+            broker.createTopics(PARTITIONS, "questions");
+            broker.produce("questions", questions);
             log.printf("failover: %,d questions on %s/questions%n", n, bootstrap);
             try (LocalFlinkCluster cluster =
                     LocalFlinkCluster.start(dir.resolve("cluster"), TASK_MANAGERS, SLOTS)) {
@@ -196,7 +187,7 @@ public final class FailoverBenchmark implements Benchmark {
                 job(
                         "warm-up",
                         cluster,
-                        bootstrap,
+                        broker,
                         questions,
                         "warm-up",
                         List.of("--checkpoint-interval", CHECKPOINT_SECONDS + "s"),
@@ -219,7 +210,7 @@ public final class FailoverBenchmark implements Benchmark {
                                 job(
                                         side[0] + " (round " + round + ")",
                                         cluster,
-                                        bootstrap,
+                                        broker,
                                         questions,
                                         "tp-" + side[2] + "-" + round,
                                         List.of(
@@ -245,7 +236,7 @@ public final class FailoverBenchmark implements Benchmark {
                         job(
                                 "reply journal, " + KILLS + " kills",
                                 cluster,
-                                bootstrap,
+                                broker,
                                 questions,
                                 "failover-journal",
                                 List.of("--checkpoint-interval", CHECKPOINT_SECONDS + "s"),
@@ -257,7 +248,7 @@ public final class FailoverBenchmark implements Benchmark {
                         job(
                                 "no reply journal, " + KILLS + " kills",
                                 cluster,
-                                bootstrap,
+                                broker,
                                 questions,
                                 "failover-no-journal",
                                 List.of(
@@ -291,7 +282,7 @@ public final class FailoverBenchmark implements Benchmark {
     private Job job(
             String label,
             LocalFlinkCluster cluster,
-            String bootstrap,
+            LocalKafkaBroker broker,
             List<Question> questions,
             String out,
             List<String> extra,
@@ -300,7 +291,8 @@ public final class FailoverBenchmark implements Benchmark {
             Random random,
             PrintStream log)
             throws Exception {
-        createTopic(bootstrap, out);
+        broker.createTopics(PARTITIONS, out);
+        String bootstrap = broker.bootstrap();
         log.println("failover: job " + label + " -> " + out);
         try (SimulatedServer server = fleet(questions);
                 CommittedResults results = CommittedResults.follow(bootstrap, out)) {
@@ -725,34 +717,6 @@ public final class FailoverBenchmark implements Benchmark {
                                 HttpResponse.BodyHandlers.ofString());
         JsonNode job = Json.mapper().readTree(response.body());
         return job.path("duration").asLong();
-    }
-
-    private static void createTopic(String bootstrap, String topic) throws Exception {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1)))
-                    .all()
-                    .get(1, TimeUnit.MINUTES);
-        }
-    }
-
-    private static void produce(String bootstrap, String topic, List<Question> questions)
-            throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (Question question : questions) {
-                producer.send(
-                        new ProducerRecord<>(
-                                topic,
-                                null,
-                                Json.write(question).getBytes(StandardCharsets.UTF_8)));
-            }
-            producer.flush();
-        }
     }
 
     /** The repository: {@code triad.home} when the launcher sets it, else found from here. */

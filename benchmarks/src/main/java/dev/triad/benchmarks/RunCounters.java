@@ -27,6 +27,13 @@ public final class RunCounters {
     /** Model calls whose future completed (only counted where a benchmark asks for it). */
     public final LongAdder callsCompleted = new LongAdder();
 
+    /**
+     * Each counted call's latency as its caller sees it: from {@code complete} to the answer, time
+     * queued in the client included (only when completions are counted).
+     */
+    public final dev.triad.model.openai.LatencyHistogram.Recorder callLatency =
+            new dev.triad.model.openai.LatencyHistogram.Recorder();
+
     /** Records that reached the sink. */
     public final LongAdder records = new LongAdder();
 

@@ -126,7 +126,8 @@ class BenchCliTest {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains("Unknown benchmark 'nope'")
                 .contains(
-                        "overhead, memory, concurrency, http, peer, saturation, prefix, journal, failover");
+                        "overhead, memory, concurrency, http, peer, saturation, prefix, journal, engine,"
+                                + " failover");
     }
 
     @Test
@@ -141,7 +142,7 @@ class BenchCliTest {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("overhead", "memory", "concurrency", "target:", "Exit codes:")
-                .contains("saturation", "prefix", "journal", "failover")
+                .contains("saturation", "prefix", "journal", "engine", "failover")
                 .contains("missed a target");
     }
 

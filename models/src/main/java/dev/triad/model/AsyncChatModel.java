@@ -24,6 +24,27 @@ public interface AsyncChatModel extends AutoCloseable {
      */
     default void registerMetrics(ModelMetricGroup group) {}
 
+    /**
+     * Whether the model's fleet is reachable now ({@link FleetStatus}); read often (each input
+     * record, each metric report), so it must be cheap and never block. The default is always up: a
+     * model that cannot tell (in-process, or one endpoint behind another library) lets its calls
+     * fail and be retried as they are.
+     */
+    default FleetStatus fleetStatus() {
+        return FleetStatus.UP;
+    }
+
+    /**
+     * Whether the model's fleet is as full as the model keeps it (its concurrency limits, rate
+     * limits): calls wait in the model for a slot, more than the few it keeps ready to refill a
+     * slot at once. The reasoning operator starts no new question while a role's model is
+     * saturated, so that work waits in the input and not half-started in a queue. Read on every
+     * input record: cheap, never blocks. The default, for models that send at once, is never.
+     */
+    default boolean saturated() {
+        return false;
+    }
+
     /** Releases connections and timers. */
     @Override
     default void close() {}

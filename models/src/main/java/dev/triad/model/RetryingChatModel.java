@@ -156,6 +156,18 @@ public final class RetryingChatModel implements AsyncChatModel {
         delegate.registerMetrics(group);
     }
 
+    /** The wrapped model's. */
+    @Override
+    public FleetStatus fleetStatus() {
+        return delegate.fleetStatus();
+    }
+
+    /** The wrapped model's (a call waiting for its retry does not count). */
+    @Override
+    public boolean saturated() {
+        return delegate.saturated();
+    }
+
     @Override
     public void close() {
         if (closed) {

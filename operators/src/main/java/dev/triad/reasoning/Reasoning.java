@@ -237,6 +237,13 @@ public final class Reasoning implements Serializable {
                                 + " must be positive, was "
                                 + configuration.get(ReasoningOptions.QUESTION_TIMEOUT));
             }
+            long outageLimitMs = configuration.get(ReasoningOptions.OUTAGE_LIMIT).toMillis();
+            if (outageLimitMs <= 0) {
+                throw new IllegalArgumentException(
+                        ReasoningOptions.OUTAGE_LIMIT.key()
+                                + " must be positive, was "
+                                + configuration.get(ReasoningOptions.OUTAGE_LIMIT));
+            }
             return new Reasoning(
                     new ReasoningConfig(
                             factories,
@@ -245,6 +252,7 @@ public final class Reasoning implements Serializable {
                             maxQuestions,
                             maxCalls,
                             timeoutMs,
+                            outageLimitMs,
                             parseRetries,
                             prices,
                             replyJournal(),

@@ -24,6 +24,7 @@ record ReasoningConfig(
         int maxQuestionsInFlight,
         int maxCallsInFlight,
         long questionTimeoutMs,
+        long outageLimitMs,
         int maxParseRetries,
         PriceTable prices,
         String replyJournal,

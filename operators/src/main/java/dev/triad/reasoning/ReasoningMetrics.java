@@ -18,10 +18,11 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
  * The reasoning operator's metrics, under the stable group {@code triad}: totals (questions and
- * calls started / finished, in flight), per role ({@code triad.role.<role>}: calls, errors, prompt
- * / completion / cached tokens, calls in flight, a latency histogram in milliseconds), per strategy
- * and status ({@code triad.strategy.<name>.status.<STATUS>}: questions) and per verifier class
- * ({@code triad.class.<class>}: verdicts, counted from a question's trace when it finishes). Roles,
+ * calls started / finished, in flight; {@code fleetsDown}, the roles whose whole fleet is down),
+ * per role ({@code triad.role.<role>}: calls, errors, prompt / completion / cached tokens, calls in
+ * flight, a latency histogram in milliseconds), per strategy and status ({@code
+ * triad.strategy.<name>.status.<STATUS>}: questions) and per verifier class ({@code
+ * triad.class.<class>}: verdicts, counted from a question's trace when it finishes). Roles,
  * strategies, statuses and classes are key-value groups, so Flink's Prometheus reporter turns them
  * into labels.
  *
@@ -55,7 +56,8 @@ final class ReasoningMetrics {
     ReasoningMetrics(
             MetricGroup operatorGroup,
             Gauge<Integer> questionsInFlight,
-            Gauge<Integer> callsInFlight) {
+            Gauge<Integer> callsInFlight,
+            Gauge<Integer> fleetsDown) {
         group = operatorGroup.addGroup(GROUP);
         questionsStarted = group.counter("questionsStarted");
         questionsFinished = group.counter("questionsFinished");
@@ -65,6 +67,7 @@ final class ReasoningMetrics {
         callsRemade = group.counter("callsRemade");
         group.gauge("questionsInFlight", questionsInFlight);
         group.gauge("callsInFlight", callsInFlight);
+        group.gauge("fleetsDown", fleetsDown);
         for (Role role : Role.values()) {
             roles.put(role, new RoleMetrics(group.addGroup("role", role.key())));
         }

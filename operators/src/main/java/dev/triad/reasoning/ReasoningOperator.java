@@ -1,11 +1,13 @@
 package dev.triad.reasoning;
 
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.FleetStatus;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
 import dev.triad.schemas.Result;
 import dev.triad.serde.JsonTypeInfo;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -73,6 +75,11 @@ import org.slf4j.LoggerFactory;
  *       endInput}, as Flink's async I/O operator does); the journal covers that window.
  *   <li><b>Deadlines.</b> A processing-time timer per question ends it FAILED with a reason when it
  *       overruns. State is cleared when a question ends, whatever the outcome.
+ *   <li><b>Outages pause the run.</b> While a role's whole fleet is down ({@link
+ *       AsyncChatModel#fleetStatus()}: its calls wait in the model) no new question starts and
+ *       deadlines do not run; a fleet down longer than {@code outage-limit} fails the job with a
+ *       {@link FleetOutageException}, so it stops with its last checkpoint instead of failing its
+ *       questions.
  *   <li><b>Same-key order.</b> An element whose key is still running waits in keyed state and
  *       starts when the earlier one ends.
  *   <li>A bad reply, a failed model call or an overrun ends that question as a typed {@link
@@ -102,6 +109,10 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private static final Logger LOG = LoggerFactory.getLogger(ReasoningOperator.class);
 
     static final String STATE_NAME = "triad-question";
+
+    /** How often the fleet watch reads each role's {@link FleetStatus}, in milliseconds. */
+    static final long FLEET_WATCH_MS = 1000;
+
     static final String QUEUE_NAME = "triad-same-key-queue";
 
     private final ReasoningConfig config;
@@ -131,6 +142,15 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     private transient long epoch;
 
     private transient ReasoningMetrics metrics;
+
+    /** The models in a flat array, for the fleet check on every input record. */
+    private transient AsyncChatModel[] modelList;
+
+    /** Roles whose fleet is down, with when it went down in processing time (milliseconds). */
+    private transient Map<Role, Long> downSince;
+
+    private transient FleetDowntime downtime;
+    private transient boolean inputEnded;
 
     ReasoningOperator(StreamOperatorParameters<Result> parameters, ReasoningConfig config) {
         super(parameters);
@@ -170,7 +190,10 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         replaying = new HashSet<>();
         metrics =
                 new ReasoningMetrics(
-                        getMetricGroup(), () -> questionsInFlight, () -> callsInFlight);
+                        getMetricGroup(),
+                        () -> questionsInFlight,
+                        () -> callsInFlight,
+                        this::fleetsDown);
         models.forEach((role, model) -> model.registerMetrics(metrics.roleGroup(role)));
         String journalDir = journalDir();
         if (journalDir != null) {
@@ -179,6 +202,124 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         if (restored) {
             resumeRestoredQuestions();
         }
+        modelList = models.values().toArray(new AsyncChatModel[0]);
+        downSince = new EnumMap<>(Role.class);
+        downtime = new FleetDowntime();
+        watchFleetsAt(getProcessingTimeService().getCurrentProcessingTime() + FLEET_WATCH_MS);
+    }
+
+    private void watchFleetsAt(long time) {
+        getProcessingTimeService().registerTimer(time, this::watchFleets);
+    }
+
+    /**
+     * Once a second: notes which roles' fleets are down (logged when it changes, kept for the
+     * deadlines) and fails the job when one has been down longer than {@code outage-limit}.
+     */
+    private void watchFleets(long time) {
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        noteOutages(now);
+        for (Map.Entry<Role, Long> down : downSince.entrySet()) {
+            long downForMs = now - down.getValue();
+            if (downForMs > config.outageLimitMs()) {
+                throw new FleetOutageException(
+                        down.getKey(),
+                        models.get(down.getKey()).fleetStatus(),
+                        Duration.ofMillis(downForMs),
+                        Duration.ofMillis(config.outageLimitMs()));
+            }
+        }
+        if (!(inputEnded && questionsInFlight == 0)) {
+            watchFleetsAt(time + FLEET_WATCH_MS);
+        }
+    }
+
+    /**
+     * Reads every role's {@link FleetStatus}: notes when a fleet went down (in processing time) or
+     * came back, logging the change, and opens the downtime the deadlines skip.
+     *
+     * @return whether some fleet is down
+     */
+    private boolean noteOutages(long now) {
+        long nowNanos = System.nanoTime();
+        boolean anyDown = false;
+        for (Map.Entry<Role, AsyncChatModel> e : models.entrySet()) {
+            Role role = e.getKey();
+            FleetStatus status = e.getValue().fleetStatus();
+            if (!status.down()) {
+                if (downSince.remove(role) != null) {
+                    LOG.warn("The {} fleet is back; new questions start again", role.key());
+                }
+                continue;
+            }
+            anyDown = true;
+            if (!downSince.containsKey(role)) {
+                long since = now - status.downFor(nowNanos).toMillis();
+                downSince.put(role, since);
+                LOG.warn(
+                        "The {} fleet ({}) is down: its calls wait, no new questions start, and"
+                                + " the job stops if it is still down after outage-limit {} s."
+                                + " The last failure: {}",
+                        role.key(),
+                        status.endpoints(),
+                        config.outageLimitMs() / 1000,
+                        status.lastFailure());
+            }
+            downtime.down(downSince.get(role), now);
+        }
+        if (!anyDown) {
+            downtime.up(now);
+        }
+        return anyDown;
+    }
+
+    /** Roles of this subtask whose fleet is down now (a metric; read on the reporter's thread). */
+    private int fleetsDown() {
+        AsyncChatModel[] list = modelList;
+        int down = 0;
+        if (list != null) {
+            for (AsyncChatModel model : list) {
+                if (model.fleetStatus().down()) {
+                    down++;
+                }
+            }
+        }
+        return down;
+    }
+
+    /**
+     * Whether new questions wait because a role's fleet is full: its model holds calls that wait
+     * for a slot ({@link AsyncChatModel#saturated()}). A question let in now would only queue
+     * behind them, and every question in flight would take longer for the same throughput; in the
+     * input it waits for free. Calls out end the wait (their replies free slots); with none out a
+     * question is let in.
+     */
+    private boolean heldBackByABacklog() {
+        if (callsInFlight == 0) {
+            return false;
+        }
+        for (AsyncChatModel model : modelList) {
+            if (model.saturated()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether new questions wait: some role's fleet is down and calls are out (their replies, or
+     * the outage limit, end the wait; with none out a question is let in, and its call probes).
+     */
+    private boolean heldBackByAnOutage() {
+        if (callsInFlight == 0) {
+            return false;
+        }
+        for (AsyncChatModel model : modelList) {
+            if (model.fleetStatus().down()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -319,7 +460,9 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
     @Override
     public void processElement(StreamRecord<ReasoningTask> element) throws Exception {
         ReasoningTask task = element.getValue();
-        while (questionsInFlight >= config.maxQuestionsInFlight()) {
+        while (questionsInFlight >= config.maxQuestionsInFlight()
+                || heldBackByAnOutage()
+                || heldBackByABacklog()) {
             mailbox.yield(); // backpressure: replies and timers run meanwhile
         }
         String key = task.key();
@@ -337,12 +480,26 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         while (questionsInFlight > 0) {
             mailbox.yield();
         }
+        inputEnded = true;
     }
 
     @Override
     public void onProcessingTime(InternalTimer<String, VoidNamespace> timer) throws Exception {
         QuestionState state = states.value();
         if (state == null || state.deadline != timer.getTimestamp()) {
+            return;
+        }
+        // The deadline does not run while a fleet is down: the time it was falls to its end.
+        long now = getProcessingTimeService().getCurrentProcessingTime();
+        noteOutages(now); // the watch may not have seen it yet
+        long due =
+                state.startedAt
+                        + config.questionTimeoutMs()
+                        + downtime.overlap(state.startedAt, now);
+        if (due > now) {
+            state.deadline = due;
+            states.update(state);
+            deadlines.registerProcessingTimeTimer(VoidNamespace.INSTANCE, due);
             return;
         }
         finish(timer.getKey(), state, true, driver.overrun(state, config.questionTimeoutMs()));

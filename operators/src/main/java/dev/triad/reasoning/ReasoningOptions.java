@@ -39,6 +39,18 @@ public final class ReasoningOptions {
                             "Processing-time deadline per (question, strategy); when it passes the"
                                     + " question ends FAILED.");
 
+    public static final ConfigOption<Duration> OUTAGE_LIMIT =
+            ConfigOptions.key("outage-limit")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(30))
+                    .withDescription(
+                            "How long a role's fleet may be down (every replica refusing"
+                                    + " connections or answering 5xx) before the job stops. While"
+                                    + " it is down its calls wait, no new questions start and"
+                                    + " question deadlines do not run; after this the job fails"
+                                    + " naming the role and its endpoints, and resumes from its"
+                                    + " last checkpoint.");
+
     public static final ConfigOption<Integer> MAX_STEPS =
             ConfigOptions.key("max-steps")
                     .intType()
@@ -117,6 +129,7 @@ public final class ReasoningOptions {
                     MAX_QUESTIONS_IN_FLIGHT,
                     MAX_CALLS_IN_FLIGHT,
                     QUESTION_TIMEOUT,
+                    OUTAGE_LIMIT,
                     MAX_STEPS,
                     MAX_REGENERATIONS,
                     ON_REGENERATIONS_EXHAUSTED,

@@ -1,6 +1,7 @@
 package dev.triad.reasoning;
 
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.FleetStatus;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
@@ -43,6 +44,11 @@ final class ScriptedModel implements AsyncChatModel {
     private final List<Call> calls = new ArrayList<>();
     private volatile Function<ModelRequest, String> responder;
     private volatile boolean closed;
+    private volatile FleetStatus fleet = FleetStatus.UP;
+    private volatile boolean saturated;
+    private final java.util.concurrent.Semaphore saturationReads =
+            new java.util.concurrent.Semaphore(0);
+    private final List<Boolean> saturatedAtCall = new ArrayList<>();
 
     static ModelCompletion completion(String text) {
         return new ModelCompletion(text, 10, 5, 0, 7, "scripted");
@@ -52,6 +58,7 @@ final class ScriptedModel implements AsyncChatModel {
     public synchronized CompletableFuture<ModelCompletion> complete(ModelRequest request) {
         CompletableFuture<ModelCompletion> future = new CompletableFuture<>();
         calls.add(new Call(request, future));
+        saturatedAtCall.add(saturated);
         Function<ModelRequest, String> auto = responder;
         String text = auto == null ? null : auto.apply(request);
         if (text != null) {
@@ -63,6 +70,54 @@ final class ScriptedModel implements AsyncChatModel {
     @Override
     public void close() {
         closed = true;
+    }
+
+    @Override
+    public FleetStatus fleetStatus() {
+        return fleet;
+    }
+
+    /**
+     * As set with {@link #saturated(boolean)}; each read is counted ({@link #awaitSaturationRead}).
+     */
+    @Override
+    public boolean saturated() {
+        boolean now = saturated;
+        saturationReads.release();
+        return now;
+    }
+
+    /** Reports the fleet full (or no longer) from now on, as a client with calls queued would. */
+    void saturated(boolean full) {
+        saturated = full;
+    }
+
+    /**
+     * Forgets the saturation reads so far: {@link #awaitSaturationRead()} waits for a later one.
+     */
+    void forgetSaturationReads() {
+        saturationReads.drainPermits();
+    }
+
+    /**
+     * Waits until the operator reads the saturation (once since {@link #forgetSaturationReads()}).
+     */
+    void awaitSaturationRead() throws InterruptedException {
+        saturationReads.acquire();
+    }
+
+    /** Whether the model reported itself saturated when each call was made, in call order. */
+    synchronized List<Boolean> saturatedAtCalls() {
+        return List.copyOf(saturatedAtCall);
+    }
+
+    /** Reports the fleet down from now on, as a client whose every replica fails would. */
+    void fleetDown(String endpoints) {
+        fleet = new FleetStatus(true, System.nanoTime(), endpoints, "503 from the fleet");
+    }
+
+    void fleetUp() {
+        fleet = FleetStatus.UP;
     }
 
     boolean closed() {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.FallbackKey;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -114,6 +116,25 @@ public final class ClusterRun {
     }
 
     /**
+     * Adds to a job's configuration the checkpoint settings Triad's jobs run best with, where the
+     * cluster's own configuration does not choose: unaligned checkpoints (a barrier does not wait
+     * behind the model calls queued in the reasoning operator), as runs here and in application
+     * mode have.
+     *
+     * @param clusterKeys the keys the cluster's configuration sets
+     */
+    static Configuration withClusterDefaults(Configuration conf, Set<String> clusterKeys) {
+        boolean clusterChooses = clusterKeys.contains(CheckpointingOptions.ENABLE_UNALIGNED.key());
+        for (FallbackKey key : CheckpointingOptions.ENABLE_UNALIGNED.fallbackKeys()) {
+            clusterChooses |= clusterKeys.contains(key.getKey());
+        }
+        if (!clusterChooses) {
+            conf.set(CheckpointingOptions.ENABLE_UNALIGNED, LocalRun.UNALIGNED_CHECKPOINTS);
+        }
+        return conf;
+    }
+
+    /**
      * Submits the job and, unless detached, follows it to its end.
      *
      * @return {@link ExitCodes#OK}
@@ -135,7 +156,8 @@ public final class ClusterRun {
                     StreamExecutionEnvironment.createRemoteEnvironment(
                             address.host(),
                             address.port(),
-                            jobConfiguration(settings),
+                            withClusterDefaults(
+                                    jobConfiguration(settings), rest.clusterConfigurationKeys()),
                             jar.toString());
             run.addJob(env, layout);
             run.describe();

@@ -5,6 +5,7 @@ import dev.triad.jobs.TriadJob;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.JsonlFiles;
 import dev.triad.jobs.io.KafkaTopics;
+import dev.triad.jobs.io.KafkaUri;
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.io.RunState;
 import dev.triad.jobs.io.SourceLine;
@@ -13,6 +14,7 @@ import dev.triad.jobs.progress.ProgressLine;
 import dev.triad.jobs.progress.ProgressMetrics;
 import dev.triad.jobs.report.RunSummary;
 import dev.triad.model.Role;
+import dev.triad.reasoning.FleetOutageException;
 import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Result;
 import java.io.IOException;
@@ -22,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
@@ -42,6 +46,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.SerializedThrowable;
 import org.apache.flink.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,6 +108,7 @@ public final class LocalRun {
      * @throws JobFailedException when the job failed
      */
     public int execute() throws UsageException, JobFailedException {
+        checkKafkaHostsResolve(settings, KafkaUri::resolvesHere);
         OutputLayout layout = settings.output() == null ? null : OutputLayout.in(settings.output());
         RunState state = RunState.in(settings.stateDir());
         ResumePlan plan;
@@ -263,6 +269,37 @@ public final class LocalRun {
      * the run starts from a savepoint, removes what an earlier run left there; {@code null} for a
      * Kafka output.
      */
+    /**
+     * A Kafka URI none of whose brokers resolves here is a usage error: the embedded job would fail
+     * at its first record with Kafka's "No resolvable bootstrap urls".
+     */
+    static void checkKafkaHostsResolve(RunSettings settings, Predicate<String> resolves)
+            throws UsageException {
+        Map<String, KafkaUri> uris = new LinkedHashMap<>();
+        uris.put("--input", settings.kafkaInput());
+        uris.put("--output", settings.kafkaOutput());
+        uris.put("--dead-letters", settings.kafkaDeadLetters());
+        for (Map.Entry<String, KafkaUri> named : uris.entrySet()) {
+            KafkaUri uri = named.getValue();
+            if (uri == null) {
+                continue;
+            }
+            List<String> unknown = uri.unresolvableHosts(resolves);
+            if (unknown.size() == uri.serverCount()) {
+                throw new UsageException(
+                        named.getKey()
+                                + " "
+                                + uri
+                                + ": no broker host resolves on this machine (unknown: "
+                                + String.join(", ", unknown)
+                                + "). Check the host names, or give the broker's address, e.g."
+                                + " kafka://127.0.0.1:9092/"
+                                + uri.topic()
+                                + ".");
+            }
+        }
+    }
+
     OutputLayout prepareOutput() throws UsageException {
         return prepareOutput(settings.fromSavepoint() != null);
     }
@@ -726,6 +763,25 @@ public final class LocalRun {
         }
     }
 
+    /**
+     * The message of the {@link FleetOutageException} that stopped the job, or {@code null}: found
+     * as itself or, when it crossed a class-loader boundary, as Flink's serialized copy of it.
+     */
+    static String fleetOutage(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FleetOutageException) {
+                return t.getMessage();
+            }
+            if (t instanceof SerializedThrowable serialized
+                    && FleetOutageException.class
+                            .getName()
+                            .equals(serialized.getOriginalErrorClassName())) {
+                return serialized.getMessage();
+            }
+        }
+        return null;
+    }
+
     /** The failure, saying that the output stays unfinished and how to go on from there. */
     private JobFailedException unfinished(JobFailedException e) {
         return new JobFailedException(
@@ -739,6 +795,15 @@ public final class LocalRun {
 
     private static JobFailedException failed(Throwable e) {
         Throwable root = ExceptionUtils.stripExecutionException(e);
+        String outage = fleetOutage(root);
+        if (outage != null) {
+            LOG.error("The Triad job stopped: a fleet was down too long", root);
+            return new JobFailedException(
+                    outage
+                            + " Once the fleet answers again, run the same command with --resume;"
+                            + " raise --outage-limit to wait longer.",
+                    root);
+        }
         Throwable cause = root;
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();

@@ -4,6 +4,7 @@ import dev.triad.jobs.UsageException;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
 import dev.triad.model.djl.DjlChatBinding;
+import dev.triad.model.gguf.GgufBinding;
 import dev.triad.model.langchain4j.LangChain4jBinding;
 import dev.triad.model.langchain4j.LangChain4jProviders;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
@@ -21,9 +22,10 @@ import java.util.Map;
  * sim[:profile][?seed=N]} (a profile of {@code SimulationProfile}, e.g. {@code zero}) or {@code
  * openai:URL[,URL…][#model][?key-env=NAME&…]} (replicas of one OpenAI-compatible fleet, see {@link
  * OpenAiCompatibleBinding#parse}) or {@code langchain4j:PROVIDER[?key=value&…]} (a langchain4j chat
- * model provider, see {@link LangChain4jBinding#parse}) or {@code djl:PATH[?engine=OnnxRuntime&
- * max-tokens=N]} (an ONNX causal language model run in process, see {@link DjlChatBinding#parse}).
- * Without any entry every role is {@value #DEFAULT_SPEC}.
+ * model provider, see {@link LangChain4jBinding#parse}) or {@code gguf:PATH[?threads=N&…]} (a GGUF
+ * model run in process by llama.cpp, see {@link GgufBinding#parse}) or {@code djl:PATH[?engine=
+ * OnnxRuntime&max-tokens=N]} (an ONNX causal language model run in process, see {@link
+ * DjlChatBinding#parse}). Without any entry every role is {@value #DEFAULT_SPEC}.
  */
 public final class ModelSpecs {
 
@@ -39,7 +41,8 @@ public final class ModelSpecs {
             "sim[:profile][?seed=N] (simulated models; profiles default, zero, perfect, 8b-h100) or"
                     + " openai:URL[,URL...][#model][?key-env=NAME] (OpenAI-compatible replicas) or"
                     + " langchain4j:PROVIDER?model=NAME[&base-url=URL&key-env=NAME] (a langchain4j"
-                    + " provider) or djl:PATH[?engine=OnnxRuntime&max-tokens=N] (an ONNX causal"
+                    + " provider) or gguf:PATH[?threads=N&ctx=N&slots=N] (a GGUF model in"
+                    + " process) or djl:PATH[?engine=OnnxRuntime&max-tokens=N] (an ONNX causal"
                     + " language model in process)";
 
     private ModelSpecs() {}
@@ -135,6 +138,9 @@ public final class ModelSpecs {
         if (scheme.equals(LangChain4jBinding.SCHEME)) {
             return langChain4j(where, spec.substring(Math.min(spec.length(), schemeEnd + 1)));
         }
+        if (scheme.equals(GgufBinding.SCHEME)) {
+            return gguf(where, spec.substring(Math.min(spec.length(), schemeEnd + 1)));
+        }
         if (!scheme.equals("sim")) {
             throw new UsageException(
                     where
@@ -205,6 +211,21 @@ public final class ModelSpecs {
                             + " (providers: "
                             + String.join(", ", LangChain4jProviders.names())
                             + ").",
+                    e);
+        }
+    }
+
+    /** {@code gguf:PATH[?key=value&…]}: the part after {@code gguf:}. */
+    private static ModelBinding gguf(String where, String rest) throws UsageException {
+        try {
+            return GgufBinding.parse(rest);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(
+                    where
+                            + ": "
+                            + e.getMessage()
+                            + ". Write e.g. --model decomposer=gguf:models/my-model.gguf"
+                            + "?threads=4&ctx=4096&slots=2.",
                     e);
         }
     }

@@ -118,8 +118,13 @@ public final class RunOptions {
                             + " perfect; openai:URL[,URL...][#model][?key-env=NAME&routing=..."
                             + "&stream=true&rpm=N&tpm=N...];"
                             + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
-                            + "&key-env=NAME...]; or djl:PATH[?engine=OnnxRuntime&max-tokens=N], an"
-                            + " ONNX causal language model run in process (README: Real models)."
+                            + "&key-env=NAME...]; gguf:PATH[?threads=N&ctx=N&slots=N"
+                            + "&max-chars=N...] (a GGUF model run in process by llama.cpp); or"
+                            + " djl:PATH[?engine=OnnxRuntime&max-tokens=N] (an ONNX causal language"
+                            + " model run in process by DJL). The HTTP and GGUF bindings"
+                            + " take structured=json_schema|json_object|off (default json_schema:"
+                            + " the reply's JSON schema goes as the engine's constrained-output"
+                            + " request) (README: Real models)."
                             + " Default: all=sim:default.")
     List<String> models;
 
@@ -178,6 +183,17 @@ public final class RunOptions {
                     "Deadline per (question, strategy), e.g. 30s, 10min; then it ends FAILED."
                             + " Default: 10min.")
     String questionTimeout;
+
+    @Option(
+            names = "--outage-limit",
+            paramLabel = "DURATION",
+            description =
+                    "How long a role's fleet may be down (every replica refusing connections or"
+                            + " answering 5xx) before the run stops, e.g. 10min, 2h. Meanwhile"
+                            + " its calls wait, no new questions start and deadlines do not run;"
+                            + " then the run exits 3 naming the role and its endpoints, and"
+                            + " --resume continues it. Default: 30min.")
+    String outageLimit;
 
     @Option(
             names = "--near-duplicates",
@@ -351,6 +367,7 @@ public final class RunOptions {
         put(given, ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT.key(), maxQuestionsInFlight);
         put(given, ReasoningOptions.MAX_CALLS_IN_FLIGHT.key(), maxCallsInFlight);
         put(given, ReasoningOptions.QUESTION_TIMEOUT.key(), questionTimeout);
+        put(given, ReasoningOptions.OUTAGE_LIMIT.key(), outageLimit);
         put(given, ReasoningOptions.MAX_STEPS.key(), maxSteps);
         put(given, ReasoningOptions.MAX_REGENERATIONS.key(), maxRegenerations);
         put(given, ReasoningOptions.ON_REGENERATIONS_EXHAUSTED.key(), onRegenerationsExhausted);

@@ -788,7 +788,8 @@ public final class RunSettings {
     }
 
     private static String expected(ConfigOption<?> option) {
-        if (option == ReasoningOptions.QUESTION_TIMEOUT) {
+        if (option == ReasoningOptions.QUESTION_TIMEOUT
+                || option == ReasoningOptions.OUTAGE_LIMIT) {
             return "a duration (e.g. 30s, 10min)";
         }
         if (option == ReasoningOptions.ON_REGENERATIONS_EXHAUSTED) {

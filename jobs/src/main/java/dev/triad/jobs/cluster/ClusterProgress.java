@@ -27,7 +27,10 @@ public final class ClusterProgress implements ProgressSource {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterProgress.class);
 
     private static final List<String> NAMES =
-            List.of(ProgressMetrics.QUESTIONS_FINISHED, ProgressMetrics.CALLS_IN_FLIGHT);
+            List.of(
+                    ProgressMetrics.QUESTIONS_FINISHED,
+                    ProgressMetrics.CALLS_IN_FLIGHT,
+                    ProgressMetrics.FLEETS_DOWN);
 
     /** The reasoning operator's name ({@code Reasoning#apply}), which starts its vertex's name. */
     private static final String OPERATOR_NAME = "reasoning";
@@ -70,6 +73,7 @@ public final class ClusterProgress implements ProgressSource {
                 long[] sums = rest.vertexMetricSums(jobId, vertexId, metricIds);
                 values[0] = Math.max(values[0], sums[0]);
                 values[1] = sums[1];
+                values[2] = sums[2];
                 seen = true;
             }
         } catch (IOException e) {
@@ -92,6 +96,7 @@ public final class ClusterProgress implements ProgressSource {
                 values[0] =
                         Math.max(values[0], vertex.path("metrics").path("read-records").asLong());
                 values[1] = 0;
+                values[2] = 0;
                 seen = true;
             }
         }

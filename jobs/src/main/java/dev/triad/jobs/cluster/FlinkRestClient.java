@@ -79,6 +79,25 @@ public final class FlinkRestClient {
     }
 
     /**
+     * The keys the cluster's own configuration sets ({@code /jobmanager/config}); empty when it
+     * does not say (an older or restricted REST API), so that a caller falls back to its default.
+     */
+    public Set<String> clusterConfigurationKeys() {
+        try {
+            HttpResponse<String> response = send(get("/jobmanager/config"));
+            Set<String> keys = new java.util.HashSet<>();
+            if (response.statusCode() == 200) {
+                for (JsonNode entry : JSON.readTree(response.body())) {
+                    keys.add(entry.path("key").asText());
+                }
+            }
+            return keys;
+        } catch (IOException e) {
+            return Set.of();
+        }
+    }
+
+    /**
      * A job's details ({@code /jobs/:id}: name, state, vertices).
      *
      * @throws UsageException when the id is malformed, the cluster does not know it, or the cluster

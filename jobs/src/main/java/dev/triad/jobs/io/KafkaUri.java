@@ -1,12 +1,17 @@
 package dev.triad.jobs.io;
 
 import java.io.Serializable;
+import java.net.InetAddress;
 import java.net.URLDecoder;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -78,6 +83,46 @@ public record KafkaUri(
     /** The same brokers, another topic: e.g. the dead-letter topic next to the results topic. */
     public KafkaUri withTopic(String otherTopic) {
         return new KafkaUri(bootstrapServers, otherTopic, group, start, bounded);
+    }
+
+    /**
+     * The bootstrap hosts this machine cannot resolve, in the order written. When every one is
+     * listed, a Kafka client started here fails with "No resolvable bootstrap urls"; a job run on
+     * this machine (the embedded MiniCluster) checks that before it starts. A cluster run does not:
+     * a broker's name may resolve only inside the cluster.
+     */
+    public List<String> unresolvableHosts() {
+        return unresolvableHosts(KafkaUri::resolvesHere);
+    }
+
+    /** As {@link #unresolvableHosts()}, with {@code resolves} telling whether a host resolves. */
+    public List<String> unresolvableHosts(Predicate<String> resolves) {
+        List<String> unknown = new ArrayList<>();
+        for (String server : bootstrapServers.split(",")) {
+            String host = server.substring(0, server.lastIndexOf(':'));
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            }
+            if (!resolves.test(host)) {
+                unknown.add(host);
+            }
+        }
+        return unknown;
+    }
+
+    /** Whether this machine resolves {@code host} (the system's resolver: files, then DNS). */
+    public static boolean resolvesHere(String host) {
+        try {
+            InetAddress.getAllByName(host);
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** The number of bootstrap servers. */
+    public int serverCount() {
+        return bootstrapServers.split(",").length;
     }
 
     /** As written: {@code kafka://HOST:PORT/TOPIC}. */

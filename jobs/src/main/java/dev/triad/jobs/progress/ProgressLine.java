@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * The one-line progress display of a run on stderr: done / total (question, strategy) pairs,
- * questions per second, model calls in flight and an ETA.
+ * questions per second, model calls in flight, whether a fleet is down (the run is paused) and an
+ * ETA.
  *
  * <p>On a terminal the line is redrawn in place about once a second (carriage return); otherwise (a
  * log file, CI) a plain line is printed every few seconds. Rates are taken over the last ten
@@ -106,6 +107,9 @@ public final class ProgressLine {
                 .append(" | ")
                 .append(number(metrics.gauge(ProgressMetrics.CALLS_IN_FLIGHT)))
                 .append(" calls in flight");
+        if (metrics.gauge(ProgressMetrics.FLEETS_DOWN) > 0) {
+            line.append(" | FLEET DOWN: calls wait for it, no new questions start");
+        }
         if (total >= 0) {
             line.append(" | ETA ");
             long remaining = Math.max(0, total - done);

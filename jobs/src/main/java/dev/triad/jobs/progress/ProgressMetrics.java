@@ -47,6 +47,12 @@ public final class ProgressMetrics implements ProgressSource {
     /** Gauge: model calls in flight. */
     public static final String CALLS_IN_FLIGHT = "callsInFlight";
 
+    /**
+     * Gauge: roles whose whole fleet is down (summed over subtasks, each counting its own view):
+     * above 0, calls wait for the fleet and no new questions start.
+     */
+    public static final String FLEETS_DOWN = "fleetsDown";
+
     static final String REPORTER_NAME = "triad-progress";
     static final String ID_PROPERTY = "progress-id";
 

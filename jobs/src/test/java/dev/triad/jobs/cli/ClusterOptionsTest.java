@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -107,6 +108,26 @@ class ClusterOptionsTest {
                 .isInstanceOf(UsageException.class)
                 .hasMessageContaining("no such savepoint or checkpoint")
                 .hasMessageContaining("triad cancel --savepoint");
+    }
+
+    @Test
+    void aClusterJobCheckpointsUnalignedUnlessTheClusterChooses() throws Exception {
+        Configuration chosenHere =
+                ClusterRun.withClusterDefaults(
+                        ClusterRun.jobConfiguration(resolve()), Set.of("rest.port"));
+        assertThat(chosenHere.getOptional(CheckpointingOptions.ENABLE_UNALIGNED)).contains(true);
+
+        for (String key :
+                List.of(
+                        "execution.checkpointing.unaligned.enabled",
+                        "execution.checkpointing.unaligned")) {
+            Configuration chosenThere =
+                    ClusterRun.withClusterDefaults(
+                            ClusterRun.jobConfiguration(resolve()), Set.of(key));
+            assertThat(chosenThere.getOptional(CheckpointingOptions.ENABLE_UNALIGNED))
+                    .as("the cluster sets %s", key)
+                    .isEmpty();
+        }
     }
 
     @Test

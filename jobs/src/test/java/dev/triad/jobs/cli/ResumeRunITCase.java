@@ -135,6 +135,10 @@ class ResumeRunITCase {
                     () ->
                             hasCompletedCheckpoint(state)
                                     && committedLines(layout.resultParts()) >= 4);
+            // The kill must leave replies that no completed checkpoint holds, or the journal has
+            // nothing to give back: the condition above turns true as a checkpoint completes
+            // (results commit with it), so wait for replies journaled after that one.
+            awaitRepliesPastTheLatestCheckpoint(first, state, 2);
             first.destroyForcibly();
             assertThat(first.waitFor(1, TimeUnit.MINUTES)).isTrue();
             long answeredBefore = fleet.callsAnswered();
@@ -311,6 +315,76 @@ class ResumeRunITCase {
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Waits until the reply journal ({@code STATE/checkpoints/triad-journal/**.jsonl}, one reply a
+     * line) has {@code replies} more lines than when the latest completed checkpoint was first
+     * seen, with no checkpoint completing in between: those replies were applied after that
+     * checkpoint's snapshot, so a run resumed from it reads them back.
+     */
+    private void awaitRepliesPastTheLatestCheckpoint(Process process, RunState state, int replies)
+            throws Exception {
+        long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+        Path checkpoint = null;
+        Map<Path, Long> before = Map.of();
+        while (true) {
+            Path latest;
+            try {
+                latest = state.latestSnapshot().map(RunState.Snapshot::path).orElse(null);
+            } catch (IOException e) {
+                continue; // the job is writing a checkpoint; look again
+            }
+            Map<Path, Long> now = journalLines(state);
+            if (latest == null || !latest.equals(checkpoint)) {
+                checkpoint = latest;
+                before = now;
+            } else {
+                long added = 0;
+                for (Map.Entry<Path, Long> file : now.entrySet()) {
+                    added += Math.max(0, file.getValue() - before.getOrDefault(file.getKey(), 0L));
+                }
+                if (added >= replies) {
+                    return;
+                }
+            }
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new AssertionError(
+                        "no replies were journaled past checkpoint " + checkpoint + " in time");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Complete lines per journal file; a file being written or deleted counts what is there. */
+    private static Map<Path, Long> journalLines(RunState state) throws IOException {
+        Map<Path, Long> lines = new HashMap<>();
+        Path journal = state.checkpoints().resolve("triad-journal");
+        if (!Files.isDirectory(journal)) {
+            return lines;
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(journal)) {
+            files = walk.filter(f -> f.toString().endsWith(".jsonl")).toList();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return lines; // a file was trimmed while listed; look again
+        }
+        for (Path file : files) {
+            try {
+                byte[] bytes = Files.readAllBytes(file);
+                long n = 0;
+                for (byte b : bytes) {
+                    if (b == '\n') {
+                        n++;
+                    }
+                }
+                lines.put(file, n);
+            } catch (IOException e) {
+                // trimmed after the listing: it counts as gone
+            }
+        }
+        return lines;
     }
 
     private String stderrOf(String name) throws IOException {

@@ -52,6 +52,27 @@ class RunSettingsKafkaTest {
     }
 
     @Test
+    void aRunHereRefusesKafkaBrokersNoneOfWhoseHostsResolve() throws UsageException {
+        RunSettings s =
+                resolve(
+                        "--input",
+                        "kafka://broker-1.example:9092,broker-2.example:9092/questions",
+                        "--output",
+                        dir.resolve("out").toString());
+
+        // Resolved by a stand-in: a test sends no DNS query off the machine.
+        assertThatThrownBy(() -> LocalRun.checkKafkaHostsResolve(s, host -> false))
+                .isInstanceOf(UsageException.class)
+                .hasMessageStartingWith(
+                        "--input kafka://broker-1.example:9092,broker-2.example:9092/questions:"
+                                + " no broker host resolves on this machine (unknown:"
+                                + " broker-1.example, broker-2.example)")
+                .hasMessageContaining("kafka://127.0.0.1:9092/questions");
+        // One resolvable broker is enough for a Kafka client.
+        LocalRun.checkKafkaHostsResolve(s, host -> host.startsWith("broker-2"));
+    }
+
+    @Test
     void filesAndKafkaMix() throws Exception {
         Path input = file("q.jsonl", "{\"id\":\"q1\",\"text\":\"What is 1 + 1?\"}\n");
         RunSettings fileIn =

@@ -119,10 +119,56 @@ class TriadCliTest {
     }
 
     @Test
+    void aGgufModelThatIsNotThereExitsWith2NamingTheFile() {
+        String missing = input.resolveSibling("no-such-model.gguf").toString();
+        assertThat(
+                        console.run(
+                                "run",
+                                "--input",
+                                input.toString(),
+                                "--model",
+                                "all=gguf:" + missing))
+                .isEqualTo(2);
+        assertThat(console.err())
+                .contains("--model decomposer=gguf:" + missing)
+                .contains("the model file " + missing + " does not exist")
+                .contains("GGUF chat model");
+
+        assertThat(
+                        console.run(
+                                "run",
+                                "--input",
+                                input.toString(),
+                                "--model",
+                                "solver=gguf:" + input + "?gpu=1"))
+                .isEqualTo(2);
+        assertThat(console.err())
+                .contains("unknown parameter 'gpu'")
+                .contains("threads, ctx, slots");
+    }
+
+    @Test
     void aBadModelSpecExitsWith2() {
         assertThat(console.run("run", "--input", input.toString(), "--model", "solver"))
                 .isEqualTo(2);
         assertThat(console.err()).contains("'solver' is not ROLE=SPEC");
+    }
+
+    @Test
+    void aStructuredModeTheProviderLacksExitsWith2NamingTheOption() {
+        assertThat(
+                        console.run(
+                                "run",
+                                "--input",
+                                input.toString(),
+                                "--model",
+                                "verifier=langchain4j:anthropic?model=claude-sonnet-4-5"
+                                        + "&structured=json_object"))
+                .isEqualTo(2);
+        assertThat(console.err())
+                .contains("--model verifier=langchain4j:anthropic")
+                .contains("structured=json_object is not available for langchain4j:anthropic")
+                .contains("structured=json_schema (the default) or structured=off");
     }
 
     @Test

@@ -75,6 +75,21 @@ class KafkaUriTest {
     }
 
     @Test
+    void listsTheBootstrapHostsThatDoNotResolve() {
+        // Resolved by a stand-in: a test sends no DNS query off the machine.
+        KafkaUri uri = KafkaUri.output("kafka://127.0.0.1:9092,nowhere.example:9093/t", "--output");
+
+        assertThat(uri.serverCount()).isEqualTo(2);
+        assertThat(uri.unresolvableHosts(host -> !host.endsWith(".example")))
+                .containsExactly("nowhere.example");
+        assertThat(
+                        KafkaUri.output("kafka://[::1]:9092/t", "--output")
+                                .unresolvableHosts(host -> host.equals("::1")))
+                .isEmpty();
+        assertThat(KafkaUri.resolvesHere("127.0.0.1")).isTrue();
+    }
+
+    @Test
     void anOutputTakesNoParameters() {
         assertThatThrownBy(() -> KafkaUri.output("kafka://h:1/t?bounded=true", "--output"))
                 .isInstanceOf(IllegalArgumentException.class)

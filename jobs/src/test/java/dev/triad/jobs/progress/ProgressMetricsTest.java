@@ -84,6 +84,32 @@ class ProgressMetricsTest {
     }
 
     @Test
+    void theLineSaysWhenAFleetIsDown() {
+        ProgressMetrics metrics = ProgressMetrics.register(new Configuration());
+        try {
+            int[] down = {0};
+            metrics.added(new SimpleCounter(), ProgressMetrics.QUESTIONS_FINISHED);
+            metrics.added((Gauge<Integer>) () -> down[0], ProgressMetrics.FLEETS_DOWN);
+            ProgressLine line =
+                    new ProgressLine(
+                            new PrintWriter(
+                                    new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                            true,
+                            10,
+                            1);
+            long t0 = 1_000_000_000_000L;
+            assertThat(line.render(metrics, t0)).doesNotContain("FLEET DOWN");
+
+            down[0] = 1;
+
+            assertThat(line.render(metrics, t0 + 1_000_000_000L))
+                    .contains("| FLEET DOWN: calls wait for it, no new questions start");
+        } finally {
+            metrics.close();
+        }
+    }
+
+    @Test
     void clockFormat() {
         assertThat(ProgressLine.clock(59)).isEqualTo("0:59");
         assertThat(ProgressLine.clock(3_725)).isEqualTo("1:02:05");

@@ -3,11 +3,14 @@ package dev.triad.model.langchain4j;
 import dev.langchain4j.model.anthropic.AnthropicChatModel;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.triad.model.openai.ApiKeySource;
+import dev.triad.model.openai.StructuredOutput;
 
 /**
  * langchain4j-anthropic's {@link AnthropicChatModel}: Anthropic's Messages API ({@code POST
  * /v1/messages}, not streamed; the key goes as {@code x-api-key}). The key is read from {@value
- * #KEY_ENV} unless the binding names another place. Stateless.
+ * #KEY_ENV} unless the binding names another place. A reply schema goes as {@code
+ * output_config.format} ({@code json_schema}, Anthropic's structured outputs); Anthropic has no
+ * schemaless JSON mode, so {@code structured=json_object} is refused. Stateless.
  */
 final class AnthropicProvider implements LangChain4jProvider {
 
@@ -29,6 +32,15 @@ final class AnthropicProvider implements LangChain4jProvider {
     @Override
     public ApiKeySource defaultKey() {
         return ApiKeySource.env(KEY_ENV);
+    }
+
+    @Override
+    public String refuses(StructuredOutput structured) {
+        // langchain4j would throw UnsupportedFeatureException on every call instead.
+        return structured == StructuredOutput.JSON_OBJECT
+                ? "Anthropic's Messages API has no schemaless JSON mode, only output_config.format"
+                        + " json_schema"
+                : null;
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.triad.model.openai.ApiKeySource;
 /**
  * langchain4j-google-ai-gemini's {@link GoogleAiGeminiChatModel}: the Gemini API of Google AI
  * Studio ({@code POST models/MODEL:generateContent}). The key is read from {@value #KEY_ENV} unless
- * the binding names another place. Stateless.
+ * the binding names another place. A reply schema goes as {@code generationConfig.responseSchema}
+ * with {@code responseMimeType: application/json}, {@code structured=json_object} as the MIME type
+ * alone. Stateless.
  */
 final class GeminiProvider implements LangChain4jProvider {
 

@@ -6,6 +6,7 @@ import dev.triad.model.ModelBinding;
 import dev.triad.model.RetryPolicy;
 import dev.triad.model.RetryingChatModel;
 import dev.triad.model.openai.ApiKeySource;
+import dev.triad.model.openai.StructuredOutput;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -27,7 +28,13 @@ import org.apache.flink.annotation.PublicEvolving;
  * #DEFAULT_QUEUE}), {@code timeout} (per call, default 60s), {@code attempts} (tries per call for
  * retriable failures, the first included, default {@value #DEFAULT_ATTEMPTS}), {@code budget} (no
  * try starts later than this after the call's start, default none), {@code retries} (langchain4j's
- * own, 0 or 1, default 0: Triad's {@link RetryingChatModel} decides what to try again).
+ * own, 0 or 1, default 0: Triad's {@link RetryingChatModel} decides what to try again), {@code
+ * structured} ({@code json_schema}, {@code json_object} or {@code off}, default {@code
+ * json_schema}: how each call's reply shape is sent, see {@link StructuredOutput}; the same option
+ * and default as the {@code openai:} binding's, sent as langchain4j's {@code ResponseFormat}:
+ * OpenAI {@code response_format}, Ollama {@code format}, Gemini {@code responseSchema}, Anthropic
+ * {@code output_config.format}; anthropic has no schemaless JSON mode, so {@code json_object} is
+ * refused there when the binding is built).
  *
  * <p>{@link #open(int)} wraps the model in a {@link RetryingChatModel} with {@link #retryPolicy()};
  * {@link #open(int, UnaryOperator)} gives the bare model, one try per call.
@@ -50,6 +57,12 @@ public final class LangChain4jBinding implements ModelBinding {
     public static final int DEFAULT_ATTEMPTS = RetryPolicy.DEFAULT_MAX_ATTEMPTS;
     public static final Duration DEFAULT_BUDGET = RetryPolicy.NO_BUDGET;
 
+    /**
+     * The engine decodes under the reply's schema, as with the {@code openai:} binding: every
+     * provider here supports it, and small models need it to reply in the protocol's JSON.
+     */
+    public static final StructuredOutput DEFAULT_STRUCTURED = StructuredOutput.JSON_SCHEMA;
+
     /** The spec parameters, in the order messages list them. */
     static final List<String> PARAMETERS =
             List.of(
@@ -62,7 +75,8 @@ public final class LangChain4jBinding implements ModelBinding {
                     "timeout",
                     "retries",
                     "attempts",
-                    "budget");
+                    "budget",
+                    "structured");
 
     private final String provider;
     private final String baseUrl;
@@ -73,6 +87,7 @@ public final class LangChain4jBinding implements ModelBinding {
     private final Duration timeout;
     private final int retries;
     private final RetryPolicy retryPolicy;
+    private final StructuredOutput structured;
 
     LangChain4jBinding(Builder b) {
         this.provider = b.provider;
@@ -84,6 +99,7 @@ public final class LangChain4jBinding implements ModelBinding {
         this.timeout = b.timeout;
         this.retries = b.retries;
         this.retryPolicy = b.retryPolicy;
+        this.structured = b.structured;
     }
 
     public static Builder builder() {
@@ -108,7 +124,13 @@ public final class LangChain4jBinding implements ModelBinding {
                         .timeout(parsed.duration("timeout", DEFAULT_TIMEOUT))
                         .retries(parsed.integer("retries", DEFAULT_RETRIES))
                         .attempts(parsed.integer("attempts", DEFAULT_ATTEMPTS))
-                        .retryBudget(parsed.duration("budget", DEFAULT_BUDGET));
+                        .retryBudget(parsed.duration("budget", DEFAULT_BUDGET))
+                        .structured(
+                                parsed.choice(
+                                        "structured",
+                                        DEFAULT_STRUCTURED,
+                                        StructuredOutput.ALL,
+                                        StructuredOutput::key));
         ApiKeySource key = ApiKeySource.fromSpec(parsed, null);
         if (key != null) {
             b.apiKey(key);
@@ -157,7 +179,8 @@ public final class LangChain4jBinding implements ModelBinding {
                 timeout,
                 key,
                 apiKey,
-                subtaskIndex);
+                subtaskIndex,
+                structured);
     }
 
     /**
@@ -183,6 +206,7 @@ public final class LangChain4jBinding implements ModelBinding {
                 .paramUnlessDefault("retries", retries, DEFAULT_RETRIES)
                 .paramUnlessDefault("attempts", retryPolicy.maxAttempts(), DEFAULT_ATTEMPTS)
                 .paramUnlessDefault("budget", retryPolicy.budget(), DEFAULT_BUDGET)
+                .paramUnlessDefault("structured", structured.key(), DEFAULT_STRUCTURED.key())
                 .build();
     }
 
@@ -228,6 +252,11 @@ public final class LangChain4jBinding implements ModelBinding {
         return retryPolicy;
     }
 
+    /** How each call's reply shape is sent ({@code structured=}). */
+    public StructuredOutput structured() {
+        return structured;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof LangChain4jBinding other && fields().equals(other.fields());
@@ -248,7 +277,8 @@ public final class LangChain4jBinding implements ModelBinding {
                 queue,
                 timeout,
                 retries,
-                retryPolicy);
+                retryPolicy,
+                structured);
     }
 
     /** Builds a {@link LangChain4jBinding}; {@link #build()} checks every setting. */
@@ -268,6 +298,7 @@ public final class LangChain4jBinding implements ModelBinding {
                                 "attempts=N in the " + SCHEME + ": binding",
                                 "budget=DURATION in the " + SCHEME + ": binding");
         private RetryPolicy retryPolicy;
+        private StructuredOutput structured = DEFAULT_STRUCTURED;
 
         Builder() {}
 
@@ -328,6 +359,12 @@ public final class LangChain4jBinding implements ModelBinding {
             return this;
         }
 
+        /** How each call's reply shape is sent; default {@link StructuredOutput#JSON_SCHEMA}. */
+        public Builder structured(StructuredOutput structured) {
+            this.structured = Objects.requireNonNull(structured, "structured");
+            return this;
+        }
+
         /**
          * @throws IllegalArgumentException naming the setting and the rule
          */
@@ -373,6 +410,19 @@ public final class LangChain4jBinding implements ModelBinding {
                         "retries must be 0 or 1 (langchain4j's own retries; Triad retries"
                                 + " retriable failures itself), was "
                                 + retries);
+            }
+            String refused = p.refuses(structured);
+            if (refused != null) {
+                throw new IllegalArgumentException(
+                        "structured="
+                                + structured.key()
+                                + " is not available for "
+                                + SCHEME
+                                + ":"
+                                + provider
+                                + " ("
+                                + refused
+                                + "); use structured=json_schema (the default) or structured=off");
             }
             retryPolicy = retry.build();
             return new LangChain4jBinding(this);

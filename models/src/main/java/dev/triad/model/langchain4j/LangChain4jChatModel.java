@@ -6,6 +6,7 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.anthropic.AnthropicTokenUsage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormat;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.googleai.GoogleAiGeminiTokenUsage;
 import dev.langchain4j.model.openai.OpenAiTokenUsage;
@@ -17,6 +18,7 @@ import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.openai.ApiKeySource;
+import dev.triad.model.openai.StructuredOutput;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +40,9 @@ import org.apache.flink.annotation.PublicEvolving;
  * <p>Guarantees: at most {@code concurrency} calls in flight and {@code queue} waiting; a call that
  * finds both full fails at once with a retriable {@link ModelCallException} rather than blocking
  * the task thread. The prompt is rendered ({@link ModelRequest#messages()}) on the pool's thread.
- * Failures are mapped by {@link LangChain4jErrors}; messages never hold the API key.
+ * Each call's reply shape goes with it as langchain4j's {@code ResponseFormat} unless {@link
+ * StructuredOutput#OFF} (see {@link LangChain4jReplySchema}). Failures are mapped by {@link
+ * LangChain4jErrors}; messages never hold the API key.
  *
  * <p>Threading: {@link #complete} and {@link #close} may be called from any thread; futures
  * complete on the pool's threads. {@link #close} fails every waiting call and interrupts running
@@ -54,6 +58,7 @@ public final class LangChain4jChatModel implements AsyncChatModel {
     private final ChatModel delegate;
     private final ThreadPoolExecutor executor;
     private final LangChain4jErrors errors;
+    private final StructuredOutput structured;
     private volatile boolean closed;
 
     LangChain4jChatModel(
@@ -65,11 +70,13 @@ public final class LangChain4jChatModel implements AsyncChatModel {
             Duration timeout,
             String key,
             ApiKeySource keySource,
-            int subtask) {
+            int subtask,
+            StructuredOutput structured) {
         this.description = description;
         this.endpoint = endpoint;
         this.delegate = delegate;
-        this.errors = new LangChain4jErrors(endpoint, key, keySource, timeout);
+        this.structured = structured;
+        this.errors = new LangChain4jErrors(endpoint, key, keySource, timeout, structured);
         BlockingQueue<Runnable> waiting =
                 queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
         AtomicInteger threads = new AtomicInteger();
@@ -92,7 +99,9 @@ public final class LangChain4jChatModel implements AsyncChatModel {
     }
 
     /**
-     * Wraps a langchain4j chat model made in code (any provider), with no API key to redact.
+     * Wraps a langchain4j chat model made in code (any provider), with no API key to redact and no
+     * reply schema sent ({@link StructuredOutput#OFF}: the model's own default response format
+     * applies).
      *
      * @param name names the model in messages and results, e.g. {@code langchain4j:ollama}
      * @param model the blocking model; its own retries should be off
@@ -101,6 +110,20 @@ public final class LangChain4jChatModel implements AsyncChatModel {
      */
     public static LangChain4jChatModel wrapping(
             String name, ChatModel model, int concurrency, int queue) {
+        return wrapping(name, model, concurrency, queue, StructuredOutput.OFF);
+    }
+
+    /**
+     * Wraps a langchain4j chat model made in code (any provider), with no API key to redact.
+     *
+     * @param name names the model in messages and results, e.g. {@code langchain4j:ollama}
+     * @param model the blocking model; its own retries should be off
+     * @param concurrency calls in flight
+     * @param queue calls waiting
+     * @param structured how each call's reply shape is sent; the provider must support it
+     */
+    public static LangChain4jChatModel wrapping(
+            String name, ChatModel model, int concurrency, int queue, StructuredOutput structured) {
         return new LangChain4jChatModel(
                 name,
                 name,
@@ -110,7 +133,8 @@ public final class LangChain4jChatModel implements AsyncChatModel {
                 LangChain4jBinding.DEFAULT_TIMEOUT,
                 null,
                 ApiKeySource.none(),
-                0);
+                0,
+                structured);
     }
 
     @Override
@@ -158,6 +182,11 @@ public final class LangChain4jChatModel implements AsyncChatModel {
         chat.temperature(request.temperature());
         if (request.maxTokens() > 0) {
             chat.maxOutputTokens(request.maxTokens());
+        }
+        ResponseFormat format =
+                LangChain4jReplySchema.responseFormat(structured, request.context());
+        if (format != null) {
+            chat.responseFormat(format);
         }
         ChatRequest built = chat.build();
         ChatResponse response =

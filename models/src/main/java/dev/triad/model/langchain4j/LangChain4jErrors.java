@@ -14,7 +14,9 @@ import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelErrors;
 import dev.triad.model.openai.ApiKeySource;
+import dev.triad.model.openai.StructuredOutput;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Where a langchain4j failure becomes a {@link ModelCallException}: retriable (rate limits, server
@@ -37,12 +39,19 @@ final class LangChain4jErrors {
     private final String key;
     private final ApiKeySource keySource;
     private final Duration timeout;
+    private final StructuredOutput structured;
 
-    LangChain4jErrors(String endpoint, String key, ApiKeySource keySource, Duration timeout) {
+    LangChain4jErrors(
+            String endpoint,
+            String key,
+            ApiKeySource keySource,
+            Duration timeout,
+            StructuredOutput structured) {
         this.endpoint = endpoint;
         this.key = key;
         this.keySource = keySource;
         this.timeout = timeout;
+        this.structured = structured;
     }
 
     /** Maps what {@code ChatModel.chat()} threw. */
@@ -106,8 +115,8 @@ final class LangChain4jErrors {
                     head
                             + "the request was refused as invalid"
                             + said
-                            + "; not retried. If the prompt is too long for the model's context,"
-                            + " shorten the question or lower the completion token limit",
+                            + "; not retried. "
+                            + invalidAdvice(said),
                     false);
         }
         if (t instanceof UnresolvedModelServerException) {
@@ -115,11 +124,13 @@ final class LangChain4jErrors {
                     endpoint + ": the host cannot be resolved; not retried. Check base-url", false);
         }
         if (t instanceof UnsupportedFeatureException) {
+            String what = describe(t);
             return fail(
                     endpoint
                             + ": the provider does not support this request ("
-                            + describe(t)
-                            + "); not retried",
+                            + what
+                            + "); not retried"
+                            + (refusesStructured(what) ? ". " + structuredAdvice() : ""),
                     false);
         }
         ModelErrors.Transport transport =
@@ -164,6 +175,46 @@ final class LangChain4jErrors {
         // Unknown failures (e.g. a reply langchain4j could not use) are treated as transient, like
         // the openai: client's malformed answers; the retry policy bounds the attempts.
         return fail(endpoint + ": the call failed (" + describe(t) + "); retried", true);
+    }
+
+    /**
+     * What to change after a 400 whose server message is {@code server}: the structured-output
+     * request when one was sent and the server names it (OpenAI's {@code response_format}, Ollama's
+     * {@code format}, Gemini's {@code responseSchema}, Anthropic's {@code output_config}, or a
+     * schema), else the general advice.
+     */
+    String invalidAdvice(String server) {
+        if (refusesStructured(server)) {
+            return structuredAdvice();
+        }
+        return "If the prompt is too long for the model's context, shorten the question or lower"
+                + " the completion token limit";
+    }
+
+    private boolean refusesStructured(String server) {
+        if (structured == StructuredOutput.OFF || server == null) {
+            return false;
+        }
+        String lower = server.toLowerCase(Locale.ROOT);
+        return lower.contains("schema")
+                || lower.contains("format")
+                || lower.contains("output_config")
+                || lower.contains("json")
+                || lower.contains("grammar");
+    }
+
+    private String structuredAdvice() {
+        return "The server refused the structured-output request (structured="
+                + structured.key()
+                + "): set "
+                + (structured == StructuredOutput.JSON_SCHEMA
+                        ? "structured=json_object (JSON without a schema; not on anthropic), or "
+                        : "")
+                + "structured=off, in the "
+                + LangChain4jBinding.SCHEME
+                + ": binding for a server or model without "
+                + (structured == StructuredOutput.JSON_SCHEMA ? "JSON-schema" : "JSON")
+                + " outputs";
     }
 
     ModelCallException closed() {

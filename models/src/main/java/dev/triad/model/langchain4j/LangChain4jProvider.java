@@ -2,6 +2,7 @@ package dev.triad.model.langchain4j;
 
 import dev.langchain4j.model.chat.ChatModel;
 import dev.triad.model.openai.ApiKeySource;
+import dev.triad.model.openai.StructuredOutput;
 import org.apache.flink.annotation.PublicEvolving;
 
 /**
@@ -28,6 +29,15 @@ public interface LangChain4jProvider {
      */
     default ApiKeySource defaultKey() {
         return ApiKeySource.defaultEnv();
+    }
+
+    /**
+     * Why the provider cannot send {@code structured} (e.g. {@code "Anthropic has no schemaless
+     * JSON mode"}), or {@code null} when it can; a binding asking for it is refused when built.
+     * Every setting is available unless the provider says otherwise.
+     */
+    default String refuses(StructuredOutput structured) {
+        return null;
     }
 
     /**

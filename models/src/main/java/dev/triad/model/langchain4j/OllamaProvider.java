@@ -9,7 +9,8 @@ import java.util.Map;
  * langchain4j-ollama's {@link OllamaChatModel}: an Ollama server's native {@code POST /api/chat}
  * (not streamed). A local Ollama wants no key, so none is sent unless the binding names one ({@code
  * key-env} / {@code key-file}, e.g. for an Ollama behind an authenticating proxy): it then goes as
- * {@code Authorization: Bearer}. Stateless.
+ * {@code Authorization: Bearer}. A reply schema goes as {@code format} (the JSON schema; Ollama 0.5
+ * and later), {@code structured=json_object} as {@code format: "json"}. Stateless.
  */
 final class OllamaProvider implements LangChain4jProvider {
 

@@ -5,7 +5,8 @@ import dev.langchain4j.model.openai.OpenAiChatModel;
 
 /**
  * langchain4j-open-ai's {@link OpenAiChatModel}: OpenAI itself or any OpenAI-compatible server
- * (vLLM, SGLang, the simulated server). Stateless.
+ * (vLLM, SGLang, the simulated server). A reply schema goes as {@code response_format} {@code
+ * json_schema} with {@code strict: true}, as the {@code openai:} client sends it. Stateless.
  */
 final class OpenAiProvider implements LangChain4jProvider {
 
@@ -30,6 +31,9 @@ final class OpenAiProvider implements LangChain4jProvider {
                 .modelName(binding.model())
                 .timeout(binding.timeout())
                 .maxRetries(binding.retries())
+                // ReplySchema is written in the subset strict mode takes, as the openai: client
+                // sends it; langchain4j then also sends "strict": true.
+                .strictJsonSchema(true)
                 .logRequests(false)
                 .logResponses(false)
                 .build();

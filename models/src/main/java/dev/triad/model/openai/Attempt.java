@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class Attempt {
 
     final Call call;
-    final CompletableFuture<ModelCompletion> result = new CompletableFuture<>();
+    final CompletableFuture<ModelCompletion> result;
 
     /** Set when it leaves the queue (under the replica's lock). */
     int inFlightAtStart;
@@ -28,8 +28,23 @@ final class Attempt {
 
     private final AtomicBoolean done = new AtomicBoolean();
 
+    /**
+     * Sent to a replica of a fleet that is down, to see whether it is back ({@link FleetOutage}).
+     */
+    volatile boolean probe;
+
     Attempt(Call call) {
+        this(call, new CompletableFuture<>());
+    }
+
+    private Attempt(Call call, CompletableFuture<ModelCompletion> result) {
         this.call = call;
+        this.result = result;
+    }
+
+    /** The same try, not yet sent, answering the same future: a call that waits for its fleet. */
+    Attempt again() {
+        return new Attempt(call, result);
     }
 
     /** True for the one caller that ends this attempt. */

@@ -89,14 +89,16 @@ public final class LatencyHistogram {
     }
 
     /** Records latencies from any thread without locks; {@link #snapshot()} copies them. */
-    static final class Recorder {
+    public static final class Recorder {
         private final ConcurrentHistogram micros = new ConcurrentHistogram(SIGNIFICANT_DIGITS);
 
-        void recordNanos(long nanos) {
+        /** Records one latency. */
+        public void recordNanos(long nanos) {
             micros.recordValue(Math.max(0, TimeUnit.NANOSECONDS.toMicros(nanos)));
         }
 
-        LatencyHistogram snapshot() {
+        /** What was recorded so far. */
+        public LatencyHistogram snapshot() {
             if (micros.getTotalCount() == 0) {
                 return EMPTY;
             }

@@ -2,6 +2,7 @@ package dev.triad.model.openai;
 
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallHeader;
+import dev.triad.model.FleetStatus;
 import dev.triad.model.ModelCallException;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelMetricGroup;
@@ -10,6 +11,7 @@ import dev.triad.model.openai.OpenAiCallException.Kind;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,11 @@ import org.slf4j.LoggerFactory;
  * by {@link OpenAiErrors}; a replica that refuses connections is skipped for a while and its queued
  * calls move to the next replica on the ring.
  *
+ * <p>When every replica is failing (refused or broken connections, 5xx) the fleet is down ({@link
+ * FleetOutage}): calls wait in the client instead of failing, one of them probes the replicas with
+ * backoff, and all are sent again once a replica answers; {@link #fleetStatus()} says so, for the
+ * caller that decides how long it waits.
+ *
  * <p>With {@code stream=true} the answer is asked for as server-sent events and read chunk by chunk
  * as it arrives ({@link ChatStream}); the completion is the same, and each replica's {@link
  * EndpointStats#timeToFirstToken()} holds the time from sending to the first chunk with a choice.
@@ -66,6 +73,12 @@ final class OpenAiClient implements AsyncChatModel {
 
     private static final String THREAD_PREFIX = OpenAiCompatibleModel.THREAD_PREFIX;
 
+    /** How often a replica's load gauges are read while the client has calls for it. */
+    static final long GAUGE_INTERVAL_MS = 500;
+
+    /** The most a reading of a replica's gauges may take; a slower one is dropped. */
+    private static final Duration GAUGE_TIMEOUT = Duration.ofSeconds(2);
+
     private final OpenAiCompatibleBinding binding;
     private final ApiKey key;
     private final int subtask;
@@ -75,6 +88,7 @@ final class OpenAiClient implements AsyncChatModel {
     private final ExecutorService httpExecutor;
     private final HttpClient http;
     private final Set<Attempt> onTheWire = ConcurrentHashMap.newKeySet();
+    private final FleetOutage outage;
     private volatile boolean closed;
 
     OpenAiClient(OpenAiCompatibleBinding binding, ApiKey key, int subtask, int parallelism) {
@@ -91,9 +105,11 @@ final class OpenAiClient implements AsyncChatModel {
                             binding,
                             binding.model(),
                             OpenAiCompatibleBinding.share(binding.requestsPerMinute(), parallelism),
-                            OpenAiCompatibleBinding.share(binding.tokensPerMinute(), parallelism));
+                            OpenAiCompatibleBinding.share(binding.tokensPerMinute(), parallelism),
+                            parallelism);
         }
         this.router = router(binding, urls);
+        this.outage = new FleetOutage(String.join(",", urls), replicas.length, new Fleet());
         this.scheduler =
                 new ScheduledThreadPoolExecutor(1, threads(THREAD_PREFIX + "-timer-" + subtask));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -107,6 +123,10 @@ final class OpenAiClient implements AsyncChatModel {
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .executor(httpExecutor)
                         .build();
+        if (binding.concurrencyLimit() == OpenAiCompatibleBinding.ConcurrencyLimit.QUEUE) {
+            scheduler.scheduleWithFixedDelay(
+                    this::readGauges, GAUGE_INTERVAL_MS, GAUGE_INTERVAL_MS, TimeUnit.MILLISECONDS);
+        }
         LOG.info(
                 "OpenAI-compatible model (subtask {}): {} replica(s) {}, model {}, routing {},"
                         + " concurrency {} {} (max {}), timeout {} ms, {}, rpm {}, tpm {},"
@@ -207,6 +227,9 @@ final class OpenAiClient implements AsyncChatModel {
     }
 
     private void dispatch(Attempt attempt) {
+        if (outage.parkIfDown(attempt)) {
+            return; // it waits for the fleet
+        }
         ReplicaEndpoint replica = choose(attempt.call.key);
         replica.enqueue(attempt);
         if (closed) {
@@ -275,6 +298,63 @@ final class OpenAiClient implements AsyncChatModel {
                         exchange(replica, attempt, name);
                     }
                 });
+    }
+
+    /**
+     * Reads the load gauges of each replica the client has calls for (one reading at a time per
+     * replica) and lets them steer its {@link ServerQueueLimit}. A replica whose page has no gauges
+     * the client understands, or that has no page (404), is not read again: AIMD steers its limit.
+     * A reading that fails otherwise is dropped; the limit falls back to AIMD while readings are
+     * stale.
+     */
+    private void readGauges() {
+        for (ReplicaEndpoint replica : replicas) {
+            if (closed
+                    || replica.noGauges
+                    || replica.load == 0
+                    || !replica.reading.compareAndSet(false, true)) {
+                continue;
+            }
+            HttpRequest.Builder get =
+                    HttpRequest.newBuilder(replica.metricsUri)
+                            .timeout(GAUGE_TIMEOUT)
+                            .header("Accept", "text/plain")
+                            .header("User-Agent", USER_AGENT)
+                            .GET();
+            if (key.present()) {
+                get.header("Authorization", key.bearer());
+            }
+            http.sendAsync(get.build(), HttpResponse.BodyHandlers.ofString())
+                    .whenComplete(
+                            (response, error) -> {
+                                replica.reading.set(false);
+                                if (error == null) {
+                                    onGauges(replica, response);
+                                }
+                            });
+        }
+    }
+
+    private void onGauges(ReplicaEndpoint replica, HttpResponse<String> response) {
+        int status = response.statusCode();
+        if (status / 100 != 2 && status != 404) {
+            return; // the server is busy or failing: the calls themselves will tell
+        }
+        java.util.Optional<ServerLoad> load =
+                status == 404 ? java.util.Optional.empty() : ServerLoad.parse(response.body());
+        if (load.isEmpty()) {
+            replica.noGauges = true;
+            replica.queueLimit.noReadings();
+            LOG.info(
+                    "{} publishes no running/waiting gauges at {} (vLLM, SGLang and llama.cpp"
+                            + " --metrics do); its concurrency limit follows AIMD",
+                    replica.baseUrl,
+                    replica.metricsUri);
+            return;
+        }
+        replica.queueLimit.onReading(
+                System.nanoTime(), load.get(), replica.inFlight(), replica.queued());
+        pump(replica);
     }
 
     /** The replica's model name: configured, or looked up once with {@code GET /models}. */
@@ -527,6 +607,10 @@ final class OpenAiClient implements AsyncChatModel {
         }
         pump(replica);
         if (reply != null) {
+            if (outage.suspect()) {
+                replica.downUntil = now; // it answered: no longer skipped
+                outage.alive(replica.index);
+            }
             attempt.result.complete(
                     new ModelCompletion(
                             reply.text(),
@@ -536,6 +620,9 @@ final class OpenAiClient implements AsyncChatModel {
                             TimeUnit.NANOSECONDS.toMillis(rtt),
                             replica.baseUrl));
         } else {
+            if (outage.failed(replica.index, attempt, error, now)) {
+                return; // parked: it waits for the fleet to be back
+            }
             if (LOG.isDebugEnabled()) {
                 LOG.debug(
                         "A {} call to {} failed: {}",
@@ -583,8 +670,77 @@ final class OpenAiClient implements AsyncChatModel {
 
     @Override
     public void registerMetrics(ModelMetricGroup group) {
+        group.gauge("fleetDown", () -> outage.status().down() ? 1 : 0);
+        group.gauge("fleetDownMs", () -> outage.status().downFor(System.nanoTime()).toMillis());
+        group.counter("outages", outage.outages::sum);
+        group.counter("outageProbes", outage.probes::sum);
+        group.gauge("callsWaitingForFleet", outage::parked);
         for (ReplicaEndpoint replica : replicas) {
             ReplicaMetrics.register(group, replica);
+        }
+    }
+
+    /** Down while every replica is failing ({@link FleetOutage}); a volatile read. */
+    @Override
+    public FleetStatus fleetStatus() {
+        return outage.status();
+    }
+
+    /**
+     * More calls queued for a slot, a rate-limit permit or a {@code Retry-After} than one per
+     * replica: those few are sent the moment a slot frees; beyond them a new question would only
+     * wait. (Routing by affinity fills replicas unevenly: one replica's queue alone does not stop
+     * the others from being filled.)
+     */
+    @Override
+    public boolean saturated() {
+        return backlog() > replicas.length;
+    }
+
+    /** Calls queued at the replicas for a slot, a rate-limit permit or a {@code Retry-After}. */
+    int backlog() {
+        int queued = 0;
+        for (ReplicaEndpoint replica : replicas) {
+            queued += Math.max(0, replica.load - replica.sending);
+        }
+        return queued;
+    }
+
+    /** Calls parked until the fleet is back. */
+    int waitingForFleet() {
+        return outage.parked();
+    }
+
+    /** What the outage loop does through this client. */
+    private final class Fleet implements FleetOutage.Fleet {
+        @Override
+        public void probe(int replica, Attempt attempt) {
+            if (closed) {
+                if (attempt.finish()) {
+                    attempt.result.completeExceptionally(OpenAiErrors.closed(endpoints()));
+                }
+                return;
+            }
+            ReplicaEndpoint target = replicas[replica];
+            target.enqueue(attempt);
+            pump(target);
+        }
+
+        @Override
+        public void release(List<Attempt> attempts) {
+            for (Attempt attempt : attempts) {
+                dispatch(attempt);
+            }
+        }
+
+        @Override
+        public boolean schedule(Runnable task, long nanos) {
+            try {
+                scheduler.schedule(task, nanos, TimeUnit.NANOSECONDS);
+                return true;
+            } catch (RejectedExecutionException closing) {
+                return false;
+            }
         }
     }
 
@@ -637,6 +793,11 @@ final class OpenAiClient implements AsyncChatModel {
         scheduler.shutdownNow();
         for (ReplicaEndpoint replica : replicas) {
             failQueued(replica);
+        }
+        for (Attempt waiting : outage.close()) {
+            if (waiting.finish()) {
+                waiting.result.completeExceptionally(OpenAiErrors.closed(endpoints()));
+            }
         }
         for (Attempt attempt : List.copyOf(onTheWire)) {
             if (attempt.finish()) {

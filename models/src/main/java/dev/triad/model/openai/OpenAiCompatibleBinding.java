@@ -49,9 +49,10 @@ import org.apache.flink.annotation.PublicEvolving;
  *       tries per call, the first included (default {@value #DEFAULT_MAX_ATTEMPTS}); {@code
  *       budget=DURATION}: no try starts later than this after the call's start (default none).
  *       Retries are {@link dev.triad.model.RetryingChatModel}'s, for retriable failures only
- *   <li>{@code limit=aimd|gradient|fixed}, {@code concurrency=N} (initial, default {@value
- *       #DEFAULT_INITIAL_CONCURRENCY}), {@code max-concurrency=N} (default {@value
- *       #DEFAULT_MAX_CONCURRENCY})
+ *   <li>{@code limit=queue|aimd|gradient|fixed} (default queue: each replica's slots full with few
+ *       requests waiting, from its {@code /metrics} gauges; AIMD where it publishes none), {@code
+ *       concurrency=N} (initial, default {@value #DEFAULT_INITIAL_CONCURRENCY}), {@code
+ *       max-concurrency=N} (default {@value #DEFAULT_MAX_CONCURRENCY})
  *   <li>{@code rpm=N}, {@code tpm=N}: requests and tokens (prompt + completion) per minute at each
  *       replica from the whole job (each of P subtasks allows N / P), 0 for no limit (default)
  * </ul>
@@ -95,7 +96,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     public static final double DEFAULT_JITTER = RetryPolicy.DEFAULT_JITTER;
     public static final Duration DEFAULT_MAX_BACKOFF = RetryPolicy.DEFAULT_MAX_BACKOFF;
     public static final Duration DEFAULT_BUDGET = RetryPolicy.NO_BUDGET;
-    public static final ConcurrencyLimit DEFAULT_LIMIT = ConcurrencyLimit.AIMD;
+    public static final ConcurrencyLimit DEFAULT_LIMIT = ConcurrencyLimit.QUEUE;
     public static final int DEFAULT_INITIAL_CONCURRENCY = 32;
     public static final int DEFAULT_MIN_CONCURRENCY = 1;
     public static final int DEFAULT_MAX_CONCURRENCY = 512;
@@ -106,6 +107,12 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
 
     /** The algorithm of each replica's adaptive concurrency limit (Netflix concurrency-limits). */
     public enum ConcurrencyLimit {
+        /**
+         * Steered by the replica's own running and waiting gauges ({@code /metrics}, as vLLM,
+         * SGLang and llama.cpp publish them): its slots full, few requests waiting behind them
+         * ({@link ServerQueueLimit}); AIMD where a replica publishes none.
+         */
+        QUEUE("queue"),
         /**
          * Additive increase while calls succeed with demand, multiplicative decrease (× 0.75) on
          * 429, 503, a timeout, or a call slower than half the call timeout.

@@ -1,6 +1,7 @@
 package dev.triad.model.openai;
 
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.FleetStatus;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelMetricGroup;
 import dev.triad.model.ModelRequest;
@@ -62,6 +63,17 @@ public final class OpenAiCompatibleModel implements AsyncChatModel {
     /** Tries made again so far, over all calls. */
     public long retries() {
         return retrying.retries();
+    }
+
+    /** Down when every replica refuses connections or answers 5xx ({@link FleetOutage}). */
+    @Override
+    public FleetStatus fleetStatus() {
+        return client.fleetStatus();
+    }
+
+    @Override
+    public boolean saturated() {
+        return client.saturated();
     }
 
     /** One group of client-side metrics per replica ({@link ReplicaMetrics}). */

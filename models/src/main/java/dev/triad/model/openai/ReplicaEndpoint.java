@@ -35,7 +35,16 @@ final class ReplicaEndpoint {
     final String baseUrl;
     final URI chatUri;
     final URI modelsUri;
+
+    /**
+     * The replica's Prometheus page (at the server's root, as vLLM, SGLang and llama.cpp serve it).
+     */
+    final URI metricsUri;
+
     final Limit limit;
+
+    /** {@link #limit} when it is steered by the replica's own gauges ({@code limit=queue}). */
+    final ServerQueueLimit queueLimit;
 
     private final Bucket requests;
     private final Bucket tokens;
@@ -48,6 +57,17 @@ final class ReplicaEndpoint {
     private long wakeAt;
 
     volatile int load;
+
+    /** {@link #inFlight} for lock-free readers ({@code load - sending} is the queue). */
+    volatile int sending;
+
+    /** A reading of {@link #metricsUri} is on its way (one at a time). */
+    final java.util.concurrent.atomic.AtomicBoolean reading =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** The replica publishes no gauges the client understands: no more readings. */
+    volatile boolean noGauges;
+
     volatile long downUntil;
     volatile long blockedUntilSeen;
     private volatile CompletableFuture<String> model;
@@ -69,12 +89,27 @@ final class ReplicaEndpoint {
             OpenAiCompatibleBinding b,
             String configuredModel,
             long requestsPerMinute,
-            long tokensPerMinute) {
+            long tokensPerMinute,
+            int sharers) {
         this.index = index;
         this.baseUrl = baseUrl;
         this.chatUri = URI.create(baseUrl + "/chat/completions");
         this.modelsUri = URI.create(baseUrl + "/models");
-        this.limit = limit(b);
+        this.metricsUri = URI.create(baseUrl).resolve("/metrics");
+        Limit limit = limit(b);
+        if (b.concurrencyLimit() == OpenAiCompatibleBinding.ConcurrencyLimit.QUEUE) {
+            this.queueLimit =
+                    new ServerQueueLimit(
+                            limit,
+                            b.initialConcurrency(),
+                            b.minConcurrency(),
+                            b.maxConcurrency(),
+                            sharers);
+            this.limit = queueLimit;
+        } else {
+            this.queueLimit = null;
+            this.limit = limit;
+        }
         this.requests = bucket(requestsPerMinute);
         this.tokens = bucket(tokensPerMinute);
         this.tokenBurst = burst(tokensPerMinute);
@@ -100,6 +135,7 @@ final class ReplicaEndpoint {
                         .maxConcurrency(b.maxConcurrency())
                         .build();
             case AIMD:
+            case QUEUE: // its fallback
             default:
                 return AIMDLimit.newBuilder()
                         .initialLimit(b.initialConcurrency())
@@ -136,6 +172,7 @@ final class ReplicaEndpoint {
     synchronized void enqueue(Attempt attempt) {
         queue.addLast(attempt);
         load = inFlight + queue.size();
+        sending = inFlight;
     }
 
     /**
@@ -161,6 +198,7 @@ final class ReplicaEndpoint {
         inFlight++;
         head.inFlightAtStart = inFlight;
         load = inFlight + queue.size();
+        sending = inFlight;
         return head;
     }
 
@@ -213,6 +251,7 @@ final class ReplicaEndpoint {
             blockedUntilSeen = blockedUntil;
         }
         load = inFlight + queue.size();
+        sending = inFlight;
         if (tokens != null && usedTokens > 0) {
             long diff = usedTokens - attempt.call.estimatedTokens;
             if (diff > 0) {
@@ -228,6 +267,7 @@ final class ReplicaEndpoint {
         ArrayDeque<Attempt> out = new ArrayDeque<>(queue);
         queue.clear();
         load = inFlight;
+        sending = inFlight;
         if (wake != null) {
             wake.cancel(false);
             wake = null;

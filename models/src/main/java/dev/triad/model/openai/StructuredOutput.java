@@ -8,6 +8,9 @@ import org.apache.flink.annotation.PublicEvolving;
  * {@code openai:} binding): as {@code response_format} {@code json_schema} (the engine decodes
  * under the schema; vLLM, SGLang, llama.cpp, OpenAI), as {@code json_object} (any JSON object; the
  * prompt alone names the fields), or not at all (the prompt asks for JSON in words).
+ *
+ * <p>The {@code langchain4j:} binding takes the same option and sends it as langchain4j's {@code
+ * ResponseFormat}, which each provider writes in its own dialect (see {@code LangChain4jBinding}).
  */
 @PublicEvolving
 public enum StructuredOutput {

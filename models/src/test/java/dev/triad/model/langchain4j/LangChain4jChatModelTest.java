@@ -24,6 +24,7 @@ import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
 import dev.triad.model.openai.ApiKeySource;
+import dev.triad.model.openai.StructuredOutput;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.time.Duration;
@@ -71,7 +72,8 @@ class LangChain4jChatModelTest {
                 Duration.ofSeconds(7),
                 SECRET,
                 ApiKeySource.env("FAKE_KEY"),
-                0);
+                0,
+                StructuredOutput.JSON_SCHEMA);
     }
 
     private static ChatResponse reply(String text, int in, int out) {
@@ -121,6 +123,9 @@ class LangChain4jChatModelTest {
                         AiMessage.from("4"));
         assertThat(seen.get().parameters().temperature()).isEqualTo(0.3);
         assertThat(seen.get().parameters().maxOutputTokens()).isEqualTo(77);
+        assertThat(seen.get().parameters().responseFormat())
+                .as("a call without a purpose asks for no reply shape")
+                .isNull();
         assertThat(thread.get()).startsWith("triad-langchain4j-0-");
     }
 

@@ -32,7 +32,7 @@ class OpenAiCompatibleBindingTest {
         assertThat(b.loadFactor()).isEqualTo(1.25);
         assertThat(b.callTimeout()).isEqualTo(Duration.ofSeconds(120));
         assertThat(b.maxAttempts()).isEqualTo(5);
-        assertThat(b.concurrencyLimit()).isEqualTo(OpenAiCompatibleBinding.ConcurrencyLimit.AIMD);
+        assertThat(b.concurrencyLimit()).isEqualTo(OpenAiCompatibleBinding.ConcurrencyLimit.QUEUE);
         assertThat(b.initialConcurrency()).isEqualTo(32);
         assertThat(b.maxConcurrency()).isEqualTo(512);
         assertThat(b.requestsPerMinute()).isZero();

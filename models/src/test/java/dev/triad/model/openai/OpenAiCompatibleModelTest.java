@@ -223,8 +223,10 @@ class OpenAiCompatibleModelTest {
 
     @Test
     void attemptsNeverExceedTheMaximumAndTheLastErrorIsFinal() throws Exception {
+        // 429s: a server that sheds load is alive (5xx on every replica is an outage, which
+        // waits instead: FleetOutageTest).
         try (FakeOpenAiServer server =
-                        FakeOpenAiServer.start(i -> Answer.status(500, "always broken"));
+                        FakeOpenAiServer.start(i -> Answer.status(429, "always busy"));
                 OpenAiCompatibleModel model = open(binding(server).maxAttempts(3).build())) {
             List<CompletableFuture<ModelCompletion>> calls = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
@@ -236,9 +238,9 @@ class OpenAiCompatibleModelTest {
                 assertThat(((OpenAiCallException) e).kind()).isEqualTo(Kind.EXHAUSTED);
                 assertThat(e.getMessage())
                         .startsWith(
-                                "gave up after 3 attempts (max-attempts); the last: 500 from "
+                                "gave up after 3 attempts (max-attempts); the last: 429 from "
                                         + server.baseUrl()
-                                        + ": the server failed");
+                                        + ": rate limited");
             }
             assertThat(server.chatRequests()).isEqualTo(4 * 3);
         }
@@ -457,26 +459,29 @@ class OpenAiCompatibleModelTest {
     }
 
     @Test
-    void aRefusedConnectionIsRetriableAndNamesTheEndpoint() throws Exception {
+    void aRefusedConnectionIsRetriedOnAnotherReplicaAndNamesTheEndpoint() throws Exception {
         String dead;
         try (FakeOpenAiServer server = FakeOpenAiServer.start(i -> Answer.ok("x", 1, 1, 0))) {
             dead = server.baseUrl();
         }
-        try (OpenAiCompatibleModel model =
-                open(
-                        OpenAiCompatibleBinding.builder()
-                                .baseUrls(dead)
-                                .model("m")
-                                .apiKey(ApiKeySource.none())
-                                .maxAttempts(2)
-                                .backoff(Duration.ofMillis(5), 2, 0, Duration.ofMillis(10))
-                                .build())) {
-            ModelCallException failure = failure(model.complete(request("q", "a")));
-            assertThat(failure.retriable()).isFalse();
-            assertThat(failure.getMessage())
-                    .contains("gave up after 2 attempts")
-                    .contains("cannot connect to " + dead);
-            assertThat(model.stats().get(0).failures(Kind.CONNECT)).isEqualTo(2);
+        try (FakeOpenAiServer live = FakeOpenAiServer.start(i -> Answer.ok("alive", 1, 1, 0));
+                OpenAiCompatibleModel model =
+                        open(
+                                OpenAiCompatibleBinding.builder()
+                                        .baseUrls(dead, live.baseUrl())
+                                        .model("m")
+                                        .apiKey(ApiKeySource.none())
+                                        .routing(Routing.ROUND_ROBIN)
+                                        .maxAttempts(2)
+                                        .backoff(Duration.ofMillis(5), 2, 0, Duration.ofMillis(10))
+                                        .build())) {
+            for (int i = 0; i < 4; i++) {
+                assertThat(await(model.complete(request("q" + i, "a")))).isNotNull();
+            }
+            EndpointStats refused = model.stats().get(0);
+            assertThat(refused.failures(Kind.CONNECT)).isPositive();
+            assertThat(refused.endpoint()).isEqualTo(dead);
+            assertThat(model.fleetStatus().down()).as("one replica answers").isFalse();
         }
     }
 

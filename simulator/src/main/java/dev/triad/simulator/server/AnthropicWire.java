@@ -16,7 +16,9 @@ import java.util.List;
  * Anthropic counts); errors are {@code {"type": "error", "error": {"type", "message"}}}.
  *
  * <p>The parse checks what Anthropic requires and answers 400 otherwise, so a test that gets an
- * answer knows the client's body had that shape.
+ * answer knows the client's body had that shape. {@code output_config.format} ({@code type:
+ * json_schema} with a {@code schema} object, Anthropic's structured outputs) makes the reply the
+ * bare JSON object, as {@code response_format} does in {@link ChatRequest}.
  *
  * <p>Threading: stateless; safe from any thread.
  */
@@ -75,7 +77,37 @@ final class AnthropicWire {
             }
             messages.add(new ChatMessage(role, text(m.get("content"), "messages." + i)));
         }
-        return new ChatRequest(model.asText(), messages, false, false, maxTokens.asInt());
+        return new ChatRequest(
+                model.asText(),
+                messages,
+                false,
+                false,
+                maxTokens.asInt(),
+                structured(root.path("output_config").get("format")));
+    }
+
+    /**
+     * Whether {@code output_config.format} asks for JSON.
+     *
+     * @throws ChatRequest.Invalid unless it is {@code {type: json_schema, schema: {...}}}, as
+     *     Anthropic answers
+     */
+    private static boolean structured(JsonNode format) throws ChatRequest.Invalid {
+        if (format == null || format.isNull()) {
+            return false;
+        }
+        if (!"json_schema".equals(format.path("type").asText())) {
+            throw new ChatRequest.Invalid(
+                    "output_config.format.type: Input should be 'json_schema', was "
+                            + format.get("type"),
+                    "output_config");
+        }
+        if (!format.path("schema").isObject()) {
+            throw new ChatRequest.Invalid(
+                    "output_config.format.schema: a JSON schema object is required",
+                    "output_config");
+        }
+        return true;
     }
 
     /** A string, or a list of {@code {type: text, text}} blocks. */

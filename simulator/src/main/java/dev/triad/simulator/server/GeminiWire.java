@@ -16,7 +16,9 @@ import java.util.List;
  * {"code", "message", "status"}}}. Field names are read in camelCase or snake_case, as Gemini does.
  *
  * <p>The parse checks what Gemini requires and answers 400 otherwise, so a test that gets an answer
- * knows the client's body had that shape.
+ * knows the client's body had that shape. {@code generationConfig.responseMimeType:
+ * application/json} (with or without a {@code responseSchema}, which needs it) makes the reply the
+ * bare JSON object, as {@code response_format} does in {@link ChatRequest}.
  *
  * <p>Threading: stateless; safe from any thread.
  */
@@ -77,7 +79,18 @@ final class GeminiWire {
         }
         JsonNode config = field(root, "generationConfig", "generation_config");
         int maxTokens = 0;
+        boolean structured = false;
         if (config != null) {
+            JsonNode mime = field(config, "responseMimeType", "response_mime_type");
+            structured = mime != null && "application/json".equals(mime.asText());
+            JsonNode schema = field(config, "responseSchema", "response_schema");
+            if (schema != null && !schema.isNull() && !structured) {
+                throw new ChatRequest.Invalid(
+                        "* GenerateContentRequest.generation_config.response_mime_type: must be"
+                                + " application/json when response_schema is set, was "
+                                + mime,
+                        "generationConfig");
+            }
             JsonNode max = field(config, "maxOutputTokens", "max_output_tokens");
             if (max != null && !max.isNull()) {
                 if (!max.canConvertToInt() || max.asInt() < 1) {
@@ -89,7 +102,7 @@ final class GeminiWire {
                 maxTokens = max.asInt();
             }
         }
-        return new ChatRequest(model, messages, false, false, maxTokens);
+        return new ChatRequest(model, messages, false, false, maxTokens, structured);
     }
 
     private static JsonNode field(JsonNode node, String camel, String snake) {

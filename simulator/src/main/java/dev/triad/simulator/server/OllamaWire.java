@@ -17,8 +17,10 @@ import java.util.Set;
  * {@code {model, created_at, message: {role, content}, done, done_reason, prompt_eval_count,
  * eval_count}} and the error {@code {"error": "..."}}.
  *
- * <p>The parse checks what Ollama requires (a model, messages with known roles and string content)
- * and answers 400 otherwise, so a test that gets an answer knows the client's body had that shape.
+ * <p>The parse checks what Ollama requires (a model, messages with known roles and string content,
+ * a {@code format} that is {@code "json"} or a JSON schema object) and answers 400 otherwise, so a
+ * test that gets an answer knows the client's body had that shape. A {@code format} makes the reply
+ * the bare JSON object, as {@code response_format} does in {@link ChatRequest}.
  *
  * <p>Threading: stateless; safe from any thread.
  */
@@ -86,7 +88,28 @@ final class OllamaWire {
             // Ollama: -1 (or any negative) means no limit.
             maxTokens = Math.max(0, numPredict.asInt());
         }
-        return new ChatRequest(model.asText(), messages, false, false, maxTokens);
+        return new ChatRequest(
+                model.asText(), messages, false, false, maxTokens, structured(root.get("format")));
+    }
+
+    /**
+     * Whether {@code format} asks for JSON: {@code "json"} or a schema object.
+     *
+     * @throws ChatRequest.Invalid for anything else, as Ollama refuses it
+     */
+    private static boolean structured(JsonNode format) throws ChatRequest.Invalid {
+        if (format == null || format.isNull()) {
+            return false;
+        }
+        if ((format.isTextual() && format.asText().equals("json"))
+                || (format.isObject() && format.path("type").isTextual())) {
+            return true;
+        }
+        throw new ChatRequest.Invalid(
+                "invalid format: \"json\" or a JSON schema object with a \"type\" is expected,"
+                        + " was "
+                        + format,
+                "format");
     }
 
     /** The whole reply; with no {@code message} at all when {@code empty}. */

@@ -44,6 +44,22 @@ final class FleetSupport {
                 .questions(questions);
     }
 
+    /**
+     * A {@link #zeroFleet} of one replica whose oracle puts a sentence of prose before every reply
+     * ({@link #PROSE}), unless the request asks for JSON (a structured-output field).
+     */
+    static ServerSettings.Builder proseFleet(List<Question> questions) {
+        return zeroFleet(1, questions)
+                .oracle(
+                        SimulatorSettings.profile(SimulatorSettings.PROFILE_PERFECT).toBuilder()
+                                .fencedReplyRate(0)
+                                .proseReplyRate(1)
+                                .build());
+    }
+
+    /** How every reply of a {@link #proseFleet} that was not asked for JSON starts. */
+    static final String PROSE = "Sure, here is my reply";
+
     /** A binding to every replica of the servers, with short backoffs for tests. */
     static OpenAiCompatibleBinding.Builder binding(SimulatedServer... servers) {
         List<URI> urls = new ArrayList<>();

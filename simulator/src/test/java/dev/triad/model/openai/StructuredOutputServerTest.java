@@ -1,7 +1,9 @@
 package dev.triad.model.openai;
 
+import static dev.triad.model.openai.FleetSupport.PROSE;
 import static dev.triad.model.openai.FleetSupport.binding;
 import static dev.triad.model.openai.FleetSupport.open;
+import static dev.triad.model.openai.FleetSupport.proseFleet;
 import static dev.triad.model.openai.FleetSupport.questions;
 import static dev.triad.model.openai.FleetSupport.zeroFleet;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,7 +20,6 @@ import dev.triad.reasoning.PromptLibrary;
 import dev.triad.reasoning.ReplyParser;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
-import dev.triad.simulator.SimulatorSettings;
 import dev.triad.simulator.server.FaultType;
 import dev.triad.simulator.server.SimulatedServer;
 import java.net.URI;
@@ -37,8 +38,6 @@ import org.junit.jupiter.api.Test;
  * field.
  */
 class StructuredOutputServerTest {
-
-    private static final String PROSE = "Sure, here is my reply";
 
     @Test
     void aStructuredRequestGetsTheBareJsonAndAnUnstructuredOneTheProse() throws Exception {
@@ -140,17 +139,6 @@ class StructuredOutputServerTest {
                                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** A fleet whose oracle puts a sentence of prose before every reply. */
-    private static dev.triad.simulator.server.ServerSettings.Builder proseFleet(
-            List<Question> questions) {
-        return zeroFleet(1, questions)
-                .oracle(
-                        SimulatorSettings.profile(SimulatorSettings.PROFILE_PERFECT).toBuilder()
-                                .fencedReplyRate(0)
-                                .proseReplyRate(1)
-                                .build());
     }
 
     private static String reply(OpenAiCompatibleModel model, Question question) throws Exception {
