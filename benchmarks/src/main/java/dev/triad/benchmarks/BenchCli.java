@@ -75,7 +75,7 @@ public final class BenchCli implements Callable<Integer> {
             paramLabel = "NAME",
             description =
                     "The benchmark: overhead, memory, concurrency, http, peer, saturation,"
-                            + " prefix, journal, engine, plan or failover (listed below).")
+                            + " prefix, journal, engine, plan, failover or embed (listed below).")
     private String name;
 
     @Mixin private BenchOptions options = new BenchOptions();
@@ -259,7 +259,8 @@ public final class BenchCli implements Callable<Integer> {
                         new JournalBenchmark(),
                         new EngineBenchmark(),
                         new PlanBenchmark(),
-                        new FailoverBenchmark())) {
+                        new FailoverBenchmark(),
+                        new EmbedBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);

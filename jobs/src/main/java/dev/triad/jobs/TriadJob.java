@@ -5,6 +5,10 @@ import dev.triad.jobs.parse.DedupeFunction;
 import dev.triad.jobs.parse.ParseQuestionsFunction;
 import dev.triad.jobs.parse.ParsedQuestion;
 import dev.triad.jobs.parse.QuestionParser;
+import dev.triad.jobs.similar.EmbedQuestionsFunction;
+import dev.triad.jobs.similar.EmbeddedQuestion;
+import dev.triad.jobs.similar.NearDuplicateCheck;
+import dev.triad.jobs.similar.NearDuplicateFunction;
 import dev.triad.reasoning.Reasoning;
 import dev.triad.schemas.DeadLetter;
 import dev.triad.schemas.Question;
@@ -13,12 +17,14 @@ import dev.triad.serde.JsonTypeInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -29,6 +35,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * source ─→ parse + map + validate (parallelism 1, --limit) ──bad──→ dead letters sink
  *        ─→ keyBy(id) dedupe ──duplicate──→ dead letters sink
+ *        [─→ embed (async, batched) ─→ near-duplicates (parallelism 1): mark, or drop ──→ dead letters sink]
  *        ─→ Reasoning (fan out per strategy, keyBy(id, strategy), ReasoningOperator) ─→ results sink
  * </pre>
  *
@@ -48,6 +55,18 @@ public final class TriadJob {
     /** Uid of the duplicate-id filter. */
     public static final String DEDUPE_UID = "triad-dedupe";
 
+    /** Uid of the async embedding of question texts (with a near-duplicate check only). */
+    public static final String EMBED_UID = "triad-embed";
+
+    /** Uid of the near-duplicate check (with a near-duplicate check only). */
+    public static final String NEAR_DUPLICATES_UID = "triad-near-duplicates";
+
+    /** Questions being embedded at once per subtask (the async operator's capacity). */
+    static final int EMBED_CAPACITY = 256;
+
+    /** How long one question's embedding may take before the job fails. */
+    static final long EMBED_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(10);
+
     /** Uid of the results sink. */
     public static final String RESULTS_SINK_UID = "triad-results-sink";
 
@@ -61,6 +80,7 @@ public final class TriadJob {
     private final Sink<Result> results;
     private final Sink<DeadLetter> deadLetters;
     private final List<ResultsBranch> branches;
+    private final NearDuplicateCheck nearDuplicates;
 
     TriadJob(
             Source<SourceLine, ?, ?> source,
@@ -69,7 +89,8 @@ public final class TriadJob {
             Reasoning reasoning,
             Sink<Result> results,
             Sink<DeadLetter> deadLetters,
-            List<ResultsBranch> branches) {
+            List<ResultsBranch> branches,
+            NearDuplicateCheck nearDuplicates) {
         this.source = source;
         this.parser = parser;
         this.limit = limit;
@@ -77,6 +98,7 @@ public final class TriadJob {
         this.results = results;
         this.deadLetters = deadLetters;
         this.branches = List.copyOf(branches);
+        this.nearDuplicates = nearDuplicates;
     }
 
     /** A builder; source, parser, reasoning and both sinks are required. */
@@ -107,17 +129,49 @@ public final class TriadJob {
                         .name("drop duplicate ids")
                         .uid(DEDUPE_UID);
 
-        DataStream<Result> out = reasoning.apply(questions);
+        DataStream<DeadLetter> rejected =
+                parsed.getSideOutput(ParseQuestionsFunction.DEAD_LETTERS)
+                        .union(questions.getSideOutput(DedupeFunction.DUPLICATES));
+        DataStream<Question> toReason = questions;
+        if (nearDuplicates != null) {
+            SingleOutputStreamOperator<Question> checked = checkNearDuplicates(questions);
+            toReason = checked;
+            rejected = rejected.union(checked.getSideOutput(NearDuplicateFunction.DROPPED));
+        }
+
+        DataStream<Result> out = reasoning.apply(toReason);
         out.sinkTo(results).name("results sink").uid(RESULTS_SINK_UID);
         for (ResultsBranch branch : branches) {
             branch.addTo(out);
         }
 
-        parsed.getSideOutput(ParseQuestionsFunction.DEAD_LETTERS)
-                .union(questions.getSideOutput(DedupeFunction.DUPLICATES))
-                .sinkTo(deadLetters)
-                .name("dead letters sink")
-                .uid(DEAD_LETTERS_SINK_UID);
+        rejected.sinkTo(deadLetters).name("dead letters sink").uid(DEAD_LETTERS_SINK_UID);
+    }
+
+    /**
+     * Embeds every question without blocking the task threads (batched, the model loaded once per
+     * TaskManager JVM), then compares it with the questions before it in one subtask.
+     */
+    private SingleOutputStreamOperator<Question> checkNearDuplicates(
+            DataStream<Question> questions) {
+        SingleOutputStreamOperator<EmbeddedQuestion> embedded =
+                AsyncDataStream.unorderedWait(
+                                questions,
+                                new EmbedQuestionsFunction(nearDuplicates.embedding()),
+                                EMBED_TIMEOUT_MS,
+                                TimeUnit.MILLISECONDS,
+                                EMBED_CAPACITY)
+                        .returns(JsonTypeInfo.immutable(EmbeddedQuestion.class))
+                        .name("embed questions (" + nearDuplicates.embedding().modelName() + ")")
+                        .uid(EMBED_UID);
+        return embedded.process(
+                        new NearDuplicateFunction(
+                                nearDuplicates.policy(), nearDuplicates.threshold()))
+                .returns(JsonTypeInfo.QUESTION)
+                .name("near-duplicates: " + nearDuplicates.policy().optionValue())
+                .uid(NEAR_DUPLICATES_UID)
+                .setParallelism(1)
+                .setMaxParallelism(1);
     }
 
     /** Adds the job to {@code env} and runs it to the end (bounded sources) or until cancelled. */
@@ -141,6 +195,7 @@ public final class TriadJob {
         private Sink<Result> results;
         private Sink<DeadLetter> deadLetters;
         private final List<ResultsBranch> branches = new ArrayList<>();
+        private NearDuplicateCheck nearDuplicates;
 
         private Builder() {}
 
@@ -187,6 +242,15 @@ public final class TriadJob {
         }
 
         /**
+         * Checks questions for near-duplicates of earlier ones (by the cosine similarity of their
+         * embeddings) and marks or drops them; null (the default) for no check.
+         */
+        public Builder nearDuplicates(NearDuplicateCheck check) {
+            this.nearDuplicates = check;
+            return this;
+        }
+
+        /**
          * Checks the settings and builds.
          *
          * @throws IllegalArgumentException when the limit is below 1
@@ -203,7 +267,15 @@ public final class TriadJob {
                 throw new IllegalArgumentException(
                         "limit must be at least 1, was " + limit + "; leave it unset for no limit");
             }
-            return new TriadJob(source, parser, limit, reasoning, results, deadLetters, branches);
+            return new TriadJob(
+                    source,
+                    parser,
+                    limit,
+                    reasoning,
+                    results,
+                    deadLetters,
+                    branches,
+                    nearDuplicates);
         }
     }
 }

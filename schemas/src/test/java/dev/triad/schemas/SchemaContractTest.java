@@ -344,7 +344,7 @@ class SchemaContractTest {
 
     @Test
     void deadLettersAreValidAndSurviveARoundTrip() {
-        for (String stage : List.of("parse", "map", "validate", "dedupe")) {
+        for (String stage : List.of("parse", "map", "validate", "dedupe", "near-duplicate")) {
             DeadLetter d =
                     new DeadLetter(
                             "{\"question\": ",

@@ -401,7 +401,8 @@ public final class LocalRun {
                         .limit(settings.limit())
                         .reasoning(settings.reasoning())
                         .results(results)
-                        .deadLetters(deadLetters);
+                        .deadLetters(deadLetters)
+                        .nearDuplicates(settings.nearDuplicates());
         if (export != null) {
             builder.resultsBranch(export);
         }

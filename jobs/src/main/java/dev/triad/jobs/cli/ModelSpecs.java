@@ -3,6 +3,7 @@ package dev.triad.jobs.cli;
 import dev.triad.jobs.UsageException;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
+import dev.triad.model.djl.DjlChatBinding;
 import dev.triad.model.gguf.GgufBinding;
 import dev.triad.model.langchain4j.LangChain4jBinding;
 import dev.triad.model.langchain4j.LangChain4jProviders;
@@ -22,9 +23,9 @@ import java.util.Map;
  * openai:URL[,URL…][#model][?key-env=NAME&…]} (replicas of one OpenAI-compatible fleet, see {@link
  * OpenAiCompatibleBinding#parse}) or {@code langchain4j:PROVIDER[?key=value&…]} (a langchain4j chat
  * model provider, see {@link LangChain4jBinding#parse}) or {@code gguf:PATH[?threads=N&…]} (a GGUF
- * model run in process by llama.cpp, see {@link GgufBinding#parse}); {@code djl:} is recognised and
- * refused with a message saying it is not available yet. Without any entry every role is {@value
- * #DEFAULT_SPEC}.
+ * model run in process by llama.cpp, see {@link GgufBinding#parse}) or {@code djl:PATH[?engine=
+ * OnnxRuntime&max-tokens=N]} (an ONNX causal language model run in process, see {@link
+ * DjlChatBinding#parse}). Without any entry every role is {@value #DEFAULT_SPEC}.
  */
 public final class ModelSpecs {
 
@@ -41,8 +42,8 @@ public final class ModelSpecs {
                     + " openai:URL[,URL...][#model][?key-env=NAME] (OpenAI-compatible replicas) or"
                     + " langchain4j:PROVIDER?model=NAME[&base-url=URL&key-env=NAME] (a langchain4j"
                     + " provider) or gguf:PATH[?threads=N&ctx=N&slots=N] (a GGUF model in"
-                    + " process)";
-    private static final List<String> LATER = List.of("djl");
+                    + " process) or djl:PATH[?engine=OnnxRuntime&max-tokens=N] (an ONNX causal"
+                    + " language model in process)";
 
     private ModelSpecs() {}
 
@@ -119,17 +120,17 @@ public final class ModelSpecs {
                         ? (question < 0 ? spec.length() : question)
                         : question < 0 ? colon : Math.min(colon, question);
         String scheme = spec.substring(0, schemeEnd).toLowerCase(Locale.ROOT);
-        if (LATER.contains(scheme)) {
-            throw new UsageException(
-                    where
-                            + ": '"
-                            + scheme
-                            + ":' models are not available in this version of Triad. Use a"
-                            + " simulated model for now: SPEC is "
-                            + FORMS
-                            + ", e.g. --model "
-                            + role.key()
-                            + "=sim:default.");
+        if (scheme.equals(DjlChatBinding.SCHEME)) {
+            try {
+                return DjlChatBinding.parse(spec).checkFiles();
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(
+                        where
+                                + ": "
+                                + e.getMessage()
+                                + " Write e.g. --model solver=djl:models/tiny-arith-onnx",
+                        e);
+            }
         }
         if (scheme.equals(OpenAiCompatibleBinding.SCHEME)) {
             return openAi(where, spec.substring(Math.min(spec.length(), schemeEnd + 1)));

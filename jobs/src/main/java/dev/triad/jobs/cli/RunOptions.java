@@ -120,8 +120,10 @@ public final class RunOptions {
                             + "&engine=NAME...] (model-file: the weights the server serves,"
                             + " hashed so results name the model); or"
                             + " langchain4j:openai|ollama|anthropic|gemini?model=NAME[&base-url=URL"
-                            + "&key-env=NAME...]; or gguf:PATH[?threads=N&ctx=N&slots=N"
-                            + "&max-chars=N...] (a GGUF model run in process by llama.cpp). All"
+                            + "&key-env=NAME...]; gguf:PATH[?threads=N&ctx=N&slots=N"
+                            + "&max-chars=N...] (a GGUF model run in process by llama.cpp); or"
+                            + " djl:PATH[?engine=OnnxRuntime&max-tokens=N] (an ONNX causal language"
+                            + " model run in process by DJL). The HTTP and GGUF bindings"
                             + " take structured=json_schema|json_object|off (default json_schema:"
                             + " the reply's JSON schema goes as the engine's constrained-output"
                             + " request) (README: Real models)."
@@ -209,6 +211,35 @@ public final class RunOptions {
                             + " then the run exits 3 naming the role and its endpoints, and"
                             + " --resume continues it. Default: 30min.")
     String outageLimit;
+
+    @Option(
+            names = "--near-duplicates",
+            paramLabel = "off|mark|drop",
+            description =
+                    "Check each question against the questions before it by the cosine similarity"
+                            + " of their embeddings (an in-process model, batched, without"
+                            + " blocking the task threads): mark runs a near-duplicate with"
+                            + " near_duplicate_of and near_duplicate_score in its metadata; drop"
+                            + " makes it a dead letter (stage near-duplicate). Unlike the"
+                            + " de-duplication by id, this catches one question under two ids."
+                            + " Default: off.")
+    String nearDuplicates;
+
+    @Option(
+            names = "--near-duplicate-threshold",
+            paramLabel = "COSINE",
+            description =
+                    "The cosine similarity from which --near-duplicates counts two questions as"
+                            + " one. Default: 0.90 (see triad dedupe --help).")
+    String nearDuplicateThreshold;
+
+    @Option(
+            names = "--embedding-model",
+            paramLabel = "DIR",
+            description =
+                    "For --near-duplicates: a folder with model.onnx and tokenizer.json."
+                            + " Default: the bundled all-minilm-l6-v2.")
+    String embeddingModel;
 
     @Option(
             names = "--max-steps",
@@ -369,6 +400,9 @@ public final class RunOptions {
         put(given, RunSettings.JOBMANAGER, jobmanager);
         put(given, RunSettings.DETACH, detach);
         put(given, RunSettings.FROM_SAVEPOINT, fromSavepoint);
+        put(given, RunSettings.NEAR_DUPLICATES, nearDuplicates);
+        put(given, RunSettings.NEAR_DUPLICATE_THRESHOLD, nearDuplicateThreshold);
+        put(given, RunSettings.EMBEDDING_MODEL, embeddingModel);
         return given;
     }
 

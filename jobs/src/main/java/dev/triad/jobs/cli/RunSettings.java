@@ -2,9 +2,13 @@ package dev.triad.jobs.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.triad.cost.PriceTable;
+import dev.triad.embed.BundledModel;
+import dev.triad.embed.EmbeddingSettings;
 import dev.triad.jobs.UsageException;
 import dev.triad.jobs.io.KafkaClientProperties;
 import dev.triad.jobs.io.KafkaUri;
+import dev.triad.jobs.similar.NearDuplicateCheck;
+import dev.triad.jobs.similar.NearDuplicatePolicy;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
@@ -57,6 +61,9 @@ public final class RunSettings {
     static final String DETACH = "detach";
     static final String FROM_SAVEPOINT = "from-savepoint";
     static final String PROMPTS = "prompts";
+    static final String NEAR_DUPLICATES = "near-duplicates";
+    static final String NEAR_DUPLICATE_THRESHOLD = "near-duplicate-threshold";
+    static final String EMBEDDING_MODEL = "embedding-model";
 
     /** A removed option: retries moved into the model clients. */
     static final String MAX_CALL_ATTEMPTS = "max-call-attempts";
@@ -142,7 +149,10 @@ public final class RunSettings {
                                 KAFKA,
                                 JOBMANAGER,
                                 DETACH,
-                                FROM_SAVEPOINT));
+                                FROM_SAVEPOINT,
+                                NEAR_DUPLICATES,
+                                NEAR_DUPLICATE_THRESHOLD,
+                                EMBEDDING_MODEL));
         for (ConfigOption<?> option : ReasoningOptions.ALL) {
             keys.add(option.key());
         }
@@ -176,6 +186,7 @@ public final class RunSettings {
     private final String fromSavepoint;
     private final boolean resume;
     private final boolean overwrite;
+    private final NearDuplicateCheck nearDuplicates;
 
     private RunSettings(
             String inputName,
@@ -203,7 +214,8 @@ public final class RunSettings {
             boolean detach,
             String fromSavepoint,
             boolean resume,
-            boolean overwrite) {
+            boolean overwrite,
+            NearDuplicateCheck nearDuplicates) {
         this.inputName = inputName;
         this.input = input;
         this.kafkaInput = kafkaInput;
@@ -230,6 +242,7 @@ public final class RunSettings {
         this.fromSavepoint = fromSavepoint;
         this.resume = resume;
         this.overwrite = overwrite;
+        this.nearDuplicates = nearDuplicates;
     }
 
     /**
@@ -427,7 +440,78 @@ public final class RunSettings {
                 detach,
                 fromSavepoint,
                 cli.resume(),
-                cli.overwrite());
+                cli.overwrite(),
+                nearDuplicates(v));
+    }
+
+    /**
+     * The near-duplicate check of {@code --near-duplicates mark|drop}, or {@code null} for {@code
+     * off} (the default). {@code --near-duplicate-threshold} and {@code --embedding-model} tune it
+     * and need it.
+     */
+    private static NearDuplicateCheck nearDuplicates(Values v) throws UsageException {
+        String raw = v.get(NEAR_DUPLICATES);
+        NearDuplicatePolicy policy = NearDuplicatePolicy.OFF;
+        if (raw != null) {
+            try {
+                policy = NearDuplicatePolicy.valueOf(raw.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(
+                        v.origin(NEAR_DUPLICATES)
+                                + " must be off, mark or drop, was '"
+                                + raw
+                                + "'. mark runs near-duplicate questions with"
+                                + " near_duplicate_of in their metadata; drop makes them dead"
+                                + " letters.");
+            }
+        }
+        if (policy == NearDuplicatePolicy.OFF) {
+            for (String tuning : List.of(NEAR_DUPLICATE_THRESHOLD, EMBEDDING_MODEL)) {
+                if (v.get(tuning) != null) {
+                    throw new UsageException(
+                            v.origin(tuning)
+                                    + " only applies with --near-duplicates mark or drop. Add"
+                                    + " one of them, or leave out "
+                                    + v.origin(tuning)
+                                    + ".");
+                }
+            }
+            return null;
+        }
+        double threshold = SimilarityOptions.DEFAULT_THRESHOLD;
+        String rawThreshold = v.get(NEAR_DUPLICATE_THRESHOLD);
+        if (rawThreshold != null) {
+            try {
+                threshold = Double.parseDouble(rawThreshold.trim());
+            } catch (NumberFormatException e) {
+                threshold = Double.NaN;
+            }
+            if (!(threshold >= -1 && threshold <= 1)) {
+                throw new UsageException(
+                        v.origin(NEAR_DUPLICATE_THRESHOLD)
+                                + " must be a cosine similarity from -1 to 1, was '"
+                                + rawThreshold
+                                + "'. Try "
+                                + SimilarityOptions.DEFAULT_THRESHOLD
+                                + ".");
+            }
+        }
+        Path model = null;
+        if (v.get(EMBEDDING_MODEL) != null) {
+            model = v.path(EMBEDDING_MODEL, null).toAbsolutePath().normalize();
+            if (!Files.isDirectory(model)) {
+                throw new UsageException(
+                        v.origin(EMBEDDING_MODEL)
+                                + " "
+                                + model
+                                + " is not a folder. Give a folder holding model.onnx and"
+                                + " tokenizer.json, or leave it out for the bundled "
+                                + BundledModel.NAME
+                                + ".");
+            }
+        }
+        return new NearDuplicateCheck(
+                policy, threshold, EmbeddingSettings.builder().modelFolder(model).build());
     }
 
     /**
@@ -952,6 +1036,11 @@ public final class RunSettings {
     /** The strategies, in order. */
     public List<String> strategies() {
         return strategies;
+    }
+
+    /** The near-duplicate check ({@code --near-duplicates}), or {@code null} for none. */
+    public NearDuplicateCheck nearDuplicates() {
+        return nearDuplicates;
     }
 
     /** The question limit, or {@link #NO_LIMIT}. */

@@ -37,6 +37,8 @@ import picocli.CommandLine.Command;
             CompareCommand.class,
             ExportCommand.class,
             PlanCommand.class,
+            DedupeCommand.class,
+            ContaminationCommand.class,
             CommandLine.HelpCommand.class
         },
         footer = {

@@ -12,7 +12,10 @@ import java.nio.charset.StandardCharsets;
  * the offset of its first bad byte instead of being decoded with replacement characters (a question
  * with {@code \uFFFD} in it is not the question that was written). Not thread-safe: one per reader.
  */
-final class Utf8 {
+public final class Utf8 {
+
+    /** A decoder for one reader. */
+    public Utf8() {}
 
     private final CharsetDecoder decoder =
             StandardCharsets.UTF_8
@@ -24,7 +27,7 @@ final class Utf8 {
      * {@code length} bytes from {@code from} as text, or {@code null} when they are not valid
      * UTF-8; then {@link #badByte()} is the offset (from {@code from}) of the first bad byte.
      */
-    String decode(byte[] bytes, int from, int length) {
+    public String decode(byte[] bytes, int from, int length) {
         ByteBuffer in = ByteBuffer.wrap(bytes, from, length);
         CharBuffer out = CharBuffer.allocate(length);
         decoder.reset();
@@ -41,7 +44,7 @@ final class Utf8 {
     }
 
     /** Where the last {@link #decode} found its first bad byte, or -1 when it found none. */
-    int badByte() {
+    public int badByte() {
         return badByte;
     }
 

@@ -119,7 +119,7 @@ class TriadCliTest {
     }
 
     @Test
-    void modelSchemesOfLaterVersionsExitWith2SayingSo() {
+    void aDjlModelThatIsNotThereExitsWith2NamingThePath() {
         assertThat(
                         console.run(
                                 "run",
@@ -131,8 +131,8 @@ class TriadCliTest {
 
         assertThat(console.err())
                 .contains("--model solver=djl:/models/x")
-                .contains("not available in this version")
-                .contains("sim");
+                .contains("/models/x does not exist")
+                .contains(".onnx");
     }
 
     @Test
