@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,23 +67,35 @@ class BenchCliTest {
     }
 
     @Test
-    void saturationReadsTheBusyFractionFromTheSimulatedFleet() throws Exception {
+    void saturationComparesTheDefaultLimitWithTheEarlierOneOnTheSimulatedFleet() throws Exception {
         JsonNode result = run("saturation", "--size", "40");
 
         assertCommon(result, "saturation", 40);
-        JsonNode triad = result.path("triad");
-        assertFigure(triad.path("busyFraction"), 1);
-        assertFigure(triad.path("busyFractionIntegrated"), 1);
-        assertThat(triad.path("busyFraction").path("median").asDouble()).isBetween(0.0, 1.0);
+        // Both sides measured the same way: the default (queue) and the earlier default (aimd).
+        for (JsonNode side : List.of(result.path("triad"), result.path("baseline"))) {
+            assertFigure(side.path("busyFraction"), 1);
+            assertFigure(side.path("meanWaitingPerReplica"), 1);
+            assertFigure(side.path("callLatencyP50Ms"), 1);
+            assertFigure(side.path("questionsPerSecond"), 1);
+            assertThat(side.path("busyFraction").path("median").asDouble()).isBetween(0.0, 1.0);
+            assertThat(side.path("results").asLong()).isEqualTo(40);
+            assertThat(side.path("slotsPerReplica").asInt()).isEqualTo(16);
+            assertThat(side.path("callsPerQuestion").asDouble()).isBetween(4.0, 40.0);
+        }
+        assertThat(result.path("settings").path("clientConcurrencyLimit").asText())
+                .isEqualTo("queue");
+        assertThat(result.path("settings").path("baselineConcurrencyLimit").asText())
+                .isEqualTo("aimd");
+        assertThat(result.path("triad").path("unloadedServiceTimeMs").asDouble()).isPositive();
         assertThat(result.path("ratio").asDouble())
-                .isEqualTo(triad.path("busyFraction").path("median").asDouble());
-        assertThat(triad.path("results").asLong()).isEqualTo(40);
-        // Every call went over HTTP to the fleet: the server counted what the clients sent.
-        assertThat(triad.path("serverRequests").asLong())
-                .isGreaterThanOrEqualTo(triad.path("calls").asLong());
-        assertThat(triad.path("callsPerQuestion").asDouble()).isBetween(4.0, 40.0);
-        assertThat(triad.path("clientsOpened").asInt()).isEqualTo(3);
-        assertThat(result.path("baseline").path("slots").asInt()).isEqualTo(64);
+                .isCloseTo(
+                        result.path("triad").path("questionsPerSecond").path("median").asDouble()
+                                / result.path("baseline")
+                                        .path("questionsPerSecond")
+                                        .path("median")
+                                        .asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(result.path("checks").size()).isEqualTo(4);
         assertThat(result.path("notes").toString()).contains("SIMULATED", "steady phase");
     }
 
@@ -149,7 +162,7 @@ class BenchCliTest {
                 .contains("Unknown benchmark 'nope'")
                 .contains(
                         "overhead, memory, concurrency, http, peer, saturation, prefix, journal, engine,"
-                                + " plan, failover");
+                                + " plan, failover, embed");
     }
 
     @Test
