@@ -21,12 +21,15 @@ import dev.triad.model.ReplySchema;
 import dev.triad.model.Role;
 import dev.triad.model.gguf.GgufBinding;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
+import dev.triad.reasoning.CotPurpose;
+import dev.triad.reasoning.PromptSet;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
 import dev.triad.schemas.Result;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -201,6 +204,85 @@ class GgufModelITCase {
                         });
         assertThat(GgufBinding.parse(spec).identity().file()).isEqualTo("tiny-arith.gguf");
         assertThat(console.out()).doesNotContain(SimulatedNotice.TEXT);
+    }
+
+    /**
+     * Section 3's accuracy check, in process: {@code cot} over the 169 times-table questions with
+     * the example prompt set whose user message is {@code {{question}}}; Triad's accuracy (and each
+     * answer) equals the model's own on the very messages the prompt set renders, asked directly
+     * through the same binding at temperature 0.
+     */
+    @Test
+    void aCotRunInProcessWithAPromptSetAnswersAsTheModelItselfDoes() throws Exception {
+        Path promptsDir = LlamaServer.repository().resolve("examples/prompts/tiny-arith");
+        PromptSet prompts = PromptSet.load(promptsDir);
+        Path model = LlamaServer.model("tiny-arith.gguf");
+        String spec = "gguf:" + model + "?threads=2&slots=1&structured=off&max-tokens=8";
+        Path input = dir.resolve("times.jsonl");
+        Map<String, String> gold = new LinkedHashMap<>();
+        Map<String, String> direct = new LinkedHashMap<>();
+        StringBuilder lines = new StringBuilder();
+        try (AsyncChatModel bare = GgufBinding.parse(spec).open(0, 1)) {
+            for (int a = 0; a < TABLE; a++) {
+                for (int b = 0; b < TABLE; b++) {
+                    String id = a + "x" + b;
+                    String text = "What is " + a + " times " + b + "?";
+                    gold.put(id, Integer.toString(a * b));
+                    lines.append(Json.write(Map.of("id", id, "text", text, "gold", gold.get(id))))
+                            .append('\n');
+                    List<ChatMessage> chat =
+                            prompts.render(
+                                    "cot", CotPurpose.WHOLE_QUESTION, Map.of("question", text));
+                    direct.put(
+                            id,
+                            bare.complete(new ModelRequest(Role.SOLVER, chat, 0.0, 8, null))
+                                    .get(60, TimeUnit.SECONDS)
+                                    .text()
+                                    .strip());
+                }
+            }
+        }
+        Files.writeString(input, lines);
+        long modelCorrect =
+                gold.keySet().stream().filter(id -> gold.get(id).equals(direct.get(id))).count();
+
+        Path output = dir.resolve("times");
+        int code =
+                console.run(
+                        "run",
+                        "--input",
+                        input.toString(),
+                        "--output",
+                        output.toString(),
+                        "--strategies",
+                        "cot",
+                        "--prompts",
+                        promptsDir.toString(),
+                        "--model",
+                        "all=" + spec);
+        assertThat(code).as(console.err()).isZero();
+        List<Result> results =
+                Files.readAllLines(output.resolve("results.jsonl")).stream()
+                        .map(line -> Json.read(line, Result.class))
+                        .toList();
+        long triadCorrect = results.stream().filter(r -> Boolean.TRUE.equals(r.correct())).count();
+        System.out.printf(
+                "tiny-arith in process (gguf:), cot with examples/prompts/tiny-arith, 169"
+                        + " times-table questions: the model %d/169, Triad %d/169%n",
+                modelCorrect, triadCorrect);
+
+        assertThat(modelCorrect).isGreaterThanOrEqualTo(150);
+        assertThat(results).hasSize(169);
+        assertThat(triadCorrect).isEqualTo(modelCorrect);
+        assertThat(results)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.answer()).isEqualTo(direct.get(r.id()));
+                            assertThat(r.simulated()).isFalse();
+                            assertThat(r.prompts()).isEqualTo(prompts.identity());
+                            assertThat(r.modelIdentity().get("solver").file())
+                                    .isEqualTo("tiny-arith.gguf");
+                        });
     }
 
     private static List<ModelCompletion> answers(ModelBinding binding, List<String> questions)
