@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
  * of them lets go.
  *
  * <p>llama.cpp runs its own server loop inside the model: {@code slots} sequences are decoded
- * together in one batch on {@code threads} threads, each slot keeps its prompt's KV cache for the
- * next call (prefix reuse), and calls beyond the slots wait in llama.cpp's queue. {@link #complete}
- * blocks its calling thread until the reply is decoded; callers run it on their own pool (see
- * {@link LlamaCppChatModel}).
+ * together in one batch on {@code threads} threads (no prefix reuse between calls: see {@link
+ * #complete}), and calls beyond the slots wait in llama.cpp's queue. {@link #complete} blocks its
+ * calling thread until the reply is decoded; callers run it on their own pool (see {@link
+ * LlamaCppChatModel}).
  *
  * <p>Threading: {@link #acquire} and {@link #release} may be called from any thread; {@link
  * #complete}, {@link #render}, {@link #grammar} and {@link #tokens} from any number of threads at
@@ -208,7 +208,12 @@ final class LlamaCppEngine {
                 new InferenceParameters(prompt)
                         .setTemperature((float) temperature)
                         .setNPredict(maxTokens > 0 ? maxTokens : -1)
-                        .setCachePrompt(true);
+                        // No reuse of a slot's KV cache from an earlier call: with it,
+                        // java-llama.cpp
+                        // 4.2.0 answered differently by call order (tiny-arith's times table: 83
+                        // to 166 of 169 between runs); each call is then its own, as
+                        // llama-server with --no-cache-prompt.
+                        .setCachePrompt(false);
         if (grammar != null) {
             parameters.setGrammar(grammar);
         }
