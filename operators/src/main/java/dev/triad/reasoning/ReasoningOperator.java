@@ -334,7 +334,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
      * input it waits for free. Calls out end the wait (their replies free slots); with none out a
      * question is let in.
      */
-    private boolean heldBackByABacklog() {
+    private boolean heldBackByAFullFleet() {
         if (callsInFlight == 0) {
             return false;
         }
@@ -524,7 +524,7 @@ public final class ReasoningOperator extends AbstractStreamOperator<Result>
         boolean held = false;
         while (questionsInFlight >= config.maxQuestionsInFlight()
                 || heldBackByAnOutage()
-                || heldBackByABacklog()) {
+                || heldBackByAFullFleet()) {
             // Backpressure: replies and timers run meanwhile. A checkpoint cannot run while this
             // element is only on the stack, so during an outage (a wait of minutes) it goes into
             // keyed state first and the wait lets checkpoints through.

@@ -306,9 +306,9 @@ final class OpenAiClient implements AsyncChatModel {
     /**
      * Reads the load gauges of each replica the client has calls for (one reading at a time per
      * replica) and lets them steer its {@link ServerQueueLimit}. A replica whose page has no gauges
-     * the client understands, or that has no page (404), is not read again: AIMD steers its limit.
-     * A reading that fails otherwise is dropped; the limit falls back to AIMD while readings are
-     * stale.
+     * the client understands, or that has no page (404, or 501 from llama-server without
+     * --metrics), is not read again: AIMD steers its limit. A reading that fails otherwise is
+     * dropped; the limit falls back to AIMD while readings are stale.
      */
     private void readGauges() {
         for (ReplicaEndpoint replica : replicas) {
@@ -340,11 +340,13 @@ final class OpenAiClient implements AsyncChatModel {
 
     private void onGauges(ReplicaEndpoint replica, HttpResponse<String> response) {
         int status = response.statusCode();
-        if (status / 100 != 2 && status != 404) {
+        // 404, or 501 (llama-server without --metrics): the server has no such page.
+        boolean noPage = status == 404 || status == 501;
+        if (status / 100 != 2 && !noPage) {
             return; // the server is busy or failing: the calls themselves will tell
         }
         java.util.Optional<ServerLoad> load =
-                status == 404 ? java.util.Optional.empty() : ServerLoad.parse(response.body());
+                noPage ? java.util.Optional.empty() : ServerLoad.parse(response.body());
         if (load.isEmpty()) {
             replica.noGauges = true;
             replica.queueLimit.noReadings();
