@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triad.jobs.io.OutputLayout;
 import dev.triad.jobs.progress.ProgressMetrics;
+import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
+import dev.triad.model.langchain4j.LangChain4jBinding;
 import dev.triad.model.openai.ApiKeySource;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
 import dev.triad.reasoning.Reasoning;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -66,23 +69,50 @@ class FleetOutageITCase {
 
     @Test
     void aFleetStoppedMidRunPausesTheRunAndNoQuestionFails() throws Exception {
+        // Two single-replica servers, so that each can be started again on its own port.
+        runThroughAnOutage(
+                2,
+                urls ->
+                        OpenAiCompatibleBinding.builder()
+                                .baseUrls(urls)
+                                .model(ServerSettings.DEFAULT_MODEL_NAME)
+                                .apiKey(ApiKeySource.none())
+                                .build());
+    }
+
+    /** The same through {@code langchain4j:openai}: one endpoint, held by its outage handling. */
+    @Test
+    void aLangChain4jEndpointStoppedMidRunPausesTheRunAndNoQuestionFails() throws Exception {
+        Path key = Files.writeString(dir.resolve("key"), "sk-simulated");
+        runThroughAnOutage(
+                1,
+                urls ->
+                        LangChain4jBinding.parse(
+                                "openai?base-url="
+                                        + urls.get(0)
+                                        + "&model="
+                                        + ServerSettings.DEFAULT_MODEL_NAME
+                                        + "&key-file="
+                                        + key
+                                        + "&concurrency=8"));
+    }
+
+    private void runThroughAnOutage(int servers, Function<List<String>, ModelBinding> bindingFor)
+            throws Exception {
         List<Question> questions =
                 new ProblemGenerator(31).stream(QUESTIONS).collect(Collectors.toList());
         int total = QUESTIONS * STRATEGIES.size();
-        // Two single-replica servers, so that each can be started again on its own port.
         List<SimulatedServer> fleet = new ArrayList<>();
         try {
-            fleet.add(SimulatedServer.start(settings(questions, 0)));
-            fleet.add(SimulatedServer.start(settings(questions, 0)));
-            List<Integer> ports = List.of(fleet.get(0).ports().get(0), fleet.get(1).ports().get(0));
+            List<Integer> ports = new ArrayList<>();
             List<String> urls = new ArrayList<>();
-            fleet.forEach(s -> s.baseUrls().forEach(u -> urls.add(u.toString())));
-            OpenAiCompatibleBinding binding =
-                    OpenAiCompatibleBinding.builder()
-                            .baseUrls(urls)
-                            .model(ServerSettings.DEFAULT_MODEL_NAME)
-                            .apiKey(ApiKeySource.none())
-                            .build();
+            for (int i = 0; i < servers; i++) {
+                SimulatedServer server = SimulatedServer.start(settings(questions, 0));
+                fleet.add(server);
+                ports.add(server.ports().get(0));
+                server.baseUrls().forEach(u -> urls.add(u.toString()));
+            }
+            ModelBinding binding = bindingFor.apply(urls);
 
             Configuration conf = new Configuration();
             conf.set(

@@ -19,14 +19,45 @@ public class ModelCallException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * What a failure says of the server behind the model, for outage handling ({@link
+     * OutageHoldingChatModel}).
+     */
+    @PublicEvolving
+    public enum ServerSign {
+        /** Nothing either way: no answer in time, the model closed, a queue of the client's own. */
+        SILENT,
+        /** The server answered as a live server: a 4xx, a 429, a reply that could not be used. */
+        ANSWERED,
+        /** The server is not working: the connection broke, or it answered 5xx. */
+        FAILING,
+        /** The server is not there: the connection was refused or could not be made. */
+        REFUSED
+    }
+
     private final boolean retriable;
     private final long retryAfterNanos;
+    private final ServerSign serverSign;
 
     public ModelCallException(
-            String message, boolean retriable, Duration retryAfter, Throwable cause) {
+            String message,
+            boolean retriable,
+            Duration retryAfter,
+            ServerSign serverSign,
+            Throwable cause) {
         super(message, cause);
         this.retriable = retriable;
         this.retryAfterNanos = retryAfter == null ? 0 : Math.max(0, retryAfter.toNanos());
+        this.serverSign = serverSign == null ? ServerSign.SILENT : serverSign;
+    }
+
+    public ModelCallException(
+            String message, boolean retriable, Duration retryAfter, Throwable cause) {
+        this(message, retriable, retryAfter, ServerSign.SILENT, cause);
+    }
+
+    public ModelCallException(String message, boolean retriable, ServerSign serverSign) {
+        this(message, retriable, Duration.ZERO, serverSign, null);
     }
 
     public ModelCallException(String message, boolean retriable, Throwable cause) {
@@ -48,6 +79,13 @@ public class ModelCallException extends RuntimeException {
      */
     public Duration retryAfter() {
         return Duration.ofNanos(retryAfterNanos);
+    }
+
+    /**
+     * What this failure says of the server ({@link ServerSign#SILENT} unless the adapter knows).
+     */
+    public ServerSign serverSign() {
+        return serverSign;
     }
 
     /** {@link #retryAfter()} in nanoseconds, without an allocation. */

@@ -3,6 +3,7 @@ package dev.triad.model.langchain4j;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
+import dev.triad.model.OutageHoldingChatModel;
 import dev.triad.model.RetryPolicy;
 import dev.triad.model.RetryingChatModel;
 import dev.triad.model.openai.ApiKeySource;
@@ -36,8 +37,9 @@ import org.apache.flink.annotation.PublicEvolving;
  * {@code output_config.format}; anthropic has no schemaless JSON mode, so {@code json_object} is
  * refused there when the binding is built).
  *
- * <p>{@link #open(int)} wraps the model in a {@link RetryingChatModel} with {@link #retryPolicy()};
- * {@link #open(int, UnaryOperator)} gives the bare model, one try per call.
+ * <p>{@link #open(int)} wraps the model in an {@link OutageHoldingChatModel} and that in a {@link
+ * RetryingChatModel} with {@link #retryPolicy()}; {@link #open(int, UnaryOperator)} gives the bare
+ * model, one try per call.
  *
  * <p>Serialisable and immutable: holds where the key is, never the key; {@link #describe()} and
  * {@link #toString()} never show it. The key is read in {@link #open}, on the TaskManager.
@@ -138,10 +140,17 @@ public final class LangChain4jBinding implements ModelBinding {
         return b.build();
     }
 
-    /** The model for one subtask, its calls retried as {@link #retryPolicy()} says. */
+    /**
+     * The model for one subtask, its calls retried as {@link #retryPolicy()} says, and held while
+     * the endpoint is down ({@link OutageHoldingChatModel}) rather than failed.
+     */
     @Override
     public AsyncChatModel open(int subtaskIndex) {
-        return RetryingChatModel.builder(open(subtaskIndex, System::getenv), retryPolicy).build();
+        LangChain4jChatModel model = open(subtaskIndex, System::getenv);
+        return RetryingChatModel.builder(
+                        OutageHoldingChatModel.builder(model, model.endpoint()).build(),
+                        retryPolicy)
+                .build();
     }
 
     /**

@@ -156,6 +156,11 @@ public final class LangChain4jChatModel implements AsyncChatModel {
         return future;
     }
 
+    /** The endpoint as messages name it, e.g. {@code langchain4j:ollama@http://gpu-1:11434}. */
+    public String endpoint() {
+        return endpoint;
+    }
+
     /** Calls in flight or waiting now (for tests and metrics). */
     public int outstanding() {
         return executor.getActiveCount() + executor.getQueue().size();

@@ -12,6 +12,7 @@ import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.exception.UnresolvedModelServerException;
 import dev.langchain4j.exception.UnsupportedFeatureException;
 import dev.triad.model.ModelCallException;
+import dev.triad.model.ModelCallException.ServerSign;
 import dev.triad.model.ModelErrors;
 import dev.triad.model.openai.ApiKeySource;
 import dev.triad.model.openai.StructuredOutput;
@@ -77,7 +78,8 @@ final class LangChain4jErrors {
                                             + " ?key-file=PATH"
                                     : "; not retried. Check " + keySource.where())
                             + " and the model name",
-                    false);
+                    false,
+                    ServerSign.ANSWERED);
         }
         if (t instanceof ModelNotFoundException || (status != null && status == 404)) {
             return fail(
@@ -86,7 +88,8 @@ final class LangChain4jErrors {
                             + said
                             + "; not retried. Check model= and base-url (the API root: e.g."
                             + " http://host:8000/v1 for openai, http://host:11434 for ollama)",
-                    false);
+                    false,
+                    ServerSign.ANSWERED);
         }
         if (t instanceof RateLimitException || (status != null && status == 429)) {
             return fail(
@@ -97,7 +100,8 @@ final class LangChain4jErrors {
                             + (endpoint.startsWith("langchain4j:openai@")
                                     ? " or use the openai: client, which honours Retry-After"
                                     : " or raise the provider's rate limit"),
-                    true);
+                    true,
+                    ServerSign.ANSWERED);
         }
         if (status != null && ModelErrors.retriable(status)
                 || t instanceof InternalServerException) {
@@ -108,7 +112,8 @@ final class LangChain4jErrors {
                                     : "the server failed")
                             + said
                             + "; retried after a backoff. If it persists, check the server",
-                    true);
+                    true,
+                    ServerSign.FAILING);
         }
         if (t instanceof InvalidRequestException || status != null) {
             return fail(
@@ -117,11 +122,14 @@ final class LangChain4jErrors {
                             + said
                             + "; not retried. "
                             + invalidAdvice(said),
-                    false);
+                    false,
+                    ServerSign.ANSWERED);
         }
         if (t instanceof UnresolvedModelServerException) {
             return fail(
-                    endpoint + ": the host cannot be resolved; not retried. Check base-url", false);
+                    endpoint + ": the host cannot be resolved; not retried. Check base-url",
+                    false,
+                    ServerSign.SILENT);
         }
         if (t instanceof UnsupportedFeatureException) {
             String what = describe(t);
@@ -131,7 +139,8 @@ final class LangChain4jErrors {
                             + what
                             + "); not retried"
                             + (refusesStructured(what) ? ". " + structuredAdvice() : ""),
-                    false);
+                    false,
+                    ServerSign.SILENT);
         }
         ModelErrors.Transport transport =
                 t instanceof TimeoutException
@@ -146,14 +155,16 @@ final class LangChain4jErrors {
                                     + timeout.toMillis()
                                     + " ms; retried. If the model is slow rather than stuck, raise"
                                     + " timeout= or lower concurrency=",
-                            true);
+                            true,
+                            ServerSign.SILENT);
                 case CONNECT:
                     return fail(
                             endpoint
                                     + ": cannot connect ("
                                     + describe(transport.cause())
                                     + "); retried. Is the server up, and are host and port right?",
-                            true);
+                            true,
+                            ServerSign.REFUSED);
                 case BROKEN:
                 default:
                     return fail(
@@ -162,19 +173,28 @@ final class LangChain4jErrors {
                                     + describe(transport.cause())
                                     + "); retried. If it persists, check the server and any proxy"
                                     + " between",
-                            true);
+                            true,
+                            ServerSign.FAILING);
             }
         }
         if (t instanceof NonRetriableException || t instanceof IllegalArgumentException) {
             return fail(
-                    endpoint + ": the call was refused (" + describe(t) + "); not retried", false);
+                    endpoint + ": the call was refused (" + describe(t) + "); not retried",
+                    false,
+                    ServerSign.SILENT);
         }
         if (t instanceof RetriableException) {
-            return fail(endpoint + ": the call failed (" + describe(t) + "); retried", true);
+            return fail(
+                    endpoint + ": the call failed (" + describe(t) + "); retried",
+                    true,
+                    ServerSign.SILENT);
         }
         // Unknown failures (e.g. a reply langchain4j could not use) are treated as transient, like
         // the openai: client's malformed answers; the retry policy bounds the attempts.
-        return fail(endpoint + ": the call failed (" + describe(t) + "); retried", true);
+        return fail(
+                endpoint + ": the call failed (" + describe(t) + "); retried",
+                true,
+                ServerSign.ANSWERED);
     }
 
     /**
@@ -222,7 +242,8 @@ final class LangChain4jErrors {
                 endpoint
                         + ": the langchain4j model was closed before the call ended; a restarted"
                         + " task makes it again",
-                false);
+                false,
+                ServerSign.SILENT);
     }
 
     ModelCallException queueFull(int concurrency, int waiting) {
@@ -234,17 +255,20 @@ final class LangChain4jErrors {
                         + waiting
                         + " waiting, the queue is full; retried. Raise concurrency= or queue=, or"
                         + " lower the operator's parallelism of calls",
-                true);
+                true,
+                ServerSign.SILENT);
     }
 
     ModelCallException noText() {
         return fail(
                 endpoint + ": the reply holds no text; retried. If it persists, check the model",
-                true);
+                true,
+                ServerSign.ANSWERED);
     }
 
-    private static ModelCallException fail(String message, boolean retriable) {
-        return new ModelCallException(message, retriable);
+    private static ModelCallException fail(
+            String message, boolean retriable, ServerSign serverSign) {
+        return new ModelCallException(message, retriable, serverSign);
     }
 
     private String said(String server) {

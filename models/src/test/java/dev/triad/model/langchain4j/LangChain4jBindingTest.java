@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.triad.model.AsyncChatModel;
+import dev.triad.model.OutageHoldingChatModel;
 import dev.triad.model.RetryingChatModel;
 import dev.triad.model.openai.ApiKeySource;
 import java.io.ByteArrayInputStream;
@@ -219,7 +220,9 @@ class LangChain4jBindingTest {
         try (AsyncChatModel model = keyless.open(0)) {
             assertThat(model).isInstanceOf(RetryingChatModel.class);
             assertThat(((RetryingChatModel) model).policy().maxAttempts()).isEqualTo(2);
-            assertThat(((RetryingChatModel) model).delegate())
+            AsyncChatModel held = ((RetryingChatModel) model).delegate();
+            assertThat(held).isInstanceOf(OutageHoldingChatModel.class);
+            assertThat(((OutageHoldingChatModel) held).delegate())
                     .isInstanceOf(LangChain4jChatModel.class);
         }
     }

@@ -20,6 +20,7 @@ import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.TokenUsage;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelCallException;
+import dev.triad.model.ModelCallException.ServerSign;
 import dev.triad.model.ModelCompletion;
 import dev.triad.model.ModelRequest;
 import dev.triad.model.Role;
@@ -254,6 +255,25 @@ class LangChain4jChatModelTest {
         assertThat(mapped(new RuntimeException(new IOException("reset " + SECRET))).retriable())
                 .isTrue();
         assertThat(mapped(new NullPointerException()).retriable()).isTrue();
+    }
+
+    /** What outage handling ({@code OutageHoldingChatModel}) reads from each family. */
+    @Test
+    void eachFamilySaysWhetherTheServerIsThere() throws Exception {
+        assertThat(mapped(new RuntimeException(new ConnectException("refused"))).serverSign())
+                .isEqualTo(ServerSign.REFUSED);
+        assertThat(mapped(new InternalServerException(http(503))).serverSign())
+                .isEqualTo(ServerSign.FAILING);
+        assertThat(mapped(new RuntimeException(new IOException("reset"))).serverSign())
+                .isEqualTo(ServerSign.FAILING);
+        assertThat(mapped(new InvalidRequestException(http(400))).serverSign())
+                .isEqualTo(ServerSign.ANSWERED);
+        assertThat(mapped(new RateLimitException(http(429))).serverSign())
+                .isEqualTo(ServerSign.ANSWERED);
+        assertThat(mapped(new AuthenticationException(http(401))).serverSign())
+                .isEqualTo(ServerSign.ANSWERED);
+        assertThat(mapped(new TimeoutException("read timed out")).serverSign())
+                .isEqualTo(ServerSign.SILENT);
     }
 
     @Test
