@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,6 +92,10 @@ final class OpenAiClient implements AsyncChatModel {
     private final FleetOutage outage;
     private final HedgePolicy hedging;
     private final AtomicInteger slowNow = new AtomicInteger();
+
+    /** Calls whose try and hedge both waited unusually long, ended and left to the retry policy. */
+    private final LongAdder bothHung = new LongAdder();
+
     private volatile boolean closed;
 
     OpenAiClient(OpenAiCompatibleBinding binding, ApiKey key, int subtask, int parallelism) {
@@ -431,7 +436,7 @@ final class OpenAiClient implements AsyncChatModel {
         replica.sent.increment();
         hedging.onRequest();
         long timeout = binding.callTimeout().toNanos();
-        long slowAfter = attempt.partner == null ? replica.hedgeAfterNanos : 0;
+        long slowAfter = replica.hedgeAfterNanos; // a hedge may hang too: it is watched alike
         try {
             // One timer per request: at the hedge delay when it comes first, else the timeout.
             attempt.timer =
@@ -514,10 +519,31 @@ final class OpenAiClient implements AsyncChatModel {
     /**
      * The request has waited far longer than its replica usually takes: it counts as waiting
      * unusually long, and (budget permitting) the call is sent to another replica as well; the
-     * first answer wins. The request itself keeps its timeout.
+     * first answer wins. The request itself keeps its timeout. When the call was hedged already and
+     * the other try is waiting unusually long too, both count as hung: they end, and the call fails
+     * as a retriable timeout, so that its retry policy makes a fresh try rather than both waiting
+     * for the call timeout.
      */
     private void onSlow(ReplicaEndpoint replica, Attempt attempt, long timeoutLeft) {
         if (attempt.finished()) {
+            return;
+        }
+        Attempt partner = attempt.partner;
+        if (partner != null && (partner.slow || partner.finished())) {
+            if (!attempt.finish()) {
+                return;
+            }
+            abortExchange(attempt);
+            replica.freeSlot(attempt); // hung: no load signal for the limit
+            abandon(partner);
+            bothHung.increment();
+            done(
+                    replica,
+                    attempt,
+                    null,
+                    OpenAiErrors.hung(
+                            replica.baseUrl,
+                            TimeUnit.NANOSECONDS.toMillis(replica.hedgeAfterNanos)));
             return;
         }
         attempt.slow = true;
@@ -798,7 +824,12 @@ final class OpenAiClient implements AsyncChatModel {
                             replica.baseUrl));
         } else {
             if (partner != null && !partner.finished()) {
-                return; // the other try of this call may still answer
+                if (!partner.slow) {
+                    return; // the other try of this call may still answer
+                }
+                // The other try already waits unusually long: it is taken as hung, and this
+                // failure goes to the retry policy rather than waiting for that try's timeout.
+                abandon(partner);
             }
             if (outage.failed(replica.index, attempt, error, now)) {
                 return; // parked: it waits for the fleet to be back
@@ -859,6 +890,7 @@ final class OpenAiClient implements AsyncChatModel {
         group.counter("hedged", hedging.hedged::sum);
         group.counter("hedgesWon", hedging.hedgesWon::sum);
         group.counter("hedgesRefused", hedging.refused::sum);
+        group.counter("hedgesHung", bothHung::sum);
         for (ReplicaEndpoint replica : replicas) {
             ReplicaMetrics.register(group, replica);
         }

@@ -260,6 +260,28 @@ final class OpenAiErrors {
                 null);
     }
 
+    /**
+     * A hedged call whose two tries both waited unusually long: taken as hung and ended, to be
+     * tried afresh.
+     */
+    static OpenAiCallException hung(String endpoint, long afterMs) {
+        return new OpenAiCallException(
+                Kind.TIMEOUT,
+                endpoint,
+                OpenAiCallException.NO_STATUS,
+                0,
+                false,
+                true,
+                "no answer from "
+                        + endpoint
+                        + " after "
+                        + afterMs
+                        + " ms, and none from the other replica the call was also sent to (both"
+                        + " taken as hung); retried. If the model is slow rather than stuck, raise"
+                        + " hedge-factor or hedge-floor, or set hedge=false",
+                null);
+    }
+
     static OpenAiCallException timeout(String endpoint, Duration timeout) {
         return new OpenAiCallException(
                 Kind.TIMEOUT,

@@ -64,6 +64,96 @@ class HedgingTest {
         }
     }
 
+    /**
+     * The hedge of a hung request fails (a 500): the call does not wait for the hung try's timeout
+     * (60 s here) but goes to its retry policy at once, and the retry answers.
+     */
+    @Test
+    void aFailedHedgeOfAHungRequestIsRetriedWithoutWaitingForTheHungTry() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicBoolean hang = new AtomicBoolean(false);
+        AtomicBoolean failNext = new AtomicBoolean(false);
+        try (FakeOpenAiServer slow =
+                        FakeOpenAiServer.start(
+                                i ->
+                                        hang.get()
+                                                ? Answer.ok("too late", 1, 1, 0).heldUntil(never)
+                                                : Answer.ok("a", 1, 1, 0));
+                FakeOpenAiServer fine =
+                        FakeOpenAiServer.start(
+                                i ->
+                                        failNext.getAndSet(false)
+                                                ? Answer.status(500, "engine error")
+                                                : Answer.ok("b", 1, 1, 0));
+                OpenAiCompatibleModel model =
+                        open(
+                                binding(slow)
+                                        .baseUrls(slow.baseUrl(), fine.baseUrl())
+                                        .routing(Routing.ROUND_ROBIN)
+                                        .callTimeout(Duration.ofSeconds(60))
+                                        .hedgeFloor(Duration.ofMillis(100))
+                                        .build())) {
+            warmUp(model);
+            hang.set(true);
+            failNext.set(true);
+
+            ModelCompletion completion = await(model.complete(request("q", "hung")));
+
+            assertThat(completion.text()).isEqualTo("b");
+            assertThat(model.hedged()).isGreaterThanOrEqualTo(1);
+            assertThat(model.retries())
+                    .as("the failed hedge went to the retry policy")
+                    .isEqualTo(1);
+        } finally {
+            never.countDown();
+        }
+    }
+
+    /**
+     * A request and its hedge both hang: once the hedge too has waited unusually long, both are
+     * ended and the call is retried, long before the call timeout (60 s here).
+     */
+    @Test
+    void aCallWhoseHedgeHangsTooIsEndedAndRetried() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        AtomicBoolean hang = new AtomicBoolean(false);
+        AtomicBoolean hangNext = new AtomicBoolean(false);
+        try (FakeOpenAiServer first =
+                        FakeOpenAiServer.start(
+                                i ->
+                                        hang.get()
+                                                ? Answer.ok("too late", 1, 1, 0).heldUntil(never)
+                                                : Answer.ok("a", 1, 1, 0));
+                FakeOpenAiServer second =
+                        FakeOpenAiServer.start(
+                                i ->
+                                        hangNext.getAndSet(false)
+                                                ? Answer.ok("too late", 1, 1, 0).heldUntil(never)
+                                                : Answer.ok("b", 1, 1, 0));
+                OpenAiCompatibleModel model =
+                        open(
+                                binding(first)
+                                        .baseUrls(first.baseUrl(), second.baseUrl())
+                                        .routing(Routing.ROUND_ROBIN)
+                                        .callTimeout(Duration.ofSeconds(60))
+                                        .hedgeFloor(Duration.ofMillis(100))
+                                        .build())) {
+            warmUp(model);
+            hang.set(true);
+            hangNext.set(true);
+
+            ModelCompletion completion = await(model.complete(request("q", "hung")));
+
+            assertThat(completion.text()).isEqualTo("b");
+            assertThat(counter(model, "hedgesHung")).isEqualTo(1);
+            assertThat(model.retries()).isGreaterThanOrEqualTo(1);
+            FakeOpenAiServer.await(
+                    "nothing counted as waiting long", () -> model.callsWaitingLong() == 0);
+        } finally {
+            never.countDown();
+        }
+    }
+
     @Test
     void hedgesAreCappedSoThatASlowFleetIsNotFlooded() throws Exception {
         CountDownLatch never = new CountDownLatch(1);
@@ -83,6 +173,9 @@ class HedgingTest {
                                         .callTimeout(Duration.ofSeconds(60))
                                         .hedgeFloor(Duration.ofMillis(100))
                                         .hedgeRatio(0.01)
+                                        // No retries: a call whose hedge hangs too ends, and
+                                        // its retry would be a new request earning budget.
+                                        .maxAttempts(1)
                                         .build())) {
             warmUp(model);
             hang.set(true); // the whole fleet is slow now
@@ -98,13 +191,19 @@ class HedgingTest {
             // The reserve of hedges, plus 1 % of the requests sent (well under one more hedge).
             assertThat(model.hedged()).isEqualTo(HedgePolicy.BURST);
             assertThat(hedgesRefused(model)).isEqualTo(calls - HedgePolicy.BURST);
-            assertThat(model.callsWaitingLong()).isEqualTo(calls);
+            assertThat(model.callsWaitingLong())
+                    .as("the refused ones wait for their timeout")
+                    .isGreaterThanOrEqualTo(calls - HedgePolicy.BURST);
         } finally {
             never.countDown();
         }
     }
 
     private static long hedgesRefused(OpenAiCompatibleModel model) {
+        return counter(model, "hedgesRefused");
+    }
+
+    private static long counter(OpenAiCompatibleModel model, String counter) {
         long[] refused = {0};
         model.registerMetrics(
                 new dev.triad.model.ModelMetricGroup() {
@@ -115,7 +214,7 @@ class HedgingTest {
 
                     @Override
                     public void counter(String name, java.util.function.LongSupplier count) {
-                        if (name.equals("hedgesRefused")) {
+                        if (name.equals(counter)) {
                             refused[0] = count.getAsLong();
                         }
                     }
