@@ -260,7 +260,8 @@ public final class BenchCli implements Callable<Integer> {
                         new EngineBenchmark(),
                         new PlanBenchmark(),
                         new FailoverBenchmark(),
-                        new EmbedBenchmark())) {
+                        new EmbedBenchmark(),
+                        new HungCallBenchmark())) {
             map.put(b.name(), b);
         }
         return java.util.Collections.unmodifiableMap(map);

@@ -118,6 +118,9 @@ final class OpenAiClient implements AsyncChatModel {
         this.router = router(binding, urls);
         this.outage = new FleetOutage(String.join(",", urls), replicas.length, new Fleet());
         this.hedging = new HedgePolicy(binding);
+        for (ReplicaEndpoint replica : replicas) {
+            replica.hedgeAfterNanos = hedging.delayNanos(replica.latency); // cold: no answers yet
+        }
         this.scheduler =
                 new ScheduledThreadPoolExecutor(1, threads(THREAD_PREFIX + "-timer-" + subtask));
         scheduler.setRemoveOnCancelPolicy(true);
@@ -788,8 +791,7 @@ final class OpenAiClient implements AsyncChatModel {
             replica.cachedTokens.add(reply.cachedTokens());
             replica.latency.recordNanos(rtt);
             replica.limit.onSample(attempt.startNanos, rtt, attempt.inFlightAtStart, false);
-            if (hedging.enabled()
-                    && replica.hedgeSamples.incrementAndGet() % HedgePolicy.UPDATE_EVERY == 0) {
+            if (hedging.enabled() && HedgePolicy.update(replica.hedgeSamples.incrementAndGet())) {
                 replica.hedgeAfterNanos = hedging.delayNanos(replica.latency);
             }
         } else {

@@ -11,6 +11,7 @@ import dev.triad.model.openai.FakeOpenAiServer.Answer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,38 @@ class HedgingTest {
             FakeOpenAiServer.await(
                     "nothing counted as waiting long", () -> model.callsWaitingLong() == 0);
             assertThat(model.stats().get(0).inFlight()).as("the hung request's slot").isZero();
+        } finally {
+            never.countDown();
+        }
+    }
+
+    /**
+     * A replica hangs its very first request, before it has answered enough for a percentile: the
+     * call is hedged after {@link HedgePolicy#COLD_DELAY}, not left to its call timeout (60 s).
+     */
+    @Test
+    void aColdReplicasHungFirstRequestIsHedgedAfterTheColdDelay() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        try (FakeOpenAiServer hung =
+                        FakeOpenAiServer.start(
+                                i -> Answer.ok("too late", 1, 1, 0).heldUntil(never));
+                FakeOpenAiServer fine = FakeOpenAiServer.start(i -> Answer.ok("b", 1, 1, 0));
+                OpenAiCompatibleModel model =
+                        open(
+                                binding(hung)
+                                        .baseUrls(hung.baseUrl(), fine.baseUrl())
+                                        .routing(Routing.ROUND_ROBIN)
+                                        .callTimeout(Duration.ofSeconds(60))
+                                        .hedgeFloor(Duration.ofMillis(100))
+                                        .build())) {
+            long start = System.nanoTime();
+            ModelCompletion completion =
+                    model.complete(request("q", "cold")).get(45, TimeUnit.SECONDS);
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+            assertThat(completion.text()).isEqualTo("b");
+            assertThat(model.hedged()).isEqualTo(1);
+            assertThat(took).isGreaterThanOrEqualTo(HedgePolicy.COLD_DELAY);
         } finally {
             never.countDown();
         }
