@@ -124,7 +124,7 @@ class DemonstrationPoolTest {
                 pool,
                 List.of(
                         line("p1", "Tom has 5 apples. He buys 3 more. How many apples?"),
-                        line("p2", "tom has 5 apples; he buys 3 more -- how many apples"),
+                        line("p2", "Tom owns 5 apples and then buys 3 more; how many now?"),
                         line("p3", "A train goes 60 miles an hour for 2 hours. How far?"),
                         line("p4", "Sara reads 20 pages a day. How many pages in 6 days?"),
                         line("p5", "A bakery sells 12 cakes a day. How many in a week?")));

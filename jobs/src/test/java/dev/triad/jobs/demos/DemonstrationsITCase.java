@@ -174,6 +174,12 @@ class DemonstrationsITCase {
         }
         assertThat(decomposerChats).isGreaterThan(QUESTIONS * 2);
 
+        // eval names the pool beside the figures.
+        assertThat(console.run("eval", out.toString())).as(console.err()).isIn(0, 1);
+        assertThat(console.out())
+                .contains("demonstrations train.jsonl (sha256 " + read.sha256().substring(0, 12))
+                .contains("worked examples in " + QUESTIONS + " results");
+
         // triad export renders each decomposer call again exactly as it was sent.
         Path kto = dir.resolve("kto.jsonl");
         assertThat(
