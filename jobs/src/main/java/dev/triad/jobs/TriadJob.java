@@ -1,5 +1,8 @@
 package dev.triad.jobs;
 
+import dev.triad.embed.EmbeddingSettings;
+import dev.triad.jobs.demos.DemonstrationSettings;
+import dev.triad.jobs.demos.RetrieveDemonstrationsFunction;
 import dev.triad.jobs.io.SourceLine;
 import dev.triad.jobs.parse.DedupeFunction;
 import dev.triad.jobs.parse.ParseQuestionsFunction;
@@ -35,7 +38,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <pre>
  * source ─→ parse + map + validate (parallelism 1, --limit) ──bad──→ dead letters sink
  *        ─→ keyBy(id) dedupe ──duplicate──→ dead letters sink
- *        [─→ embed (async, batched) ─→ near-duplicates (parallelism 1): mark, or drop ──→ dead letters sink]
+ *        [─→ embed (async, batched) [─→ worked examples (async)] [─→ near-duplicates (parallelism 1): mark, or drop ──→ dead letters sink]]
  *        ─→ Reasoning (fan out per strategy, keyBy(id, strategy), ReasoningOperator) ─→ results sink
  * </pre>
  *
@@ -61,6 +64,18 @@ public final class TriadJob {
     /** Uid of the near-duplicate check (with a near-duplicate check only). */
     public static final String NEAR_DUPLICATES_UID = "triad-near-duplicates";
 
+    /** Uid of the retrieval of worked examples (with a demonstration pool only). */
+    public static final String DEMONSTRATIONS_UID = "triad-demonstrations";
+
+    /** Uid of the step from embedded questions back to questions when nothing else takes them. */
+    public static final String EMBEDDED_QUESTIONS_UID = "triad-embedded-questions";
+
+    /**
+     * How long a question may wait for its worked examples before the job fails: the first ones
+     * wait while the pool is embedded (at ~100 to 1,000 texts a second on CPU).
+     */
+    static final long DEMONSTRATIONS_TIMEOUT_MS = TimeUnit.HOURS.toMillis(2);
+
     /** Questions being embedded at once per subtask (the async operator's capacity). */
     static final int EMBED_CAPACITY = 256;
 
@@ -81,6 +96,7 @@ public final class TriadJob {
     private final Sink<DeadLetter> deadLetters;
     private final List<ResultsBranch> branches;
     private final NearDuplicateCheck nearDuplicates;
+    private final DemonstrationSettings demonstrations;
 
     TriadJob(
             Source<SourceLine, ?, ?> source,
@@ -90,7 +106,8 @@ public final class TriadJob {
             Sink<Result> results,
             Sink<DeadLetter> deadLetters,
             List<ResultsBranch> branches,
-            NearDuplicateCheck nearDuplicates) {
+            NearDuplicateCheck nearDuplicates,
+            DemonstrationSettings demonstrations) {
         this.source = source;
         this.parser = parser;
         this.limit = limit;
@@ -99,6 +116,7 @@ public final class TriadJob {
         this.deadLetters = deadLetters;
         this.branches = List.copyOf(branches);
         this.nearDuplicates = nearDuplicates;
+        this.demonstrations = demonstrations;
     }
 
     /** A builder; source, parser, reasoning and both sinks are required. */
@@ -133,10 +151,24 @@ public final class TriadJob {
                 parsed.getSideOutput(ParseQuestionsFunction.DEAD_LETTERS)
                         .union(questions.getSideOutput(DedupeFunction.DUPLICATES));
         DataStream<Question> toReason = questions;
-        if (nearDuplicates != null) {
-            SingleOutputStreamOperator<Question> checked = checkNearDuplicates(questions);
-            toReason = checked;
-            rejected = rejected.union(checked.getSideOutput(NearDuplicateFunction.DROPPED));
+        if (nearDuplicates != null || demonstrations != null) {
+            DataStream<EmbeddedQuestion> embedded = embed(questions);
+            if (demonstrations != null) {
+                // Before the near-duplicate check: it runs at full parallelism, and the check
+                // then reuses the question's embedding.
+                embedded = retrieveDemonstrations(embedded);
+            }
+            if (nearDuplicates != null) {
+                SingleOutputStreamOperator<Question> checked = checkNearDuplicates(embedded);
+                toReason = checked;
+                rejected = rejected.union(checked.getSideOutput(NearDuplicateFunction.DROPPED));
+            } else {
+                toReason =
+                        embedded.map(EmbeddedQuestion::question)
+                                .returns(JsonTypeInfo.QUESTION)
+                                .name("questions")
+                                .uid(EMBEDDED_QUESTIONS_UID);
+            }
         }
 
         DataStream<Result> out = reasoning.apply(toReason);
@@ -150,20 +182,43 @@ public final class TriadJob {
 
     /**
      * Embeds every question without blocking the task threads (batched, the model loaded once per
-     * TaskManager JVM), then compares it with the questions before it in one subtask.
+     * TaskManager JVM).
      */
+    private DataStream<EmbeddedQuestion> embed(DataStream<Question> questions) {
+        EmbeddingSettings embedding =
+                nearDuplicates != null ? nearDuplicates.embedding() : demonstrations.embedding();
+        return AsyncDataStream.unorderedWait(
+                        questions,
+                        new EmbedQuestionsFunction(embedding),
+                        EMBED_TIMEOUT_MS,
+                        TimeUnit.MILLISECONDS,
+                        EMBED_CAPACITY)
+                .returns(JsonTypeInfo.immutable(EmbeddedQuestion.class))
+                .name("embed questions (" + embedding.modelName() + ")")
+                .uid(EMBED_UID);
+    }
+
+    /** Gives each question its nearest worked examples of the pool (read once per JVM). */
+    private DataStream<EmbeddedQuestion> retrieveDemonstrations(
+            DataStream<EmbeddedQuestion> embedded) {
+        return AsyncDataStream.unorderedWait(
+                        embedded,
+                        new RetrieveDemonstrationsFunction(demonstrations),
+                        DEMONSTRATIONS_TIMEOUT_MS,
+                        TimeUnit.MILLISECONDS,
+                        EMBED_CAPACITY)
+                .returns(JsonTypeInfo.immutable(EmbeddedQuestion.class))
+                .name(
+                        "worked examples: "
+                                + demonstrations.shots()
+                                + " from "
+                                + demonstrations.poolAsGiven())
+                .uid(DEMONSTRATIONS_UID);
+    }
+
+    /** Compares each embedded question with the questions before it in one subtask. */
     private SingleOutputStreamOperator<Question> checkNearDuplicates(
-            DataStream<Question> questions) {
-        SingleOutputStreamOperator<EmbeddedQuestion> embedded =
-                AsyncDataStream.unorderedWait(
-                                questions,
-                                new EmbedQuestionsFunction(nearDuplicates.embedding()),
-                                EMBED_TIMEOUT_MS,
-                                TimeUnit.MILLISECONDS,
-                                EMBED_CAPACITY)
-                        .returns(JsonTypeInfo.immutable(EmbeddedQuestion.class))
-                        .name("embed questions (" + nearDuplicates.embedding().modelName() + ")")
-                        .uid(EMBED_UID);
+            DataStream<EmbeddedQuestion> embedded) {
         return embedded.process(
                         new NearDuplicateFunction(
                                 nearDuplicates.policy(), nearDuplicates.threshold()))
@@ -196,6 +251,7 @@ public final class TriadJob {
         private Sink<DeadLetter> deadLetters;
         private final List<ResultsBranch> branches = new ArrayList<>();
         private NearDuplicateCheck nearDuplicates;
+        private DemonstrationSettings demonstrations;
 
         private Builder() {}
 
@@ -251,6 +307,16 @@ public final class TriadJob {
         }
 
         /**
+         * Gives every question the nearest worked examples of a pool, which its decomposer calls
+         * show; null (the default) for none. With a near-duplicate check too, both must use the
+         * same embedding model (the question is embedded once).
+         */
+        public Builder demonstrations(DemonstrationSettings settings) {
+            this.demonstrations = settings;
+            return this;
+        }
+
+        /**
          * Checks the settings and builds.
          *
          * @throws IllegalArgumentException when the limit is below 1
@@ -267,6 +333,16 @@ public final class TriadJob {
                 throw new IllegalArgumentException(
                         "limit must be at least 1, was " + limit + "; leave it unset for no limit");
             }
+            if (nearDuplicates != null
+                    && demonstrations != null
+                    && !nearDuplicates.embedding().equals(demonstrations.embedding())) {
+                throw new IllegalArgumentException(
+                        "The near-duplicate check embeds with "
+                                + nearDuplicates.embedding()
+                                + " and the demonstrations with "
+                                + demonstrations.embedding()
+                                + "; questions are embedded once, so give both the same model");
+            }
             return new TriadJob(
                     source,
                     parser,
@@ -275,7 +351,8 @@ public final class TriadJob {
                     results,
                     deadLetters,
                     branches,
-                    nearDuplicates);
+                    nearDuplicates,
+                    demonstrations);
         }
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Validates produced JSON lines against the contract files in triad-schemas. */
-final class SchemaValidator {
+public final class SchemaValidator {
 
     private final JsonSchema schema;
 
@@ -22,16 +22,16 @@ final class SchemaValidator {
                         .getSchema(Schemas.text(name));
     }
 
-    static SchemaValidator result() {
+    public static SchemaValidator result() {
         return new SchemaValidator(Schemas.RESULT);
     }
 
-    static SchemaValidator deadLetter() {
+    public static SchemaValidator deadLetter() {
         return new SchemaValidator(Schemas.DEAD_LETTER);
     }
 
     /** The violations of one JSON line, as readable text; empty when it is valid. */
-    String violations(String line) {
+    public String violations(String line) {
         JsonNode node;
         try {
             node = Json.mapper().readTree(line);

@@ -23,7 +23,12 @@ public enum CallInput {
      * The rejected attempt, sent when a step is written again: {@code {subquestion, answer, class,
      * explanation}}.
      */
-    FEEDBACK("feedback");
+    FEEDBACK("feedback"),
+    /**
+     * Worked examples retrieved for the question ({@code run --demonstrations}), nearest first: a
+     * list of {@code {question, steps, answer}}; absent without a demonstration pool.
+     */
+    DEMONSTRATIONS("demonstrations");
 
     private final String key;
 

@@ -2,6 +2,7 @@ package dev.triad.reasoning;
 
 import static dev.triad.model.CallInput.ANSWER;
 import static dev.triad.model.CallInput.CONCEPTS;
+import static dev.triad.model.CallInput.DEMONSTRATIONS;
 import static dev.triad.model.CallInput.FEEDBACK;
 import static dev.triad.model.CallInput.QUESTION;
 import static dev.triad.model.CallInput.SUBQUESTION;
@@ -19,7 +20,7 @@ public enum Lm2Purpose implements StrategyPurpose {
             CallPurpose.of(
                     "concepts",
                     Role.DECOMPOSER,
-                    List.of(QUESTION),
+                    List.of(QUESTION, DEMONSTRATIONS),
                     List.of(ReplyField.CONCEPTS, ReplyField.SUBQUESTION))),
     /**
      * Decomposer: the next subquestion, or a rejected one written again (the inputs then carry the
@@ -29,7 +30,7 @@ public enum Lm2Purpose implements StrategyPurpose {
             CallPurpose.of(
                     "subquestion",
                     Role.DECOMPOSER,
-                    List.of(QUESTION, CONCEPTS, VERIFIED, FEEDBACK),
+                    List.of(QUESTION, DEMONSTRATIONS, CONCEPTS, VERIFIED, FEEDBACK),
                     List.of(ReplyField.SUBQUESTION, ReplyField.DONE))),
     /** Solver: the answer to the current subquestion. */
     ANSWER_SUBQUESTION(

@@ -51,7 +51,8 @@ public final class Lm2Strategy implements ReasoningStrategy {
     public Decision start(QuestionState state) {
         Lm2State first = Lm2State.first();
         state.part(first);
-        return Decision.call(Lm2Purpose.CONCEPTS_AND_FIRST, 1, 1, Inputs.of(state).build());
+        return Decision.call(
+                Lm2Purpose.CONCEPTS_AND_FIRST, 1, 1, Inputs.of(state).demonstrations().build());
     }
 
     @Override
@@ -167,6 +168,7 @@ public final class Lm2Strategy implements ReasoningStrategy {
                 lm2.step(),
                 lm2.attempt(),
                 Inputs.of(state)
+                        .demonstrations()
                         .put(CallInput.CONCEPTS, lm2.concepts())
                         .put(CallInput.VERIFIED, lm2.context().prompt(true))
                         .put(CallInput.FEEDBACK, lm2.feedback())

@@ -18,7 +18,8 @@ import org.apache.flink.annotation.PublicEvolving;
  *
  * <p>Not rebuilt: the decomposer's {@code done} reply and the final answer (the result keeps the
  * normalised answer, not the reply), and a call whose reply could not be parsed (the trace ends
- * there). Needs the question's text, which results keep from this version on.
+ * there). Needs the question's text, which results keep from this version on. The decomposer's
+ * calls carry the worked examples the result records ({@code demonstrations}), as they were sent.
  */
 @PublicEvolving
 public final class Lm2Trace {
@@ -48,6 +49,8 @@ public final class Lm2Trace {
                             + " rendered");
         }
         List<String> concepts = result.concepts() == null ? List.of() : result.concepts();
+        // The worked examples the decomposer was shown, as the result recorded them.
+        List<Map<String, Object>> shown = Inputs.demonstrations(result.demonstrations());
         VerifiedContext context = new VerifiedContext();
         Map<String, String> feedback = null;
         List<TracedCall> calls = new ArrayList<>();
@@ -57,6 +60,9 @@ public final class Lm2Trace {
             }
             List<Map<String, Object>> verified = context.prompt(true);
             Map<String, Object> decompose = inputs(result);
+            if (shown != null) {
+                decompose.put(CallInput.DEMONSTRATIONS.key(), shown);
+            }
             Map<String, Object> written = new LinkedHashMap<>();
             Lm2Purpose purpose;
             if (step.index() == 1 && step.attempts() == 1) {

@@ -1,5 +1,6 @@
 package dev.triad.reasoning;
 
+import static dev.triad.model.CallInput.DEMONSTRATIONS;
 import static dev.triad.model.CallInput.QUESTION;
 import static dev.triad.model.CallInput.SUBQUESTION;
 import static dev.triad.model.CallInput.VERIFIED;
@@ -14,7 +15,10 @@ public enum PlanSolvePurpose implements StrategyPurpose {
     /** Decomposer: every subquestion at once. */
     PLAN(
             CallPurpose.of(
-                    "plan", Role.DECOMPOSER, List.of(QUESTION), List.of(ReplyField.SUBQUESTIONS))),
+                    "plan",
+                    Role.DECOMPOSER,
+                    List.of(QUESTION, DEMONSTRATIONS),
+                    List.of(ReplyField.SUBQUESTIONS))),
     /** Solver: the answer to the next planned subquestion, given the answered ones. */
     ANSWER_SUBQUESTION(
             CallPurpose.of(

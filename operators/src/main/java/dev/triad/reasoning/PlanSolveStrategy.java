@@ -40,7 +40,8 @@ public final class PlanSolveStrategy implements ReasoningStrategy {
     @Override
     public Decision start(QuestionState state) {
         state.part(PlanSolveState.first());
-        return Decision.call(PlanSolvePurpose.PLAN, 0, 1, Inputs.of(state).build());
+        return Decision.call(
+                PlanSolvePurpose.PLAN, 0, 1, Inputs.of(state).demonstrations().build());
     }
 
     @Override

@@ -66,6 +66,20 @@ public final class PromptLibrary {
                                                 + ".txt"));
     }
 
+    /**
+     * What the built-in system message of a decomposer call gains when the call carries worked
+     * examples ({@code run --demonstrations}): a paragraph, after a blank line, saying what the
+     * user message's {@code demonstrations} field is and how to use it ({@code
+     * dev/triad/prompts/VERSION/demonstrations.txt}). Calls without examples do not get it, so
+     * their prompts are the same as without a pool.
+     */
+    public static String demonstrationsNote() {
+        return NOTE.computeIfAbsent(
+                VERSION, v -> read("/dev/triad/prompts/" + v + "/demonstrations.txt"));
+    }
+
+    private static final Map<String, String> NOTE = new ConcurrentHashMap<>();
+
     private static String read(String path) {
         try (InputStream in = PromptLibrary.class.getResourceAsStream(path)) {
             if (in == null) {

@@ -41,6 +41,12 @@ import org.apache.flink.configuration.Configuration;
  * ({@link PromptTemplate}); an empty system file sends no system message. Templates the folder does
  * not have stay the built-in ones. A file's leading and trailing whitespace is dropped.
  *
+ * <p>Worked examples ({@code run --demonstrations}): a decomposer call's built-in user message
+ * holds them as its {@code demonstrations} field, and its built-in system message then ends with
+ * {@link PromptLibrary#demonstrationsNote()}; a folder's templates place them with {@code
+ * {{demonstrations}}} (as text, see {@link PromptTemplate}). Calls without examples render as
+ * before.
+ *
  * <p>The folder is read and checked once, where the job is built ({@link #load}): an unknown
  * strategy folder, a file for a purpose the strategy does not have, an unknown placeholder, or a
  * file that cannot be read is an {@link IllegalArgumentException} naming the file and the fix. The
@@ -239,11 +245,62 @@ public final class PromptSet implements Serializable {
         PromptTemplate user = template(base + USER_SUFFIX, purpose);
         String systemText =
                 system == null ? PromptLibrary.template(strategy, purpose) : system.render(inputs);
+        if (system == null && user == null && inputs.get(CallInput.DEMONSTRATIONS.key()) != null) {
+            // Built-in messages, and only calls that carry worked examples: without a pool the
+            // prompts stay as they were.
+            systemText = systemText + "\n\n" + PromptLibrary.demonstrationsNote();
+        }
         String userText = user == null ? Json.write(inputs) : user.render(inputs);
         if (systemText.isEmpty()) {
             return List.of(ChatMessage.user(userText));
         }
         return List.of(ChatMessage.system(systemText), ChatMessage.user(userText));
+    }
+
+    /**
+     * Checks that the decomposer calls of {@code strategies} that carry worked examples ({@code run
+     * --demonstrations}) show them: a purpose whose user message is the built-in one shows them
+     * (its JSON holds them); a folder's user template must place {@code {{demonstrations}}} (or
+     * {@code {{inputs}}}) in it or in the purpose's system template.
+     *
+     * @throws IllegalArgumentException naming the first template that would drop them and the fix
+     */
+    public void checkShowsDemonstrations(Collection<? extends ReasoningStrategy> strategies) {
+        String key = CallInput.DEMONSTRATIONS.key();
+        for (ReasoningStrategy strategy : strategies) {
+            for (StrategyPurpose purpose : strategy.purposes()) {
+                if (!purpose.inputs().contains(CallInput.DEMONSTRATIONS)) {
+                    continue;
+                }
+                String base = strategy.name() + "/" + purpose.template();
+                String user = templates.get(base + USER_SUFFIX);
+                if (user == null) {
+                    continue;
+                }
+                String system = templates.get(base + SYSTEM_SUFFIX);
+                boolean shown =
+                        PromptTemplate.uses(user, key)
+                                || PromptTemplate.uses(user, PromptTemplate.ALL_INPUTS)
+                                || (system != null
+                                        && (PromptTemplate.uses(system, key)
+                                                || PromptTemplate.uses(
+                                                        system, PromptTemplate.ALL_INPUTS)));
+                if (!shown) {
+                    throw new IllegalArgumentException(
+                            Path.of(folder).resolve(base + USER_SUFFIX)
+                                    + " has no {{"
+                                    + key
+                                    + "}} placeholder (nor its system template "
+                                    + purpose.template()
+                                    + SYSTEM_SUFFIX
+                                    + "), so the worked examples of --demonstrations would not"
+                                    + " reach the decomposer. Add {{"
+                                    + key
+                                    + "}} where the examples should go, or run without"
+                                    + " --demonstrations");
+                }
+            }
+        }
     }
 
     /** What results record: the built-in version, or the folder and its templates' SHA-256. */

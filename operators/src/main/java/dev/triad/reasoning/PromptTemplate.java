@@ -1,5 +1,6 @@
 package dev.triad.reasoning;
 
+import dev.triad.model.CallInput;
 import dev.triad.schemas.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,11 @@ import java.util.regex.Pattern;
  * not carry this time (e.g. {@code feedback} on a first attempt) as nothing. {@code {{inputs}}} is
  * all of the call's inputs as one JSON object, the built-in user message. Immutable and
  * thread-safe.
+ *
+ * <p>{@code {{demonstrations}}} (the worked examples of {@code run --demonstrations}) is text, not
+ * JSON: each example as {@code Example N:}, {@code Problem: ...}, {@code Steps:} with one numbered
+ * line per step, and {@code Answer: ...}, examples separated by a blank line ({@link
+ * #demonstrationText}); nothing when the question has none.
  */
 final class PromptTemplate {
 
@@ -92,6 +98,17 @@ final class PromptTemplate {
         return out.toString();
     }
 
+    /** Whether {@code text} has the placeholder {@code {{name}}}. */
+    static boolean uses(String text, String name) {
+        Matcher m = PLACEHOLDER.matcher(text);
+        while (m.find()) {
+            if (m.group(1).equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String value(String name, Map<String, Object> inputs) {
         if (name.equals(ALL_INPUTS)) {
             return Json.write(inputs);
@@ -100,10 +117,36 @@ final class PromptTemplate {
         if (value == null) {
             return "";
         }
+        if (name.equals(CallInput.DEMONSTRATIONS.key()) && value instanceof List<?> examples) {
+            return demonstrationText(examples);
+        }
         if (value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value.toString();
         }
         return Json.write(value);
+    }
+
+    /** The worked examples as text, for {@code {{demonstrations}}}. */
+    static String demonstrationText(List<?> examples) {
+        StringBuilder out = new StringBuilder();
+        int n = 0;
+        for (Object e : examples) {
+            Map<?, ?> example = (Map<?, ?>) e;
+            if (n > 0) {
+                out.append("\n\n");
+            }
+            n++;
+            out.append("Example ").append(n).append(":\nProblem: ").append(example.get("question"));
+            out.append("\nSteps:");
+            int i = 0;
+            for (Object step : (List<?>) example.get("steps")) {
+                out.append("\n").append(++i).append(". ").append(step);
+            }
+            if (example.get("answer") != null) {
+                out.append("\nAnswer: ").append(example.get("answer"));
+            }
+        }
+        return out.toString();
     }
 
     private static int line(String text, int offset) {

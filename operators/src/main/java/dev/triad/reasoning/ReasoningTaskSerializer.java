@@ -1,6 +1,8 @@
 package dev.triad.reasoning;
 
+import dev.triad.schemas.Demonstrations;
 import dev.triad.schemas.GoldStep;
+import dev.triad.schemas.Json;
 import dev.triad.schemas.Question;
 import dev.triad.serde.SerializerTypeInfo;
 import java.io.IOException;
@@ -22,7 +24,10 @@ import org.apache.flink.types.StringValue;
  *
  * <p>Layout: strategy, id, text, gold (nullable), gold steps (count, -1 for none, then subquestion
  * and answer each), metadata (count, then key and value each); strings as Flink's {@link
- * StringValue}.
+ * StringValue}. A question with worked examples ({@link Question#demonstrations()}) sets {@link
+ * #WITH_DEMONSTRATIONS} in the metadata count and ends with them as one JSON string; records
+ * written before there were demonstrations (in unaligned checkpoints) never set it and read as
+ * before.
  */
 public final class ReasoningTaskSerializer extends TypeSerializerSingleton<ReasoningTask> {
 
@@ -36,6 +41,9 @@ public final class ReasoningTaskSerializer extends TypeSerializerSingleton<Reaso
             new SerializerTypeInfo<>(ReasoningTask.class, INSTANCE);
 
     private static final int NONE = -1;
+
+    /** Set in the metadata count when the record ends with the question's demonstrations. */
+    static final int WITH_DEMONSTRATIONS = 1 << 30;
 
     @Override
     public boolean isImmutableType() {
@@ -80,10 +88,14 @@ public final class ReasoningTaskSerializer extends TypeSerializerSingleton<Reaso
             }
         }
         Map<String, String> metadata = question.metadata();
-        out.writeInt(metadata.size());
+        Demonstrations demonstrations = question.demonstrations();
+        out.writeInt(metadata.size() | (demonstrations == null ? 0 : WITH_DEMONSTRATIONS));
         for (Map.Entry<String, String> entry : metadata.entrySet()) {
             StringValue.writeString(entry.getKey(), out);
             StringValue.writeString(entry.getValue(), out);
+        }
+        if (demonstrations != null) {
+            StringValue.writeString(Json.write(demonstrations), out);
         }
     }
 
@@ -101,12 +113,18 @@ public final class ReasoningTaskSerializer extends TypeSerializerSingleton<Reaso
                 steps.add(new GoldStep(StringValue.readString(in), StringValue.readString(in)));
             }
         }
-        int metadataCount = in.readInt();
+        int counted = in.readInt();
+        int metadataCount = counted & ~WITH_DEMONSTRATIONS;
         Map<String, String> metadata = new HashMap<>(Math.max(4, metadataCount * 2));
         for (int i = 0; i < metadataCount; i++) {
             metadata.put(StringValue.readString(in), StringValue.readString(in));
         }
-        return new ReasoningTask(new Question(id, text, gold, steps, metadata), strategy);
+        Demonstrations demonstrations =
+                (counted & WITH_DEMONSTRATIONS) == 0
+                        ? null
+                        : Json.read(StringValue.readString(in), Demonstrations.class);
+        return new ReasoningTask(
+                new Question(id, text, gold, steps, metadata, demonstrations), strategy);
     }
 
     @Override

@@ -94,6 +94,7 @@ final class ResultAssembler {
                 usage.cost(),
                 state.question.text(),
                 prompts,
-                identityByStrategy.get(state.strategy));
+                identityByStrategy.get(state.strategy),
+                state.question.demonstrations());
     }
 }

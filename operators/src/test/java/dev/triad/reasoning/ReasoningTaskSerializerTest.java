@@ -2,6 +2,8 @@ package dev.triad.reasoning;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.triad.schemas.Demonstration;
+import dev.triad.schemas.Demonstrations;
 import dev.triad.schemas.GoldStep;
 import dev.triad.schemas.Question;
 import java.util.List;
@@ -46,6 +48,37 @@ class ReasoningTaskSerializerTest {
                                 Map.of("subject", "Algebra", "level", "3")),
                         "plan-solve");
         assertThat(roundTrip(ReasoningTaskSerializer.INSTANCE, task)).isEqualTo(task);
+    }
+
+    @Test
+    void demonstrationsSurviveAndARecordWithoutThemReadsAsBefore() throws Exception {
+        Demonstrations shown =
+                new Demonstrations(
+                        "train.jsonl",
+                        "ab".repeat(32),
+                        List.of(
+                                new Demonstration(
+                                        "train.jsonl:1",
+                                        "Natalia sold 48 clips.",
+                                        List.of("Natalia sold 48/2 = 24 clips in May."),
+                                        "72",
+                                        0.8123)),
+                        2);
+        Question plain = new Question("q", "text", "1", null, Map.of("k", "v"));
+        ReasoningTask task = new ReasoningTask(plain.withDemonstrations(shown), "lm2");
+        ReasoningTask read = roundTrip(ReasoningTaskSerializer.INSTANCE, task);
+        assertThat(read.question().demonstrations()).isEqualTo(shown);
+        assertThat(read.question().metadata()).containsExactly(Map.entry("k", "v"));
+
+        // Written without demonstrations, the metadata count has no flag: the old layout.
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ReasoningTaskSerializer.INSTANCE.serialize(new ReasoningTask(plain, "lm2"), out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        for (int i = 0; i < 4; i++) {
+            org.apache.flink.types.StringValue.readString(in);
+        }
+        assertThat(in.readInt()).isEqualTo(-1); // no gold steps
+        assertThat(in.readInt()).isEqualTo(1); // one metadata entry, no flag
     }
 
     @Test

@@ -33,6 +33,8 @@ import java.util.Map;
  *     written before this field)
  * @param modelIdentity role to the weights file and engine of a real model whose binding names them
  *     (e.g. {@code openai:…?model-file=PATH}), or {@code null} when no role's does
+ * @param demonstrations the worked examples the decomposer was shown ({@code run
+ *     --demonstrations}), with the pool's SHA-256, or {@code null} without a demonstration pool
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Result(
@@ -55,7 +57,54 @@ public record Result(
         Double cost,
         String question,
         PromptSetIdentity prompts,
-        Map<String, ModelIdentity> modelIdentity) {
+        Map<String, ModelIdentity> modelIdentity,
+        Demonstrations demonstrations) {
+
+    /** A result without demonstrations. */
+    public Result(
+            String id,
+            String strategy,
+            Status status,
+            String reason,
+            String answer,
+            String gold,
+            Boolean correct,
+            boolean simulated,
+            Map<String, Object> simulator,
+            Map<String, String> models,
+            List<String> concepts,
+            List<Step> steps,
+            Map<String, RoleUsage> usage,
+            long latencyMs,
+            Map<String, String> metadata,
+            Long finishedAt,
+            Double cost,
+            String question,
+            PromptSetIdentity prompts,
+            Map<String, ModelIdentity> modelIdentity) {
+        this(
+                id,
+                strategy,
+                status,
+                reason,
+                answer,
+                gold,
+                correct,
+                simulated,
+                simulator,
+                models,
+                concepts,
+                steps,
+                usage,
+                latencyMs,
+                metadata,
+                finishedAt,
+                cost,
+                question,
+                prompts,
+                modelIdentity,
+                null);
+    }
 
     /** A result without the question's text (as results were written before it was kept). */
     public Result(

@@ -49,7 +49,11 @@ import picocli.CommandLine.Parameters;
                     + "  openai-dpo  the same pairs as input / preferred_output /%n"
                     + "              non_preferred_output%n"
                     + "  trl-kto     TRL unpaired preference: every decomposer reply, label =%n"
-                    + "              the verifier accepted it%n",
+                    + "              the verifier accepted it%n"
+                    + "  demonstrations  a pool for run --demonstrations: one line per result in%n"
+                    + "              Triad's question format (id, text, gold = the final answer,%n"
+                    + "              goldSteps = the accepted subquestions and answers); use%n"
+                    + "              --validation 0 to keep every question in one file%n",
             "SFT formats take any --role (solver: answers judged no_mistake; verifier: every"
                     + " verdict); the others are the decomposer's. Every example has a metadata"
                     + " object (question id, step, attempt, class, model, prompt set, rewards for"
@@ -86,7 +90,8 @@ public final class ExportCommand implements Callable<Integer> {
             required = true,
             paramLabel = "F",
             description =
-                    "openai-sft, trl-sft, trl-prm, trl-dpo, openai-dpo or trl-kto (see above).")
+                    "openai-sft, trl-sft, trl-prm, trl-dpo, openai-dpo, trl-kto or"
+                            + " demonstrations (see above).")
     String format;
 
     @Option(

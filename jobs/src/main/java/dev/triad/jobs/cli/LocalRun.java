@@ -402,7 +402,8 @@ public final class LocalRun {
                         .reasoning(settings.reasoning())
                         .results(results)
                         .deadLetters(deadLetters)
-                        .nearDuplicates(settings.nearDuplicates());
+                        .nearDuplicates(settings.nearDuplicates())
+                        .demonstrations(settings.demonstrations());
         if (export != null) {
             builder.resultsBranch(export);
         }

@@ -237,9 +237,54 @@ public final class RunOptions {
             names = "--embedding-model",
             paramLabel = "DIR",
             description =
-                    "For --near-duplicates: a folder with model.onnx and tokenizer.json."
-                            + " Default: the bundled all-minilm-l6-v2.")
+                    "For --near-duplicates and --demonstrations: a folder with model.onnx and"
+                            + " tokenizer.json. Default: the bundled all-minilm-l6-v2.")
     String embeddingModel;
+
+    @Option(
+            names = "--" + RunSettings.DEMONSTRATIONS,
+            paramLabel = "FILE",
+            description =
+                    "A pool of solved examples (JSONL): each question's decomposer calls (lm2,"
+                            + " plan-solve) show its --shots nearest examples, by the cosine"
+                            + " similarity of the questions' embeddings (in-process model), as"
+                            + " worked examples; results record them. An export (triad export"
+                            + " --format demonstrations) or e.g. GSM8K train.jsonl with"
+                            + " --demonstrations-mapping examples/mappings/gsm8k-train.yaml."
+                            + " Never the --input file; an example that is a copy of the"
+                            + " question is skipped.")
+    String demonstrations;
+
+    @Option(
+            names = "--" + RunSettings.DEMONSTRATIONS_MAPPING,
+            paramLabel = "NAME|FILE",
+            description =
+                    "How the pool's lines become examples: a mapping with gold and goldSteps."
+                            + " Default: triad (an export).")
+    String demonstrationsMapping;
+
+    @Option(
+            names = "--" + RunSettings.SHOTS,
+            paramLabel = "K",
+            description = "Worked examples per question with --demonstrations. Default: 3.")
+    String shots;
+
+    @Option(
+            names = "--" + RunSettings.DEMONSTRATIONS_CUT,
+            paramLabel = "COSINE",
+            description =
+                    "A pool example whose question is this similar to the evaluated one or more"
+                            + " (cosine) counts as a copy of it and is skipped, as is one with the"
+                            + " same text. Default: 0.95.")
+    String demonstrationsCut;
+
+    @Option(
+            names = "--" + RunSettings.DEMONSTRATIONS_EXACT_MAX,
+            paramLabel = "N",
+            description =
+                    "Pools of up to N examples are searched exactly; larger ones with an HNSW"
+                            + " index (approximate). Default: 100000.")
+    String demonstrationsExactMax;
 
     @Option(
             names = "--max-steps",
@@ -403,6 +448,11 @@ public final class RunOptions {
         put(given, RunSettings.NEAR_DUPLICATES, nearDuplicates);
         put(given, RunSettings.NEAR_DUPLICATE_THRESHOLD, nearDuplicateThreshold);
         put(given, RunSettings.EMBEDDING_MODEL, embeddingModel);
+        put(given, RunSettings.DEMONSTRATIONS, demonstrations);
+        put(given, RunSettings.DEMONSTRATIONS_MAPPING, demonstrationsMapping);
+        put(given, RunSettings.SHOTS, shots);
+        put(given, RunSettings.DEMONSTRATIONS_CUT, demonstrationsCut);
+        put(given, RunSettings.DEMONSTRATIONS_EXACT_MAX, demonstrationsExactMax);
         return given;
     }
 

@@ -5,6 +5,8 @@ import dev.triad.cost.PriceTable;
 import dev.triad.embed.BundledModel;
 import dev.triad.embed.EmbeddingSettings;
 import dev.triad.jobs.UsageException;
+import dev.triad.jobs.demos.DemonstrationPool;
+import dev.triad.jobs.demos.DemonstrationSettings;
 import dev.triad.jobs.io.KafkaClientProperties;
 import dev.triad.jobs.io.KafkaUri;
 import dev.triad.jobs.similar.NearDuplicateCheck;
@@ -15,6 +17,9 @@ import dev.triad.model.Role;
 import dev.triad.reasoning.PromptSet;
 import dev.triad.reasoning.Reasoning;
 import dev.triad.reasoning.ReasoningOptions;
+import dev.triad.reasoning.ReasoningStrategy;
+import dev.triad.reasoning.Strategies;
+import dev.triad.reasoning.StrategySettings;
 import dev.triad.schemas.mapping.FieldMapping;
 import java.net.URI;
 import java.nio.file.FileSystemNotFoundException;
@@ -64,6 +69,11 @@ public final class RunSettings {
     static final String NEAR_DUPLICATES = "near-duplicates";
     static final String NEAR_DUPLICATE_THRESHOLD = "near-duplicate-threshold";
     static final String EMBEDDING_MODEL = "embedding-model";
+    static final String DEMONSTRATIONS = "demonstrations";
+    static final String DEMONSTRATIONS_MAPPING = "demonstrations-mapping";
+    static final String SHOTS = "shots";
+    static final String DEMONSTRATIONS_CUT = "demonstrations-cut";
+    static final String DEMONSTRATIONS_EXACT_MAX = "demonstrations-exact-max";
 
     /** A removed option: retries moved into the model clients. */
     static final String MAX_CALL_ATTEMPTS = "max-call-attempts";
@@ -152,7 +162,12 @@ public final class RunSettings {
                                 FROM_SAVEPOINT,
                                 NEAR_DUPLICATES,
                                 NEAR_DUPLICATE_THRESHOLD,
-                                EMBEDDING_MODEL));
+                                EMBEDDING_MODEL,
+                                DEMONSTRATIONS,
+                                DEMONSTRATIONS_MAPPING,
+                                SHOTS,
+                                DEMONSTRATIONS_CUT,
+                                DEMONSTRATIONS_EXACT_MAX));
         for (ConfigOption<?> option : ReasoningOptions.ALL) {
             keys.add(option.key());
         }
@@ -187,6 +202,7 @@ public final class RunSettings {
     private final boolean resume;
     private final boolean overwrite;
     private final NearDuplicateCheck nearDuplicates;
+    private final DemonstrationSettings demonstrations;
 
     private RunSettings(
             String inputName,
@@ -215,7 +231,8 @@ public final class RunSettings {
             String fromSavepoint,
             boolean resume,
             boolean overwrite,
-            NearDuplicateCheck nearDuplicates) {
+            NearDuplicateCheck nearDuplicates,
+            DemonstrationSettings demonstrations) {
         this.inputName = inputName;
         this.input = input;
         this.kafkaInput = kafkaInput;
@@ -243,6 +260,7 @@ public final class RunSettings {
         this.resume = resume;
         this.overwrite = overwrite;
         this.nearDuplicates = nearDuplicates;
+        this.demonstrations = demonstrations;
     }
 
     /**
@@ -386,6 +404,16 @@ public final class RunSettings {
         } catch (IllegalArgumentException e) {
             throw new UsageException(v.origin(MAPPING) + ": " + e.getMessage(), e);
         }
+        if (!mapping.goldStepsHaveSubquestions()) {
+            throw new UsageException(
+                    v.origin(MAPPING)
+                            + " "
+                            + mappingName
+                            + " gives gold steps without subquestions (goldSteps format lines),"
+                            + " which is for demonstration pools: give it as"
+                            + " --demonstrations-mapping. To run the questions themselves use a"
+                            + " mapping without such steps, e.g. gsm8k.");
+        }
         JobManagerAddress jobManager =
                 v.get(JOBMANAGER) == null
                         ? null
@@ -441,7 +469,156 @@ public final class RunSettings {
                 fromSavepoint,
                 cli.resume(),
                 cli.overwrite(),
-                nearDuplicates(v));
+                nearDuplicates(v),
+                demonstrations(v, input, strategies, prompts));
+    }
+
+    /**
+     * The worked examples of {@code --demonstrations FILE}, or {@code null} without one. The pool
+     * is read and checked here, on the client (the TaskManagers read it again and check its
+     * SHA-256): every line must map to a solved example, and {@code --shots} must fit the pool.
+     */
+    private static DemonstrationSettings demonstrations(
+            Values v, Path input, List<String> strategies, PromptSet prompts)
+            throws UsageException {
+        String raw = v.get(DEMONSTRATIONS);
+        if (raw == null) {
+            for (String tuning :
+                    List.of(
+                            DEMONSTRATIONS_MAPPING,
+                            SHOTS,
+                            DEMONSTRATIONS_CUT,
+                            DEMONSTRATIONS_EXACT_MAX)) {
+                if (v.get(tuning) != null) {
+                    throw new UsageException(
+                            v.origin(tuning)
+                                    + " only applies with --demonstrations FILE. Add a pool of"
+                                    + " solved examples, or leave out "
+                                    + v.origin(tuning)
+                                    + ".");
+                }
+            }
+            return null;
+        }
+        if (!strategies.contains("lm2") && !strategies.contains("plan-solve")) {
+            throw new UsageException(
+                    v.origin(DEMONSTRATIONS)
+                            + " shows worked examples to the decomposer of lm2 and plan-solve,"
+                            + " but the strategies are "
+                            + String.join(",", strategies)
+                            + ". Add lm2 or plan-solve to --strategies, or leave out "
+                            + v.origin(DEMONSTRATIONS)
+                            + ".");
+        }
+        Path pool = v.path(DEMONSTRATIONS, null).toAbsolutePath().normalize();
+        if (input != null && Files.exists(pool) && Files.exists(input)) {
+            boolean same;
+            try {
+                same =
+                        Files.isDirectory(input)
+                                ? pool.startsWith(input.toRealPath())
+                                        || pool.toRealPath().startsWith(input.toRealPath())
+                                : Files.isSameFile(pool, input);
+            } catch (java.io.IOException e) {
+                same = false;
+            }
+            if (same) {
+                throw new UsageException(
+                        v.origin(DEMONSTRATIONS)
+                                + " "
+                                + raw
+                                + " is "
+                                + (Files.isDirectory(input) ? "in" : "")
+                                + " the --input "
+                                + input
+                                + ": the evaluated questions would be their own worked"
+                                + " examples. Give a pool from another split, e.g. GSM8K"
+                                + " train.jsonl for test.jsonl.");
+            }
+        }
+        FieldMapping mapping;
+        String mappingName = v.get(DEMONSTRATIONS_MAPPING);
+        try {
+            mapping = FieldMapping.load(mappingName == null ? DEFAULT_MAPPING : mappingName);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(v.origin(DEMONSTRATIONS_MAPPING) + ": " + e.getMessage(), e);
+        }
+        DemonstrationPool read;
+        try {
+            read = DemonstrationPool.read(pool, mapping);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(v.origin(DEMONSTRATIONS) + ": " + e.getMessage() + ".", e);
+        }
+        int shots = (int) v.positiveLong(SHOTS, DemonstrationSettings.DEFAULT_SHOTS);
+        if (shots > read.size()) {
+            throw new UsageException(
+                    v.origin(SHOTS)
+                            + " is "
+                            + shots
+                            + ", but the pool "
+                            + raw
+                            + " holds "
+                            + read.size()
+                            + " examples. Give at most "
+                            + read.size()
+                            + ", or a larger pool.");
+        }
+        double cut = DemonstrationSettings.DEFAULT_CUT;
+        String rawCut = v.get(DEMONSTRATIONS_CUT);
+        if (rawCut != null) {
+            try {
+                cut = Double.parseDouble(rawCut.trim());
+            } catch (NumberFormatException e) {
+                cut = Double.NaN;
+            }
+            if (!(cut >= -1 && cut <= 1)) {
+                throw new UsageException(
+                        v.origin(DEMONSTRATIONS_CUT)
+                                + " must be a cosine similarity from -1 to 1, was '"
+                                + rawCut
+                                + "'. Try "
+                                + DemonstrationSettings.DEFAULT_CUT
+                                + ".");
+            }
+        }
+        int exactMax = DemonstrationSettings.DEFAULT_EXACT_UP_TO;
+        String rawExact = v.get(DEMONSTRATIONS_EXACT_MAX);
+        if (rawExact != null) {
+            try {
+                exactMax = Integer.parseInt(rawExact.trim());
+            } catch (NumberFormatException e) {
+                exactMax = -1;
+            }
+            if (exactMax < 0) {
+                throw new UsageException(
+                        v.origin(DEMONSTRATIONS_EXACT_MAX)
+                                + " must be a whole number from 0 up, was '"
+                                + rawExact
+                                + "'. Try "
+                                + DemonstrationSettings.DEFAULT_EXACT_UP_TO
+                                + ".");
+            }
+        }
+        try {
+            List<ReasoningStrategy> run = new ArrayList<>();
+            for (String name : strategies) {
+                if (Strategies.NAMES.contains(name)) {
+                    run.add(Strategies.create(name, StrategySettings.from(new Configuration())));
+                }
+            }
+            prompts.checkShowsDemonstrations(run);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(v.origin(PROMPTS) + ": " + e.getMessage() + ".", e);
+        }
+        return new DemonstrationSettings(
+                pool.toString(),
+                raw,
+                mapping,
+                read.sha256(),
+                shots,
+                cut,
+                exactMax,
+                EmbeddingSettings.builder().modelFolder(embeddingModel(v)).build());
     }
 
     /**
@@ -466,7 +643,11 @@ public final class RunSettings {
             }
         }
         if (policy == NearDuplicatePolicy.OFF) {
-            for (String tuning : List.of(NEAR_DUPLICATE_THRESHOLD, EMBEDDING_MODEL)) {
+            List<String> tunings =
+                    v.get(DEMONSTRATIONS) == null
+                            ? List.of(NEAR_DUPLICATE_THRESHOLD, EMBEDDING_MODEL)
+                            : List.of(NEAR_DUPLICATE_THRESHOLD);
+            for (String tuning : tunings) {
                 if (v.get(tuning) != null) {
                     throw new UsageException(
                             v.origin(tuning)
@@ -496,6 +677,14 @@ public final class RunSettings {
                                 + ".");
             }
         }
+        return new NearDuplicateCheck(
+                policy,
+                threshold,
+                EmbeddingSettings.builder().modelFolder(embeddingModel(v)).build());
+    }
+
+    /** The folder of {@code --embedding-model}, or {@code null} for the bundled model. */
+    private static Path embeddingModel(Values v) throws UsageException {
         Path model = null;
         if (v.get(EMBEDDING_MODEL) != null) {
             model = v.path(EMBEDDING_MODEL, null).toAbsolutePath().normalize();
@@ -510,8 +699,7 @@ public final class RunSettings {
                                 + ".");
             }
         }
-        return new NearDuplicateCheck(
-                policy, threshold, EmbeddingSettings.builder().modelFolder(model).build());
+        return model;
     }
 
     /**
@@ -1036,6 +1224,11 @@ public final class RunSettings {
     /** The strategies, in order. */
     public List<String> strategies() {
         return strategies;
+    }
+
+    /** The worked examples ({@code --demonstrations}), or {@code null} for none. */
+    public DemonstrationSettings demonstrations() {
+        return demonstrations;
     }
 
     /** The near-duplicate check ({@code --near-duplicates}), or {@code null} for none. */

@@ -1,10 +1,12 @@
 package dev.triad.jobs.eval;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.triad.schemas.Demonstrations;
 import dev.triad.schemas.ModelIdentity;
 import dev.triad.schemas.PromptSetIdentity;
 import dev.triad.schemas.Result;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,39 @@ import java.util.Set;
  * @param models the distinct (role, binding, identity) over the results, in the order first met
  * @param prompts the distinct prompt sets, in the order first met; empty for results written before
  *     results named them
+ * @param demonstrations the demonstration pools the decomposers were shown examples of ({@code run
+ *     --demonstrations}), in the order first met; empty without
  */
-public record Provenance(List<Model> models, List<PromptSetIdentity> prompts) {
+public record Provenance(
+        List<Model> models, List<PromptSetIdentity> prompts, List<Pool> demonstrations) {
+
+    /** What results without demonstration pools name. */
+    public Provenance(List<Model> models, List<PromptSetIdentity> prompts) {
+        this(models, prompts, List.of());
+    }
+
+    /**
+     * A demonstration pool over the results.
+     *
+     * @param pool the pool file as given
+     * @param sha256 its SHA-256
+     * @param results results whose decomposer was shown its examples
+     * @param skipped pool examples passed over as copies of a question, summed over them
+     */
+    public record Pool(String pool, String sha256, long results, long skipped) {
+
+        /** One line: {@code POOL (sha256 1a2b3c4d5e6f…): N results, S copies skipped}. */
+        public String describe() {
+            return pool
+                    + " (sha256 "
+                    + sha256.substring(0, Math.min(12, sha256.length()))
+                    + "…): worked examples in "
+                    + results
+                    + " results, "
+                    + skipped
+                    + " pool examples skipped as copies of the question";
+        }
+    }
 
     /**
      * One role's model.
@@ -46,6 +79,7 @@ public record Provenance(List<Model> models, List<PromptSetIdentity> prompts) {
 
         private final Set<Model> models = new LinkedHashSet<>();
         private final Set<PromptSetIdentity> prompts = new LinkedHashSet<>();
+        private final Map<List<String>, long[]> pools = new LinkedHashMap<>();
 
         /** Adds what {@code result} names. */
         public void add(Result result) {
@@ -57,11 +91,25 @@ public record Provenance(List<Model> models, List<PromptSetIdentity> prompts) {
             if (result.prompts() != null) {
                 prompts.add(result.prompts());
             }
+            Demonstrations shown = result.demonstrations();
+            if (shown != null) {
+                long[] counts =
+                        pools.computeIfAbsent(
+                                List.of(shown.pool(), shown.sha256()), k -> new long[2]);
+                counts[0]++;
+                counts[1] += shown.skipped();
+            }
         }
 
         /** What the results added so far name. */
         public Provenance build() {
-            return new Provenance(new ArrayList<>(models), new ArrayList<>(prompts));
+            List<Pool> demonstrations = new ArrayList<>();
+            pools.forEach(
+                    (key, counts) ->
+                            demonstrations.add(
+                                    new Pool(key.get(0), key.get(1), counts[0], counts[1])));
+            return new Provenance(
+                    new ArrayList<>(models), new ArrayList<>(prompts), demonstrations);
         }
     }
 }

@@ -24,7 +24,11 @@ import java.util.stream.Collectors;
  *       preferred_output}, {@code non_preferred_output}
  *       (platform.openai.com/docs/guides/direct-preference-optimization);
  *   <li>{@code trl-kto}: TRL conversational unpaired preference, {@code prompt}, {@code
- *       completion}, {@code label}.
+ *       completion}, {@code label};
+ *   <li>{@code demonstrations}: not training data but a demonstration pool for {@code run
+ *       --demonstrations}: one line per result in Triad's question format ({@code id}, {@code
+ *       text}, {@code gold} = the final answer, {@code goldSteps} = the accepted steps'
+ *       subquestions and answers), read with the {@code triad} mapping.
  * </ul>
  *
  * <p>Every example also carries Triad's {@code metadata} object (question id, step, simulated,
@@ -36,7 +40,8 @@ public enum ExportFormat {
     TRL_PRM(EnumSet.of(Role.DECOMPOSER)),
     TRL_DPO(EnumSet.of(Role.DECOMPOSER)),
     OPENAI_DPO(EnumSet.of(Role.DECOMPOSER)),
-    TRL_KTO(EnumSet.of(Role.DECOMPOSER));
+    TRL_KTO(EnumSet.of(Role.DECOMPOSER)),
+    DEMONSTRATIONS(EnumSet.of(Role.DECOMPOSER));
 
     private final Set<Role> roles;
 

@@ -71,6 +71,12 @@ public final class TrainingExamples {
             }
             case TRL_DPO, OPENAI_DPO -> examples.addAll(pairs(result, calls));
             case TRL_PRM -> examples.addAll(stepwise(result));
+            case DEMONSTRATIONS -> {
+                ObjectNode example = demonstration(result);
+                if (example != null) {
+                    examples.add(example);
+                }
+            }
             default -> throw new IllegalStateException("no examples for " + settings.format());
         }
         return examples;
@@ -233,6 +239,33 @@ public final class TrainingExamples {
         }
         metadata.put("chain", wholeChain ? "accepted" : "ends-rejected");
         example.set("metadata", metadata);
+        return example;
+    }
+
+    /**
+     * The result as a solved example for a demonstration pool, in Triad's question format: its
+     * accepted steps in order (those kept unverified too: the final answer was written from them)
+     * as {@code goldSteps}, its final answer as {@code gold}; {@code null} without an answer or an
+     * accepted step.
+     */
+    private ObjectNode demonstration(Result result) {
+        ArrayNode steps = Json.mapper().createArrayNode();
+        for (Step step : result.steps()) {
+            if (step.accepted() && step.subquestion() != null && step.answer() != null) {
+                steps.addObject()
+                        .put("subquestion", step.subquestion())
+                        .put("answer", step.answer());
+            }
+        }
+        if (result.answer() == null || steps.isEmpty()) {
+            return null;
+        }
+        ObjectNode example = Json.mapper().createObjectNode();
+        example.put("id", result.id());
+        example.put("text", result.question());
+        example.put("gold", result.answer());
+        example.set("goldSteps", steps);
+        example.set("metadata", metadata(result));
         return example;
     }
 

@@ -89,6 +89,9 @@ public final class EvalText {
         for (PromptSetIdentity prompts : provenance.prompts()) {
             out.println(INDENT + "prompts " + prompts.describe());
         }
+        for (Provenance.Pool pool : provenance.demonstrations()) {
+            out.println(INDENT + "demonstrations " + pool.describe());
+        }
     }
 
     private void outcomes(boolean anyGold) {

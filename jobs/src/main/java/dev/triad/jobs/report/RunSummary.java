@@ -147,6 +147,10 @@ public final class RunSummary {
                 named = true;
             }
         }
+        for (Provenance.Pool pool : provenance.demonstrations()) {
+            out.println("demonstrations " + pool.describe());
+            named = true;
+        }
         if (named) {
             out.println();
         }

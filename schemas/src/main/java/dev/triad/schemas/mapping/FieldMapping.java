@@ -107,6 +107,24 @@ public final class FieldMapping implements Serializable {
         return name;
     }
 
+    /** Whether the mapping gives questions a gold answer (it has a {@code gold} rule). */
+    public boolean hasGold() {
+        return gold != null;
+    }
+
+    /** Whether the mapping gives questions gold steps (it has a {@code goldSteps} rule). */
+    public boolean hasGoldSteps() {
+        return goldSteps != null;
+    }
+
+    /**
+     * Whether its gold steps have subquestions, as simulated models need: every format but {@code
+     * lines} (worked-solution lines, for demonstration pools).
+     */
+    public boolean goldStepsHaveSubquestions() {
+        return goldSteps == null || goldSteps.hasSubquestions();
+    }
+
     /**
      * Parses one raw JSONL line and maps it.
      *

@@ -25,7 +25,14 @@ final class GoldStepsRule implements Serializable {
          */
         SOCRATIC,
         /** An array of {@code {"subquestion": ..., "answer": ...}} objects. */
-        TRIAD;
+        TRIAD,
+        /**
+         * A worked solution, one step a line, up to a {@code ####} line (GSM8K's {@code
+         * train.jsonl}): each line is a step with no subquestion, its text the answer, calculator
+         * annotations ({@code <<48/2=24>>}) removed. For demonstration pools: simulated models
+         * cannot use such steps as an oracle.
+         */
+        LINES;
 
         /** The name in mapping files. */
         String wireName() {
@@ -53,7 +60,11 @@ final class GoldStepsRule implements Serializable {
             throw record.missing(field, PURPOSE);
         }
         List<GoldStep> steps =
-                format == Format.SOCRATIC ? socratic(record, value) : triad(record, value);
+                switch (format) {
+                    case SOCRATIC -> socratic(record, value);
+                    case TRIAD -> triad(record, value);
+                    case LINES -> lines(record, value);
+                };
         if (steps.isEmpty()) {
             if (optional) {
                 return null;
@@ -74,6 +85,28 @@ final class GoldStepsRule implements Serializable {
             throw record.wrongType(field, value, "a string", PURPOSE);
         }
         return SocraticSteps.parse(record, field, value.textValue());
+    }
+
+    /** Whether the steps have subquestions (every format but {@link Format#LINES}). */
+    boolean hasSubquestions() {
+        return format != Format.LINES;
+    }
+
+    private List<GoldStep> lines(InputRecord record, JsonNode value) throws MappingException {
+        if (!value.isTextual()) {
+            throw record.wrongType(field, value, "a string", PURPOSE);
+        }
+        List<GoldStep> steps = new ArrayList<>();
+        for (String line : value.textValue().split("\\R")) {
+            String step = WorkedLines.clean(line);
+            if (step.startsWith("####")) {
+                break;
+            }
+            if (!step.isEmpty()) {
+                steps.add(new GoldStep(null, step));
+            }
+        }
+        return steps;
     }
 
     private List<GoldStep> triad(InputRecord record, JsonNode value) throws MappingException {

@@ -149,7 +149,7 @@ final class MappingFileReader {
         checkKeys(node, "goldSteps.", GOLD_STEPS_KEYS);
         String format =
                 string(
-                        required(node, "goldSteps.format", "'socratic' or 'triad'"),
+                        required(node, "goldSteps.format", "'socratic', 'triad' or 'lines'"),
                         "goldSteps.format");
         GoldStepsRule.Format parsed = null;
         for (GoldStepsRule.Format f : GoldStepsRule.Format.values()) {
@@ -161,8 +161,9 @@ final class MappingFileReader {
             throw fail(
                     "key 'goldSteps.format' is '"
                             + format
-                            + "'; it must be 'socratic' (lines 'subquestion ** solution') or"
-                            + " 'triad' (an array of {subquestion, answer}); fix the file");
+                            + "'; it must be 'socratic' (lines 'subquestion ** solution'),"
+                            + " 'triad' (an array of {subquestion, answer}) or 'lines' (a worked"
+                            + " solution, one step a line); fix the file");
         }
         return new GoldStepsRule(
                 nonBlank(

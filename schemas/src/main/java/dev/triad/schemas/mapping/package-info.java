@@ -26,6 +26,9 @@
  *   field: answer
  *   format: socratic             # socratic: lines "subquestion ** solution" before "####";
  *                                # triad: an array of {subquestion, answer}
+ *                                # lines: a worked solution, one step a line before
+ *                                # "####", <<calculator>> annotations removed, no
+ *                                # subquestions (for demonstration pools only)
  *   optional: false
  * metadata:                      # optional; values become strings (level 2 -> "2")
  *   fields: [subject, level]     # required scalar fields, kept under their own names
