@@ -27,8 +27,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@value #LONG}: every question carries its own passage of 2,000–4,000 tokens ({@link
  *       PassageGenerator}), so every call of a question starts, after its role's template, with
- *       that passage; at most {@value #LONG_QUESTIONS_IN_FLIGHT} questions in flight, so the live
- *       contexts are several times what one replica's cache holds, and about what four hold;
+ *       that passage (the prompt set {@value #PASSAGE_FIRST_PROMPTS} puts the question before each
+ *       role's instructions); at most {@value #LONG_QUESTIONS_IN_FLIGHT} questions in flight, so
+ *       the live contexts are about three times what one replica's cache holds and fit in four;
  *   <li>{@value #SHORT}: the generated problems (150–500 characters) at the operator's default
  *       questions in flight, where the shared prompt templates are most of every prompt.
  * </ul>
@@ -67,9 +68,10 @@ public final class PrefixBenchmark implements Benchmark {
     public static final double SHORT_TARGET_RATIO = 0.98;
 
     /**
-     * Long context: questions in the reasoning operator at once. Twice the fleet's 64 slots: enough
-     * that every replica stays busy under affinity's uneven spread, few enough that their contexts
-     * fit in the four caches together (the live contexts a deployment sizes its fleet for).
+     * Long context: questions in the reasoning operator at once, four times the fleet's 64 slots.
+     * Their passages are about three times what one replica's cache holds (so round robin, which
+     * brings every question to every replica, cannot keep them) and fit in the four caches together
+     * (so affinity, which gives each replica a quarter of them, can).
      */
     public static final int LONG_QUESTIONS_IN_FLIGHT = 256;
 
