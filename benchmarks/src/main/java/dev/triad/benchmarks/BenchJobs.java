@@ -2,10 +2,12 @@ package dev.triad.benchmarks;
 
 import dev.triad.model.ModelBinding;
 import dev.triad.model.Role;
+import dev.triad.reasoning.PromptSet;
 import dev.triad.reasoning.Reasoning;
 import dev.triad.reasoning.ReasoningOptions;
 import dev.triad.schemas.Question;
 import dev.triad.serde.JsonTypeInfo;
+import dev.triad.simulator.PassageGenerator;
 import dev.triad.simulator.ProblemGenerator;
 import dev.triad.simulator.SimulatedModelBinding;
 import dev.triad.simulator.SimulatorSettings;
@@ -44,6 +46,12 @@ final class BenchJobs {
 
     /** Problems {@code 0 .. count-1} of the benchmark generator, generated where they are read. */
     static DataStream<Question> questions(StreamExecutionEnvironment env, long count) {
+        return questions(env, count, new ProblemAt(new ProblemGenerator(SEED)));
+    }
+
+    /** Questions {@code 0 .. count-1} of {@code source}, generated where they are read. */
+    static DataStream<Question> questions(
+            StreamExecutionEnvironment env, long count, MapFunction<Long, Question> source) {
         if (count < 1) {
             throw new IllegalArgumentException(
                     "A benchmark needs at least 1 question, got "
@@ -53,7 +61,7 @@ final class BenchJobs {
         return env.fromSequence(0, count - 1)
                 .name("question indices")
                 .uid("bench-indices")
-                .map(new ProblemAt(new ProblemGenerator(SEED)))
+                .map(source)
                 .returns(JsonTypeInfo.QUESTION)
                 .name("generate problems")
                 .uid("bench-generate");
@@ -93,8 +101,28 @@ final class BenchJobs {
             int maxQuestionsInFlight,
             int maxCallsInFlight,
             String runId) {
+        triad(
+                questions,
+                strategy,
+                model,
+                maxQuestionsInFlight,
+                maxCallsInFlight,
+                PromptSet.builtIn(),
+                runId);
+    }
+
+    /** The same with the calls rendered from {@code prompts}. */
+    static void triad(
+            DataStream<Question> questions,
+            String strategy,
+            ModelBinding model,
+            int maxQuestionsInFlight,
+            int maxCallsInFlight,
+            PromptSet prompts,
+            String runId) {
         Reasoning.builder()
                 .strategies(List.of(strategy))
+                .prompts(prompts)
                 .model(Role.DECOMPOSER, model)
                 .model(Role.SOLVER, model)
                 .model(Role.VERIFIER, model)
@@ -133,6 +161,23 @@ final class BenchJobs {
     /** The job's net run time (submission to end, without the MiniCluster's start) in seconds. */
     static double seconds(JobExecutionResult result) {
         return result.getNetRuntime(TimeUnit.MICROSECONDS) / 1e6;
+    }
+
+    /** Question {@code index} of a passage generator: the long-context source's map function. */
+    static final class PassageAt implements MapFunction<Long, Question> {
+
+        private static final long serialVersionUID = 1L;
+
+        private final PassageGenerator generator;
+
+        PassageAt(PassageGenerator generator) {
+            this.generator = generator;
+        }
+
+        @Override
+        public Question map(Long index) {
+            return generator.problem(index);
+        }
     }
 
     /** Problem {@code index} of a generator: the source's map function. */

@@ -1,12 +1,13 @@
 package dev.triad.benchmarks;
 
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * The options every benchmark takes: {@code --size}, {@code --rounds}, {@code --seconds} and {@code
- * --results-dir}. A mixin of {@link BenchCli}; {@link #resolve} fills in the benchmark's own
- * defaults ({@link Benchmark#sizes()}) and checks the values before anything runs.
+ * The options every benchmark takes: {@code --size}, {@code --rounds}, {@code --seconds}, {@code
+ * --workload} and {@code --results-dir}. A mixin of {@link BenchCli}; {@link #resolve} fills in the
+ * benchmark's own defaults ({@link Benchmark#sizes()}) and checks the values before anything runs.
  */
 final class BenchOptions {
 
@@ -39,6 +40,14 @@ final class BenchOptions {
     private int seconds = DEFAULT_SECONDS;
 
     @Option(
+            names = "--workload",
+            paramLabel = "W",
+            description =
+                    "prefix only: long (questions with a 2-4k-token passage each), short (the"
+                            + " generated problems) or both (default).")
+    private String workload;
+
+    @Option(
             names = "--results-dir",
             paramLabel = "DIR",
             description = "Where NAME.json goes. Default: benchmarks/results of the repository.")
@@ -68,7 +77,33 @@ final class BenchOptions {
         }
         atLeastOne("--rounds", r);
         atLeastOne("--seconds", seconds);
-        return new Benchmark.Run(n, r, seconds, command);
+        return new Benchmark.Run(n, r, seconds, workload(benchmark), command);
+    }
+
+    /** {@code --workload}, checked against the benchmark's; its default when not given. */
+    private String workload(Benchmark benchmark) {
+        List<String> known = benchmark.workloads();
+        if (workload == null) {
+            return known.isEmpty() ? "" : known.get(0);
+        }
+        if (known.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "--workload is not an option of "
+                            + benchmark.name()
+                            + ", which has one workload; leave it out");
+        }
+        if (!known.contains(workload)) {
+            throw new IllegalArgumentException(
+                    "--workload of "
+                            + benchmark.name()
+                            + " must be one of "
+                            + String.join(", ", known)
+                            + ", was '"
+                            + workload
+                            + "'; pass e.g. --workload "
+                            + known.get(0));
+        }
+        return workload;
     }
 
     /** {@code --results-dir}, else {@link BenchCli#defaultResultsDir()}. */

@@ -24,6 +24,14 @@ public interface Benchmark {
     Sizes sizes();
 
     /**
+     * The values its {@code --workload} takes, the default first; empty (the default) when it has
+     * one workload only and takes no {@code --workload}.
+     */
+    default java.util.List<String> workloads() {
+        return java.util.List.of();
+    }
+
+    /**
      * Runs the benchmark.
      *
      * @param run the size, rounds and the command line to record
@@ -60,9 +68,17 @@ public interface Benchmark {
      * @param size questions (see {@link Sizes#size()})
      * @param rounds measured rounds per side
      * @param seconds the memory benchmark's sampling time per size
+     * @param workload one of {@link #workloads()}, its default when not given; empty for a
+     *     benchmark without workloads
      * @param command the command line, recorded in the result
      */
-    record Run(long size, int rounds, int seconds, String command) {}
+    record Run(long size, int rounds, int seconds, String workload, String command) {
+
+        /** A run of a benchmark without workloads. */
+        public Run(long size, int rounds, int seconds, String command) {
+            this(size, rounds, seconds, "", command);
+        }
+    }
 
     /**
      * A result plus the rows of the table printed for people, and optionally a report for people

@@ -58,6 +58,9 @@ public final class CountingModelBinding implements ModelBinding {
                 return future.whenComplete(
                         (completion, error) -> {
                             counters.callLatency.recordNanos(System.nanoTime() - start);
+                            if (completion != null) {
+                                counters.promptTokens.add(completion.promptTokens());
+                            }
                             counters.callsCompleted.increment();
                         });
             }

@@ -5,8 +5,10 @@ import dev.triad.model.openai.EndpointStats;
 import dev.triad.model.openai.LatencyHistogram;
 import dev.triad.model.openai.OpenAiCompatibleBinding;
 import dev.triad.reasoning.Lm2Strategy;
+import dev.triad.reasoning.PromptSet;
 import dev.triad.reasoning.ReasoningOptions;
 import dev.triad.schemas.Question;
+import dev.triad.simulator.PassageGenerator;
 import dev.triad.simulator.ProblemGenerator;
 import dev.triad.simulator.server.ReplicaStats;
 import dev.triad.simulator.server.ServerSettings;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -116,7 +119,17 @@ final class FleetRun {
             LatencyHistogram timeToFirstToken,
             Map<String, Long> clientFailures,
             List<Integer> clientLimits,
-            ServerTotals server) {
+            ServerTotals server,
+            int[] promptTokens) {
+
+        /** A percentile (0–100) of the calls' prompt tokens, 0 when none was counted. */
+        int promptTokensPercentile(double percentile) {
+            if (promptTokens.length == 0) {
+                return 0;
+            }
+            int i = (int) Math.ceil(percentile / 100.0 * promptTokens.length) - 1;
+            return promptTokens[Math.max(0, Math.min(promptTokens.length - 1, i))];
+        }
 
         /** Mean of running ÷ slots over the steady phase's samples. */
         double busyFraction() {
@@ -166,11 +179,35 @@ final class FleetRun {
         }
     }
 
+    /**
+     * What a run feeds the job: question {@code i} of {@code problem} for {@code i} in {@code 0 ..
+     * size-1} (made where the job reads it; the same questions must be the server's oracle book),
+     * with at most {@code maxQuestionsInFlight} of them in the reasoning operator at once, the
+     * calls rendered from {@code prompts}.
+     */
+    record Source(
+            MapFunction<Long, Question> problem, int maxQuestionsInFlight, PromptSet prompts) {}
+
+    /** The generated problems, the operator at its default questions in flight and prompts. */
+    static final Source GENERATED =
+            new Source(
+                    new BenchJobs.ProblemAt(new ProblemGenerator(BenchJobs.SEED)),
+                    ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT.defaultValue(),
+                    PromptSet.builtIn());
+
     private FleetRun() {}
 
     /** The generated questions of a run: the job's source and the oracle book of the server. */
     static List<Question> questions(long size) {
         return new ProblemGenerator(BenchJobs.SEED).stream(size).toList();
+    }
+
+    /**
+     * The long-context questions of a run ({@link PassageGenerator} with the benchmark seed): the
+     * job's source and the oracle book of the server.
+     */
+    static List<Question> passages(long size) {
+        return new PassageGenerator(BenchJobs.SEED).stream(size).parallel().toList();
     }
 
     /** The {@code 8b-h100} fleet of a run: {@value #REPLICAS} replicas, ephemeral ports. */
@@ -204,6 +241,26 @@ final class FleetRun {
             UnaryOperator<OpenAiCompatibleBinding.Builder> customize,
             PrintStream log)
             throws Exception {
+        return run(label, questions, GENERATED, settings, customize, log);
+    }
+
+    /**
+     * Runs lm2 over the questions of {@code source} against a fresh fleet.
+     *
+     * @param label for the log, e.g. {@code affinity}
+     * @param questions what {@code source} makes, for their number
+     * @param source the job's questions and its questions in flight
+     * @param settings the fleet
+     * @param customize sets the binding's non-default options (routing, streaming)
+     */
+    static Measurement run(
+            String label,
+            List<Question> questions,
+            Source source,
+            ServerSettings settings,
+            UnaryOperator<OpenAiCompatibleBinding.Builder> customize,
+            PrintStream log)
+            throws Exception {
         long size = questions.size();
         int slots = settings.replicas() * settings.maxNumSeqs();
         RunCounters counters = RunCounters.create("fleet-" + label);
@@ -214,11 +271,12 @@ final class FleetRun {
                             new FleetModelBinding(openai, counters.id()), counters.id(), true);
             StreamExecutionEnvironment env = BenchJobs.environment(PARALLELISM);
             BenchJobs.triad(
-                    BenchJobs.questions(env, size),
+                    BenchJobs.questions(env, size, source.problem()),
                     Lm2Strategy.NAME,
                     model,
-                    ReasoningOptions.MAX_QUESTIONS_IN_FLIGHT.defaultValue(),
+                    source.maxQuestionsInFlight(),
                     ReasoningOptions.MAX_CALLS_IN_FLIGHT.defaultValue(),
+                    source.prompts(),
                     counters.id());
             long start = System.nanoTime();
             JobClient client = env.executeAsync("triad bench fleet " + label);
@@ -283,7 +341,8 @@ final class FleetRun {
                     ttft,
                     failures,
                     limits,
-                    totals(server, settings.replicas()));
+                    totals(server, settings.replicas()),
+                    counters.promptTokens.stream().mapToInt(Integer::intValue).sorted().toArray());
         } finally {
             counters.release();
             FleetModelBinding.release(counters.id());

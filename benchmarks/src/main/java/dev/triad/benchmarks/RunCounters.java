@@ -34,6 +34,13 @@ public final class RunCounters {
     public final dev.triad.model.openai.LatencyHistogram.Recorder callLatency =
             new dev.triad.model.openai.LatencyHistogram.Recorder();
 
+    /**
+     * Each counted call's prompt tokens as the model reported them (only when completions are
+     * counted; calls that failed report none).
+     */
+    public final java.util.Queue<Integer> promptTokens =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     /** Records that reached the sink. */
     public final LongAdder records = new LongAdder();
 

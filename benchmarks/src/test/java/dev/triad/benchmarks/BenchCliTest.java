@@ -122,28 +122,95 @@ class BenchCliTest {
     }
 
     @Test
-    void prefixComparesAffinityWithRoundRobinSideBySide() throws Exception {
-        JsonNode result = run("prefix", "--size", "40", "--rounds", "1");
+    void prefixComparesAffinityWithRoundRobinSideBySideOnBothWorkloads() throws Exception {
+        JsonNode result = run("prefix", "--size", "20", "--rounds", "1");
 
-        assertCommon(result, "prefix", 40);
-        for (String side : new String[] {"triad", "baseline"}) {
-            JsonNode figures = result.path(side);
-            assertFigure(figures.path("steadyCallsPerSecond"), 1);
-            assertFigure(figures.path("timeToFirstTokenP50Ms"), 1);
-            assertFigure(figures.path("prefixCacheHitRate"), 1);
-            assertThat(figures.path("results").asLong()).isEqualTo(40);
-            // Streaming on both sides: every call recorded a time to first token.
-            assertThat(figures.path("streamedCalls").asLong())
-                    .isEqualTo(figures.path("calls").asLong());
-            assertThat(figures.path("timeToFirstTokenP50Ms").path("median").asDouble())
-                    .isPositive()
-                    .isLessThan(figures.path("latencyP50Ms").path("median").asDouble());
+        assertCommon(result, "prefix", 20);
+        for (String workload : new String[] {"long", "short"}) {
+            for (String side : new String[] {"triad", "baseline"}) {
+                JsonNode figures = result.path(side).path(workload);
+                assertFigure(figures.path("steadyCallsPerSecond"), 1);
+                assertFigure(figures.path("timeToFirstTokenP50Ms"), 1);
+                assertFigure(figures.path("prefixCacheHitRate"), 1);
+                assertThat(figures.path("results").asLong()).isEqualTo(20);
+                // Streaming on both sides: every call recorded a time to first token.
+                assertThat(figures.path("streamedCalls").asLong())
+                        .isEqualTo(figures.path("calls").asLong());
+                assertThat(figures.path("timeToFirstTokenP50Ms").path("median").asDouble())
+                        .isPositive()
+                        .isLessThan(figures.path("latencyP50Ms").path("median").asDouble());
+            }
+            // Same questions, same seed: both sides made the same calls.
+            assertThat(result.path("triad").path(workload).path("calls"))
+                    .isEqualTo(result.path("baseline").path(workload).path("calls"));
+            JsonNode summary = result.path("settings").path("workloads").path(workload);
+            for (String field :
+                    new String[] {
+                        "promptTokensP50",
+                        "promptTokensP95",
+                        "prefixCacheBlocksPerReplica",
+                        "prefixCacheTokensPerReplica",
+                        "liveContexts",
+                        "cacheFractionOfLiveContexts",
+                        "hitRateAffinity",
+                        "hitRateRoundRobin",
+                        "callsPerSecondRatio",
+                        "timeToFirstTokenP50Ratio"
+                    }) {
+                assertThat(summary.path(field).isNumber()).as(workload + " " + field).isTrue();
+            }
+            assertThat(summary.path("targets").size()).isPositive();
         }
-        // Same questions, same seed: both sides made the same calls.
-        assertThat(result.path("triad").path("calls"))
-                .isEqualTo(result.path("baseline").path("calls"));
-        assertThat(result.path("checks").size()).isEqualTo(2);
-        assertThat(result.path("settings").path("profileBoundOnRatio").asDouble()).isPositive();
+        JsonNode longContext = result.path("settings").path("workloads").path("long");
+        // Every call carries its question's passage: prompts of 2,000-4,000 tokens and more.
+        assertThat(longContext.path("passageTokensP50").asInt()).isBetween(2_000, 4_000);
+        assertThat(longContext.path("promptTokensP50").asInt())
+                .isGreaterThan(longContext.path("passageTokensP50").asInt());
+        assertThat(
+                        result.path("settings")
+                                .path("workloads")
+                                .path("short")
+                                .path("promptTokensP50")
+                                .asInt())
+                .isLessThan(1_000);
+        // Long: calls/s and time to first token; short: calls/s.
+        assertThat(result.path("checks").size()).isEqualTo(3);
+    }
+
+    @Test
+    void anUnknownWorkloadIsAUsageErrorThatNamesTheChoices() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                BenchCli.run(
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        "prefix",
+                        "--workload",
+                        "medium",
+                        "--results-dir",
+                        results.toString());
+
+        assertThat(code).isEqualTo(BenchCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--workload of prefix must be one of both, long, short, was 'medium'");
+    }
+
+    @Test
+    void aWorkloadForABenchmarkWithoutWorkloadsIsAUsageError() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code =
+                BenchCli.run(
+                        new PrintStream(new ByteArrayOutputStream()),
+                        new PrintStream(err, true, StandardCharsets.UTF_8),
+                        "overhead",
+                        "--workload",
+                        "long",
+                        "--results-dir",
+                        results.toString());
+
+        assertThat(code).isEqualTo(BenchCli.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains("--workload is not an option of overhead");
     }
 
     @Test

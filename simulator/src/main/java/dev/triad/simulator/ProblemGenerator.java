@@ -205,6 +205,11 @@ public final class ProblemGenerator implements Serializable {
             return chain.lines();
         }
 
+        /** The sentence that sets the scene, before the steps' sentences. */
+        String intro() {
+            return chain.intro;
+        }
+
         Question toQuestion() {
             List<Line> lines = chain.lines();
             StringBuilder text = new StringBuilder(512).append(chain.intro);

@@ -20,9 +20,11 @@ import java.util.Objects;
  * Writes the reply of a chat request behind HTTP with the same oracle as the in-process {@link
  * SimulatedModel}. Nothing is recognised by prompt text: the call's strategy, purpose (role,
  * inputs, reply fields), step, attempt and retry come from the {@value CallHeader#NAME} header
- * Triad's clients send beside the chat ({@link CallHeader}), the inputs are the user message's JSON
- * object, and the question's gold steps are found in the oracle book by the question's text. So a
- * prompt set of the user's own, or a strategy Triad does not ship, is answered the same way.
+ * Triad's clients send beside the chat ({@link CallHeader}), the inputs are the JSON object the
+ * user message is or starts with (a user template may follow {@code {{inputs}}} with instructions,
+ * as {@code examples/prompts/passage-first} does), and the question's gold steps are found in the
+ * oracle book by the question's text. So a prompt set of the user's own, or a strategy Triad does
+ * not ship, is answered the same way.
  *
  * <p>A request without the header (another client, e.g. Flink's {@code ML_PREDICT}) whose user
  * message holds only a question is answered as a chain-of-thought call on the whole question
@@ -48,6 +50,9 @@ final class RoleOracle {
     private static final String WHOLE_QUESTION_STRATEGY = "cot";
 
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    private static final com.fasterxml.jackson.databind.DeserializationFeature TRAILING =
+            com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS;
 
     private final SimulatedModel model;
     private final Map<String, Question> book;
@@ -84,7 +89,8 @@ final class RoleOracle {
         }
         Map<String, Object> inputs;
         try {
-            inputs = Json.mapper().readValue(user, MAP);
+            // The first JSON value only: text after it (a template's instructions) is not read.
+            inputs = Json.mapper().readerFor(MAP).without(TRAILING).readValue(user);
         } catch (Exception e) {
             return generic("the user message is not the JSON object of a Triad call's inputs");
         }

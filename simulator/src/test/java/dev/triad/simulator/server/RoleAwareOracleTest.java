@@ -13,6 +13,7 @@ import dev.triad.reasoning.CotPurpose;
 import dev.triad.reasoning.Lm2Purpose;
 import dev.triad.reasoning.PlanSolvePurpose;
 import dev.triad.reasoning.PromptLibrary;
+import dev.triad.reasoning.PromptSet;
 import dev.triad.reasoning.ReplyParser;
 import dev.triad.reasoning.StrategyPurpose;
 import dev.triad.schemas.GoldStep;
@@ -23,6 +24,7 @@ import dev.triad.simulator.SimulatorSettings;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -250,6 +252,32 @@ class RoleAwareOracleTest {
                     .contains("triad_sim_calls_answered_total{model_name=\"triad-sim\"} 2")
                     .contains("triad_sim_calls_answered_again_total{model_name=\"triad-sim\"} 1");
         }
+    }
+
+    @Test
+    void aUserTemplateThatStartsWithTheInputsAndAddsInstructionsIsAnsweredAlike() throws Exception {
+        // examples/prompts/passage-first: no system message; the user message is the inputs'
+        // JSON object, then the role's instructions.
+        PromptSet passageFirst =
+                PromptSet.load(Path.of("..", "examples", "prompts", "passage-first"));
+        Question q = BOOK.get(3);
+        GoldStep first = q.goldSteps().get(0);
+        Map<String, Object> solve = inputs(q);
+        solve.put("concepts", List.of("Multiplication"));
+        solve.put("verified", List.of());
+        solve.put("subquestion", first.subquestion());
+        List<ChatMessage> messages =
+                passageFirst.render("lm2", Lm2Purpose.ANSWER_SUBQUESTION, solve);
+        assertThat(messages).hasSize(1);
+        assertThat(messages.get(0).content())
+                .startsWith("{\"question\":" + dev.triad.schemas.Json.write(q.text()))
+                .contains("You are the solver");
+        CallContext call = new CallContext(q, "lm2", Lm2Purpose.ANSWER_SUBQUESTION, 1, 1, 0, solve);
+
+        ObjectNode reply =
+                ReplyParser.parseObject(send(perfect, messages, CallHeader.encode(call)));
+
+        assertThat(ReplyParser.requireText(reply, "answer")).isEqualTo(first.answer());
     }
 
     private static Map<String, Object> inputs(Question q) {
