@@ -233,6 +233,29 @@ class BenchCliTest {
     }
 
     @Test
+    void hungComparesAFaultedRunWithACleanOneAndEveryQuestionHasAStatus() throws Exception {
+        JsonNode result = run("hung", "--size", "10");
+
+        assertCommon(result, "hung", 10);
+        JsonNode faulted = result.path("triad");
+        JsonNode retriedOnly = faulted.path("retriableKindsOnly");
+        for (JsonNode side : List.of(faulted, result.path("baseline"), retriedOnly)) {
+            assertFigure(side.path("seconds"), 1);
+            assertThat(side.path("leastResults").asLong()).as("a status each").isEqualTo(10);
+        }
+        assertThat(faulted.path("faultRate").asDouble()).isEqualTo(HungCallBenchmark.FAULT_RATE);
+        assertThat(result.path("baseline").path("faultRate").asDouble()).isZero();
+        assertThat(retriedOnly.path("faults").toString()).contains("hang").doesNotContain("401");
+        assertThat(result.path("ratio").asDouble())
+                .isCloseTo(
+                        faulted.path("seconds").path("median").asDouble()
+                                / result.path("baseline").path("seconds").path("median").asDouble(),
+                        org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(result.path("checks").size()).isEqualTo(5);
+        assertThat(result.path("notes").toString()).contains("SIMULATED");
+    }
+
+    @Test
     void helpListsEveryBenchmarkWithItsTargetAndTheExitCodes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int code =
@@ -244,7 +267,7 @@ class BenchCliTest {
         assertThat(code).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("overhead", "memory", "concurrency", "target:", "Exit codes:")
-                .contains("saturation", "prefix", "journal", "engine", "plan", "failover")
+                .contains("saturation", "prefix", "journal", "engine", "plan", "failover", "hung")
                 .contains("missed a target");
     }
 
