@@ -3,6 +3,7 @@ package dev.triad.jobs.cli;
 import dev.triad.jobs.ExitCodes;
 import dev.triad.jobs.TriadJob;
 import dev.triad.jobs.UsageException;
+import dev.triad.jobs.demos.DemonstrationSettings;
 import dev.triad.jobs.export.DatasetCard;
 import dev.triad.jobs.export.StreamingExport;
 import dev.triad.jobs.io.JsonlFiles;
@@ -15,6 +16,7 @@ import dev.triad.jobs.parse.QuestionParser;
 import dev.triad.jobs.progress.ProgressLine;
 import dev.triad.jobs.progress.ProgressMetrics;
 import dev.triad.jobs.report.RunSummary;
+import dev.triad.jobs.similar.NearDuplicateCheck;
 import dev.triad.model.Role;
 import dev.triad.reasoning.FleetOutageException;
 import dev.triad.schemas.DeadLetter;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -572,7 +575,40 @@ public final class LocalRun {
                 settings.limit() == RunSettings.NO_LIMIT ? null : settings.limit(),
                 outputName(),
                 now,
-                false);
+                false,
+                stages());
+    }
+
+    /**
+     * The options that add stages with state to the job, as a resume compares them: a checkpoint of
+     * a job with a near-duplicate check, demonstrations or a training-data export does not restore
+     * into a job without (or with other) ones.
+     */
+    private Map<String, String> stages() {
+        Map<String, String> stages = new TreeMap<>();
+        NearDuplicateCheck nearDuplicates = settings.nearDuplicates();
+        if (nearDuplicates != null) {
+            stages.put(
+                    "--near-duplicates",
+                    nearDuplicates.policy().optionValue() + "@" + nearDuplicates.threshold());
+        }
+        DemonstrationSettings demonstrations = settings.demonstrations();
+        if (demonstrations != null) {
+            stages.put(
+                    "--demonstrations",
+                    demonstrations.poolAsGiven()
+                            + " (sha256 "
+                            + demonstrations
+                                    .sha256()
+                                    .substring(0, Math.min(12, demonstrations.sha256().length()))
+                            + ", --shots "
+                            + demonstrations.shots()
+                            + ")");
+        }
+        if (export != null) {
+            stages.put("--export", export.settings().format().key() + ":" + export.output());
+        }
+        return stages;
     }
 
     private String outputName() {

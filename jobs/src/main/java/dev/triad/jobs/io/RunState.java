@@ -16,10 +16,14 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
@@ -273,6 +277,9 @@ public final class RunState {
      * @param output the output as given (a folder or a Kafka URI)
      * @param started when the run was first started
      * @param jobFinished whether the job ran to its end (only merging the output was left)
+     * @param stages the options that add stages with state to the job (e.g. {@code
+     *     --near-duplicates} → {@code drop@0.9}), only those that are on: a checkpoint restores
+     *     only into the job graph it was taken from
      */
     public record Marker(
             String input,
@@ -281,11 +288,31 @@ public final class RunState {
             Long limit,
             String output,
             Instant started,
-            boolean jobFinished) {
+            boolean jobFinished,
+            Map<String, String> stages) {
+
+        /** What an option in {@link #stages()} that is not there reads as. */
+        public static final String OFF = "off";
+
+        public Marker {
+            stages = stages == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(stages));
+        }
+
+        /** A run without optional stages. */
+        public Marker(
+                String input,
+                String mapping,
+                List<String> strategies,
+                Long limit,
+                String output,
+                Instant started,
+                boolean jobFinished) {
+            this(input, mapping, strategies, limit, output, started, jobFinished, Map.of());
+        }
 
         /** Same as {@code this} with {@link #jobFinished()} set. */
         public Marker finished() {
-            return new Marker(input, mapping, strategies, limit, output, started, true);
+            return new Marker(input, mapping, strategies, limit, output, started, true, stages);
         }
 
         /**
@@ -307,6 +334,15 @@ public final class RunState {
                     "--limit",
                     limit == null ? "none" : limit.toString(),
                     other.limit == null ? "none" : other.limit.toString());
+            TreeSet<String> options = new TreeSet<>(stages.keySet());
+            options.addAll(other.stages.keySet());
+            for (String option : options) {
+                difference(
+                        differences,
+                        option,
+                        stages.getOrDefault(option, OFF),
+                        other.stages.getOrDefault(option, OFF));
+            }
             return differences;
         }
 
@@ -328,6 +364,10 @@ public final class RunState {
             node.put("output", output);
             node.put("started", started.toString());
             node.put("job-finished", jobFinished);
+            if (!stages.isEmpty()) {
+                ObjectNode stageNode = node.putObject("stages");
+                stages.forEach(stageNode::put);
+            }
             return node;
         }
 
@@ -336,6 +376,10 @@ public final class RunState {
             for (JsonNode s : required(node, "strategies")) {
                 strategies.add(s.asText());
             }
+            Map<String, String> stages = new TreeMap<>();
+            node.path("stages")
+                    .fields()
+                    .forEachRemaining(e -> stages.put(e.getKey(), e.getValue().asText()));
             try {
                 return new Marker(
                         required(node, "input").asText(),
@@ -344,7 +388,8 @@ public final class RunState {
                         node.hasNonNull("limit") ? node.get("limit").asLong() : null,
                         node.path("output").asText(null),
                         Instant.parse(required(node, "started").asText()),
-                        node.path("job-finished").asBoolean(false));
+                        node.path("job-finished").asBoolean(false),
+                        stages);
             } catch (DateTimeParseException e) {
                 throw new IOException("'started' is not a time: " + e.getMessage(), e);
             }

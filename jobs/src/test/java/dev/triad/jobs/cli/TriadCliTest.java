@@ -305,4 +305,37 @@ class TriadCliTest {
         assertThat(console.run("run", "--input", input.toString(), "--resume", "--overwrite"))
                 .isEqualTo(2);
     }
+
+    @Test
+    void aResumeThatTurnsTheNearDuplicateCheckOnExitsWith2NamingIt() throws IOException {
+        Path output = dir.resolve("out");
+        RunState.in(output.resolve(".triad"))
+                .writeMarker(
+                        new RunState.Marker(
+                                input.toString(),
+                                "triad",
+                                List.of("cot"),
+                                null,
+                                output.toString(),
+                                Instant.parse("2026-01-02T03:04:05Z"),
+                                false));
+
+        assertThat(
+                        console.run(
+                                "run",
+                                "--input",
+                                input.toString(),
+                                "--strategies",
+                                "cot",
+                                "--output",
+                                output.toString(),
+                                "--near-duplicates",
+                                "drop",
+                                "--resume"))
+                .isEqualTo(2);
+
+        assertThat(console.err())
+                .contains("--resume continues the run in")
+                .contains("--near-duplicates was off, is drop@0.9");
+    }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.flink.runtime.checkpoint.Checkpoints;
 import org.apache.flink.runtime.checkpoint.metadata.CheckpointMetadata;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,54 @@ class RunStateTest {
                         "--input was in.jsonl, is other.jsonl",
                         "--strategies was lm2,cot, is cot",
                         "--limit was none, is 10");
+    }
+
+    /**
+     * A checkpoint restores only into the job graph it was taken from: a resume that turns the
+     * near-duplicate check, demonstrations or an export on, off or to other values is refused.
+     */
+    @Test
+    void differencesNameTheStagesTurnedOnOffOrChanged() throws IOException {
+        RunState.Marker plain = marker("in.jsonl", List.of("lm2"), null);
+        RunState.Marker dropping =
+                new RunState.Marker(
+                        "in.jsonl",
+                        "triad",
+                        List.of("lm2"),
+                        null,
+                        "out/run",
+                        T0,
+                        false,
+                        Map.of("--near-duplicates", "drop@0.9"));
+
+        assertThat(plain.differencesTo(dropping))
+                .containsExactly("--near-duplicates was off, is drop@0.9");
+        assertThat(dropping.differencesTo(plain))
+                .containsExactly("--near-duplicates was drop@0.9, is off");
+        assertThat(
+                        dropping.differencesTo(
+                                new RunState.Marker(
+                                        "in.jsonl",
+                                        "triad",
+                                        List.of("lm2"),
+                                        null,
+                                        "out/run",
+                                        T0,
+                                        false,
+                                        Map.of(
+                                                "--near-duplicates",
+                                                "mark@0.9",
+                                                "--export",
+                                                "trl-sft:out/sft.jsonl"))))
+                .containsExactly(
+                        "--export was off, is trl-sft:out/sft.jsonl",
+                        "--near-duplicates was drop@0.9, is mark@0.9");
+
+        RunState state = RunState.in(dir);
+        state.writeMarker(dropping);
+        assertThat(state.marker()).contains(dropping);
+        state.writeMarker(dropping.finished());
+        assertThat(state.marker().orElseThrow().stages()).isEqualTo(dropping.stages());
     }
 
     @Test
