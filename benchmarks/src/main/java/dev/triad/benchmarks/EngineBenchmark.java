@@ -1,5 +1,6 @@
 package dev.triad.benchmarks;
 
+import dev.triad.jobs.local.LocalLlamaServer;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.ChatMessage;
 import dev.triad.model.ModelBinding;
@@ -126,9 +127,15 @@ public final class EngineBenchmark implements Benchmark {
         log.printf(
                 "%s: %s, %d threads, %d slots of %d tokens; llama-server %s%n",
                 NAME, model, threads, SLOTS, CONTEXT_PER_SLOT, server);
-        try (LlamaServerProcess process =
-                        LlamaServerProcess.start(
-                                server, model, ALIAS, threads, SLOTS, CONTEXT_PER_SLOT);
+        try (LocalLlamaServer process =
+                        LocalLlamaServer.builder(model)
+                                .binary(server)
+                                .binaryHint("set " + SERVER_ENV + " to its path")
+                                .alias(ALIAS)
+                                .threads(threads)
+                                .slots(SLOTS)
+                                .contextTokens(CONTEXT_PER_SLOT * SLOTS)
+                                .start();
                 // Holds the loaded model across runs, so that no run pays for loading it.
                 AsyncChatModel holder = gguf.open(0, 1)) {
             ModelBinding openAi =

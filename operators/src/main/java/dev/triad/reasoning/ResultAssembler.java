@@ -73,28 +73,29 @@ final class ResultAssembler {
         ResultUsage usage = ResultUsage.of(state.usage, models, prices);
         StrategyState part = state.part();
         List<String> concepts = part == null ? List.of() : part.concepts();
-        return new Result(
-                state.question.id(),
-                state.strategy,
-                end.status(),
-                end.reason(),
-                normalized,
-                gold,
-                gold == null ? null : AnswerScorer.equivalent(normalized, gold),
-                simulator != null,
-                simulator,
-                models,
+        return Result.builder()
+                .id(state.question.id())
+                .strategy(state.strategy)
+                .status(end.status())
+                .reason(end.reason())
+                .answer(normalized)
+                .gold(gold)
+                .correct(gold == null ? null : AnswerScorer.equivalent(normalized, gold))
+                .simulated(simulator != null)
+                .simulator(simulator)
+                .models(models)
                 // Read-only views: the state is dropped once the question ends.
-                concepts.isEmpty() ? null : concepts,
-                Collections.unmodifiableList(state.trace),
-                usage.roles(),
-                Math.max(0, now - state.startedAt),
-                state.question.metadata(),
-                now,
-                usage.cost(),
-                state.question.text(),
-                prompts,
-                identityByStrategy.get(state.strategy),
-                state.question.demonstrations());
+                .concepts(concepts.isEmpty() ? null : concepts)
+                .steps(Collections.unmodifiableList(state.trace))
+                .usage(usage.roles())
+                .latencyMs(Math.max(0, now - state.startedAt))
+                .metadata(state.question.metadata())
+                .finishedAt(now)
+                .cost(usage.cost())
+                .question(state.question.text())
+                .prompts(prompts)
+                .modelIdentity(identityByStrategy.get(state.strategy))
+                .demonstrations(state.question.demonstrations())
+                .build();
     }
 }

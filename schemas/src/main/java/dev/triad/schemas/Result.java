@@ -60,218 +60,218 @@ public record Result(
         Map<String, ModelIdentity> modelIdentity,
         Demonstrations demonstrations) {
 
-    /** A result without demonstrations. */
-    public Result(
-            String id,
-            String strategy,
-            Status status,
-            String reason,
-            String answer,
-            String gold,
-            Boolean correct,
-            boolean simulated,
-            Map<String, Object> simulator,
-            Map<String, String> models,
-            List<String> concepts,
-            List<Step> steps,
-            Map<String, RoleUsage> usage,
-            long latencyMs,
-            Map<String, String> metadata,
-            Long finishedAt,
-            Double cost,
-            String question,
-            PromptSetIdentity prompts,
-            Map<String, ModelIdentity> modelIdentity) {
-        this(
-                id,
-                strategy,
-                status,
-                reason,
-                answer,
-                gold,
-                correct,
-                simulated,
-                simulator,
-                models,
-                concepts,
-                steps,
-                usage,
-                latencyMs,
-                metadata,
-                finishedAt,
-                cost,
-                question,
-                prompts,
-                modelIdentity,
-                null);
+    /** A builder with every field unset ({@code null}, {@code false}, {@code 0}). */
+    public static Builder builder() {
+        return new Builder();
     }
 
-    /** A result without the question's text (as results were written before it was kept). */
-    public Result(
-            String id,
-            String strategy,
-            Status status,
-            String reason,
-            String answer,
-            String gold,
-            Boolean correct,
-            boolean simulated,
-            Map<String, Object> simulator,
-            Map<String, String> models,
-            List<String> concepts,
-            List<Step> steps,
-            Map<String, RoleUsage> usage,
-            long latencyMs,
-            Map<String, String> metadata,
-            Long finishedAt,
-            Double cost,
-            PromptSetIdentity prompts,
-            Map<String, ModelIdentity> modelIdentity) {
-        this(
-                id,
-                strategy,
-                status,
-                reason,
-                answer,
-                gold,
-                correct,
-                simulated,
-                simulator,
-                models,
-                concepts,
-                steps,
-                usage,
-                latencyMs,
-                metadata,
-                finishedAt,
-                cost,
-                null,
-                prompts,
-                modelIdentity);
+    /** A builder holding this result's fields, to copy it with some of them changed. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.id = id;
+        b.strategy = strategy;
+        b.status = status;
+        b.reason = reason;
+        b.answer = answer;
+        b.gold = gold;
+        b.correct = correct;
+        b.simulated = simulated;
+        b.simulator = simulator;
+        b.models = models;
+        b.concepts = concepts;
+        b.steps = steps;
+        b.usage = usage;
+        b.latencyMs = latencyMs;
+        b.metadata = metadata;
+        b.finishedAt = finishedAt;
+        b.cost = cost;
+        b.question = question;
+        b.prompts = prompts;
+        b.modelIdentity = modelIdentity;
+        b.demonstrations = demonstrations;
+        return b;
     }
 
-    /** A result without the prompt set's and the models' identity. */
-    public Result(
-            String id,
-            String strategy,
-            Status status,
-            String reason,
-            String answer,
-            String gold,
-            Boolean correct,
-            boolean simulated,
-            Map<String, Object> simulator,
-            Map<String, String> models,
-            List<String> concepts,
-            List<Step> steps,
-            Map<String, RoleUsage> usage,
-            long latencyMs,
-            Map<String, String> metadata,
-            Long finishedAt,
-            Double cost,
-            String question) {
-        this(
-                id,
-                strategy,
-                status,
-                reason,
-                answer,
-                gold,
-                correct,
-                simulated,
-                simulator,
-                models,
-                concepts,
-                steps,
-                usage,
-                latencyMs,
-                metadata,
-                finishedAt,
-                cost,
-                question,
-                null,
-                null);
-    }
+    /**
+     * Builds a {@link Result} field by field; a field not set is {@code null} ({@code false} for
+     * {@code simulated}, {@code 0} for {@code latencyMs}) and left out of the JSON. The fields mean
+     * what the record's components say.
+     */
+    public static final class Builder {
+        private String id;
+        private String strategy;
+        private Status status;
+        private String reason;
+        private String answer;
+        private String gold;
+        private Boolean correct;
+        private boolean simulated;
+        private Map<String, Object> simulator;
+        private Map<String, String> models;
+        private List<String> concepts;
+        private List<Step> steps;
+        private Map<String, RoleUsage> usage;
+        private long latencyMs;
+        private Map<String, String> metadata;
+        private Long finishedAt;
+        private Double cost;
+        private String question;
+        private PromptSetIdentity prompts;
+        private Map<String, ModelIdentity> modelIdentity;
+        private Demonstrations demonstrations;
 
-    /** A result without the question's text, the prompt set's and the models' identity. */
-    public Result(
-            String id,
-            String strategy,
-            Status status,
-            String reason,
-            String answer,
-            String gold,
-            Boolean correct,
-            boolean simulated,
-            Map<String, Object> simulator,
-            Map<String, String> models,
-            List<String> concepts,
-            List<Step> steps,
-            Map<String, RoleUsage> usage,
-            long latencyMs,
-            Map<String, String> metadata,
-            Long finishedAt,
-            Double cost) {
-        this(
-                id,
-                strategy,
-                status,
-                reason,
-                answer,
-                gold,
-                correct,
-                simulated,
-                simulator,
-                models,
-                concepts,
-                steps,
-                usage,
-                latencyMs,
-                metadata,
-                finishedAt,
-                cost,
-                null,
-                null,
-                null);
-    }
+        private Builder() {}
 
-    /** A result without an estimated cost (no price table). */
-    public Result(
-            String id,
-            String strategy,
-            Status status,
-            String reason,
-            String answer,
-            String gold,
-            Boolean correct,
-            boolean simulated,
-            Map<String, Object> simulator,
-            Map<String, String> models,
-            List<String> concepts,
-            List<Step> steps,
-            Map<String, RoleUsage> usage,
-            long latencyMs,
-            Map<String, String> metadata,
-            Long finishedAt) {
-        this(
-                id,
-                strategy,
-                status,
-                reason,
-                answer,
-                gold,
-                correct,
-                simulated,
-                simulator,
-                models,
-                concepts,
-                steps,
-                usage,
-                latencyMs,
-                metadata,
-                finishedAt,
-                null,
-                null,
-                null);
+        /** Sets {@link Result#id()}: the question id. */
+        public Builder id(String id) {
+            this.id = id;
+            return this;
+        }
+
+        /** Sets {@link Result#strategy()}: the strategy. */
+        public Builder strategy(String strategy) {
+            this.strategy = strategy;
+            return this;
+        }
+
+        /** Sets {@link Result#status()}: how it ended. */
+        public Builder status(Status status) {
+            this.status = status;
+            return this;
+        }
+
+        /** Sets {@link Result#reason()}: why it ended UNSOLVED or FAILED. */
+        public Builder reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        /** Sets {@link Result#answer()}: the normalised final answer. */
+        public Builder answer(String answer) {
+            this.answer = answer;
+            return this;
+        }
+
+        /** Sets {@link Result#gold()}: the gold answer. */
+        public Builder gold(String gold) {
+            this.gold = gold;
+            return this;
+        }
+
+        /** Sets {@link Result#correct()}: whether the answer matches the gold one. */
+        public Builder correct(Boolean correct) {
+            this.correct = correct;
+            return this;
+        }
+
+        /** Sets {@link Result#simulated()}: whether any role was served by a simulated model. */
+        public Builder simulated(boolean simulated) {
+            this.simulated = simulated;
+            return this;
+        }
+
+        /** Sets {@link Result#simulator()}: the simulator's settings. */
+        public Builder simulator(Map<String, Object> simulator) {
+            this.simulator = simulator;
+            return this;
+        }
+
+        /** Sets {@link Result#models()}: role to model binding. */
+        public Builder models(Map<String, String> models) {
+            this.models = models;
+            return this;
+        }
+
+        /** Sets {@link Result#concepts()}: the concepts the decomposer listed. */
+        public Builder concepts(List<String> concepts) {
+            this.concepts = concepts;
+            return this;
+        }
+
+        /** Sets {@link Result#steps()}: every attempt at every step. */
+        public Builder steps(List<Step> steps) {
+            this.steps = steps;
+            return this;
+        }
+
+        /** Sets {@link Result#usage()}: role to usage. */
+        public Builder usage(Map<String, RoleUsage> usage) {
+            this.usage = usage;
+            return this;
+        }
+
+        /** Sets {@link Result#latencyMs()}: the question's wall time in milliseconds. */
+        public Builder latencyMs(long latencyMs) {
+            this.latencyMs = latencyMs;
+            return this;
+        }
+
+        /** Sets {@link Result#metadata()}: the fields kept from the input. */
+        public Builder metadata(Map<String, String> metadata) {
+            this.metadata = metadata;
+            return this;
+        }
+
+        /** Sets {@link Result#finishedAt()}: when the question ended, in epoch milliseconds. */
+        public Builder finishedAt(Long finishedAt) {
+            this.finishedAt = finishedAt;
+            return this;
+        }
+
+        /** Sets {@link Result#cost()}: the estimated cost. */
+        public Builder cost(Double cost) {
+            this.cost = cost;
+            return this;
+        }
+
+        /** Sets {@link Result#question()}: the question's text as the models saw it. */
+        public Builder question(String question) {
+            this.question = question;
+            return this;
+        }
+
+        /** Sets {@link Result#prompts()}: the prompt set the calls were rendered with. */
+        public Builder prompts(PromptSetIdentity prompts) {
+            this.prompts = prompts;
+            return this;
+        }
+
+        /** Sets {@link Result#modelIdentity()}: role to the weights and engine of a real model. */
+        public Builder modelIdentity(Map<String, ModelIdentity> modelIdentity) {
+            this.modelIdentity = modelIdentity;
+            return this;
+        }
+
+        /** Sets {@link Result#demonstrations()}: the worked examples the decomposer was shown. */
+        public Builder demonstrations(Demonstrations demonstrations) {
+            this.demonstrations = demonstrations;
+            return this;
+        }
+
+        /** The result with the fields set so far. */
+        public Result build() {
+            return new Result(
+                    id,
+                    strategy,
+                    status,
+                    reason,
+                    answer,
+                    gold,
+                    correct,
+                    simulated,
+                    simulator,
+                    models,
+                    concepts,
+                    steps,
+                    usage,
+                    latencyMs,
+                    metadata,
+                    finishedAt,
+                    cost,
+                    question,
+                    prompts,
+                    modelIdentity,
+                    demonstrations);
+        }
     }
 }

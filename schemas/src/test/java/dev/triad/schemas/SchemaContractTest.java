@@ -221,35 +221,21 @@ class SchemaContractTest {
     void aResultWithTheQuestionTextReasoningAndAStepKeptUnverifiedIsValidAndRoundTrips() {
         Result r = solved();
         Result full =
-                new Result(
-                        r.id(),
-                        r.strategy(),
-                        r.status(),
-                        r.reason(),
-                        r.answer(),
-                        r.gold(),
-                        r.correct(),
-                        r.simulated(),
-                        r.simulator(),
-                        r.models(),
-                        r.concepts(),
-                        List.of(
-                                new Step(
-                                        1,
-                                        4,
-                                        "How many eggs are left?",
-                                        "13",
-                                        new Verdict(VerifierClass.CONCEPTUAL_MISTAKE, "no"),
-                                        true,
-                                        null,
-                                        "16 - 3 = 13",
-                                        true)),
-                        r.usage(),
-                        r.latencyMs(),
-                        r.metadata(),
-                        r.finishedAt(),
-                        r.cost(),
-                        "Janet's ducks lay 16 eggs per day.");
+                r.toBuilder()
+                        .steps(
+                                List.of(
+                                        new Step(
+                                                1,
+                                                4,
+                                                "How many eggs are left?",
+                                                "13",
+                                                new Verdict(VerifierClass.CONCEPTUAL_MISTAKE, "no"),
+                                                true,
+                                                null,
+                                                "16 - 3 = 13",
+                                                true)))
+                        .question("Janet's ducks lay 16 eggs per day.")
+                        .build();
         String json = Json.write(full);
 
         assertThat(validate(Schemas.RESULT, json)).isEmpty();
@@ -372,58 +358,61 @@ class SchemaContractTest {
         simulator.put("profile", "oracle");
         simulator.put("seed", 7);
         simulator.put("errorRate", 0.2);
-        return new Result(
-                "test.jsonl:1",
-                "lm2",
-                Status.SOLVED,
-                null,
-                "18",
-                "18",
-                true,
-                true,
-                simulator,
-                Map.of(
-                        "decomposer",
-                        "sim:oracle",
-                        "solver",
-                        "sim:oracle",
-                        "verifier",
-                        "sim:oracle"),
-                List.of("subtraction", "multiplication"),
-                List.of(
-                        new Step(
-                                1,
-                                1,
-                                "How many eggs are left?",
-                                "13",
-                                new Verdict(
-                                        VerifierClass.CONCEPTUAL_MISTAKE,
-                                        "Forgot the four used for muffins."),
-                                false,
-                                null),
-                        new Step(
-                                1,
-                                2,
-                                "How many eggs does Janet sell?",
-                                "9",
-                                new Verdict(VerifierClass.NO_MISTAKE, "16 - 3 - 4 = 9."),
-                                true,
-                                null),
-                        new Step(
-                                2,
-                                1,
-                                "How much does she make?",
-                                "18",
-                                new Verdict(VerifierClass.NO_MISTAKE, "9 * 2 = 18."),
-                                true,
-                                null)),
-                Map.of(
-                        "decomposer", new RoleUsage(3, 900, 120, 400, 300),
-                        "solver", new RoleUsage(3, 410, 90, 200, 520),
-                        "verifier", new RoleUsage(3, 700, 60, 350, 210)),
-                1234,
-                Map.of("subject", "Prealgebra", "level", "2"),
-                1_764_000_000_000L);
+        return Result.builder()
+                .id("test.jsonl:1")
+                .strategy("lm2")
+                .status(Status.SOLVED)
+                .answer("18")
+                .gold("18")
+                .correct(true)
+                .simulated(true)
+                .simulator(simulator)
+                .models(
+                        Map.of(
+                                "decomposer",
+                                "sim:oracle",
+                                "solver",
+                                "sim:oracle",
+                                "verifier",
+                                "sim:oracle"))
+                .concepts(List.of("subtraction", "multiplication"))
+                .steps(
+                        List.of(
+                                new Step(
+                                        1,
+                                        1,
+                                        "How many eggs are left?",
+                                        "13",
+                                        new Verdict(
+                                                VerifierClass.CONCEPTUAL_MISTAKE,
+                                                "Forgot the four used for muffins."),
+                                        false,
+                                        null),
+                                new Step(
+                                        1,
+                                        2,
+                                        "How many eggs does Janet sell?",
+                                        "9",
+                                        new Verdict(VerifierClass.NO_MISTAKE, "16 - 3 - 4 = 9."),
+                                        true,
+                                        null),
+                                new Step(
+                                        2,
+                                        1,
+                                        "How much does she make?",
+                                        "18",
+                                        new Verdict(VerifierClass.NO_MISTAKE, "9 * 2 = 18."),
+                                        true,
+                                        null)))
+                .usage(
+                        Map.of(
+                                "decomposer", new RoleUsage(3, 900, 120, 400, 300),
+                                "solver", new RoleUsage(3, 410, 90, 200, 520),
+                                "verifier", new RoleUsage(3, 700, 60, 350, 210)))
+                .latencyMs(1234)
+                .metadata(Map.of("subject", "Prealgebra", "level", "2"))
+                .finishedAt(1_764_000_000_000L)
+                .build();
     }
 
     private static Result priced() {
@@ -436,82 +425,67 @@ class SchemaContractTest {
                 new RoleUsage(2, 500, 50, 0, 100)
                         .withReplicas(Map.of("sim:default", 2L))
                         .withCost(0.00125);
-        return new Result(
-                "test.jsonl:3",
-                "cot",
-                Status.SOLVED,
-                null,
-                "6",
-                null,
-                null,
-                false,
-                null,
-                Map.of("solver", "openai:http://gpu-1:8000/v1,http://gpu-2:8000/v1"),
-                null,
-                List.of(),
-                Map.of("solver", solver, "decomposer", decomposer),
-                500,
-                null,
-                1_764_000_000_000L,
-                0.0025,
-                new PromptSetIdentity(
-                        "examples/prompts/tiny-arith",
-                        "v1",
-                        "5f0c6a3e2b1d4c7f8e9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e"),
-                Map.of(
-                        "solver",
-                        new ModelIdentity(
-                                "tiny-arith.gguf",
-                                "1ebd08dd0eced93864a13599ee1aeb20c658854eb8b3e0b0ee6ffbefb385c290",
-                                "llama.cpp")));
+        return Result.builder()
+                .id("test.jsonl:3")
+                .strategy("cot")
+                .status(Status.SOLVED)
+                .answer("6")
+                .simulated(false)
+                .models(Map.of("solver", "openai:http://gpu-1:8000/v1,http://gpu-2:8000/v1"))
+                .steps(List.of())
+                .usage(Map.of("solver", solver, "decomposer", decomposer))
+                .latencyMs(500)
+                .finishedAt(1_764_000_000_000L)
+                .cost(0.0025)
+                .prompts(
+                        new PromptSetIdentity(
+                                "examples/prompts/tiny-arith",
+                                "v1",
+                                "5f0c6a3e2b1d4c7f8e9a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e"))
+                .modelIdentity(
+                        Map.of(
+                                "solver",
+                                new ModelIdentity(
+                                        "tiny-arith.gguf",
+                                        "1ebd08dd0eced93864a13599ee1aeb20c658854eb8b3e0b0ee6ffbefb385c290",
+                                        "llama.cpp")))
+                .build();
     }
 
     private static Result failed() {
-        return new Result(
-                "test.jsonl:2",
-                "cot",
-                Status.FAILED,
-                "solver reply could not be parsed after 2 attempts",
-                null,
-                null,
-                null,
-                false,
-                null,
-                Map.of("solver", "openai:http://localhost:8000#qwen"),
-                null,
-                List.of(
-                        new Step(
-                                1,
-                                1,
-                                null,
-                                null,
-                                null,
-                                false,
-                                "I think the answer is... <truncated>")),
-                Map.of("solver", new RoleUsage(2, 300, 50, 0, 900)),
-                950,
-                null,
-                null);
+        return Result.builder()
+                .id("test.jsonl:2")
+                .strategy("cot")
+                .status(Status.FAILED)
+                .reason("solver reply could not be parsed after 2 attempts")
+                .simulated(false)
+                .models(Map.of("solver", "openai:http://localhost:8000#qwen"))
+                .steps(
+                        List.of(
+                                new Step(
+                                        1,
+                                        1,
+                                        null,
+                                        null,
+                                        null,
+                                        false,
+                                        "I think the answer is... <truncated>")))
+                .usage(Map.of("solver", new RoleUsage(2, 300, 50, 0, 900)))
+                .latencyMs(950)
+                .build();
     }
 
     private static Result withSteps(List<Step> steps) {
-        return new Result(
-                "q",
-                "lm2",
-                Status.SOLVED,
-                null,
-                "1",
-                null,
-                null,
-                false,
-                null,
-                null,
-                null,
-                steps,
-                Map.of(),
-                1,
-                null,
-                null);
+        return Result.builder()
+                .id("q")
+                .strategy("lm2")
+                .status(Status.SOLVED)
+                .answer("1")
+                .simulated(false)
+                .steps(steps)
+                .usage(Map.of())
+                .latencyMs(1)
+                .build();
     }
 
     // ---- validation ------------------------------------------------------------------------

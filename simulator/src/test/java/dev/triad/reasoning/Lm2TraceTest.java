@@ -102,23 +102,19 @@ class Lm2TraceTest {
     @Test
     void refusesAResultWithoutItsQuestionText() {
         Result old =
-                new Result(
-                        "q-1",
-                        "lm2",
-                        dev.triad.schemas.Status.SOLVED,
-                        null,
-                        "4",
-                        null,
-                        null,
-                        true,
-                        null,
-                        Map.of(),
-                        List.of(),
-                        List.of(),
-                        Map.of(),
-                        0,
-                        Map.of(),
-                        null);
+                Result.builder()
+                        .id("q-1")
+                        .strategy("lm2")
+                        .status(dev.triad.schemas.Status.SOLVED)
+                        .answer("4")
+                        .simulated(true)
+                        .models(Map.of())
+                        .concepts(List.of())
+                        .steps(List.of())
+                        .usage(Map.of())
+                        .latencyMs(0)
+                        .metadata(Map.of())
+                        .build();
         assertThatThrownBy(() -> Lm2Trace.calls(old))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("q-1")

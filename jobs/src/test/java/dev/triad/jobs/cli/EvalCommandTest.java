@@ -239,26 +239,7 @@ class EvalCommandTest {
             Result r = Json.read(line, Result.class);
             java.util.Map<String, RoleUsage> usage = new java.util.TreeMap<>();
             r.usage().forEach((role, u) -> usage.put(role, u.withCost(0.001)));
-            lines.add(
-                    Json.write(
-                            new Result(
-                                    r.id(),
-                                    r.strategy(),
-                                    r.status(),
-                                    r.reason(),
-                                    r.answer(),
-                                    r.gold(),
-                                    r.correct(),
-                                    r.simulated(),
-                                    r.simulator(),
-                                    r.models(),
-                                    r.concepts(),
-                                    r.steps(),
-                                    usage,
-                                    r.latencyMs(),
-                                    r.metadata(),
-                                    r.finishedAt(),
-                                    0.001 * usage.size())));
+            lines.add(Json.write(r.toBuilder().usage(usage).cost(0.001 * usage.size()).build()));
         }
         Files.write(recorded, lines);
 
@@ -290,32 +271,35 @@ class EvalCommandTest {
         for (int i = 1; i <= 3; i++) {
             lines.add(
                     Json.write(
-                            new Result(
-                                    "q" + i,
-                                    "cot",
-                                    dev.triad.schemas.Status.SOLVED,
-                                    null,
-                                    Integer.toString(i * 7),
-                                    Integer.toString(i * 7),
-                                    true,
-                                    false,
-                                    null,
-                                    java.util.Map.of("solver", binding),
-                                    null,
-                                    List.of(),
-                                    java.util.Map.of("solver", new RoleUsage(1, 20, 2, 0, 10)),
-                                    12,
-                                    java.util.Map.of(),
-                                    1L,
-                                    null,
-                                    new dev.triad.schemas.PromptSetIdentity(
-                                            "examples/prompts/tiny-arith", "v1", "ab".repeat(32)),
-                                    java.util.Map.of(
-                                            "solver",
-                                            new dev.triad.schemas.ModelIdentity(
-                                                    "tiny-arith.gguf",
-                                                    sha,
-                                                    "llama.cpp-80fb11a")))));
+                            Result.builder()
+                                    .id("q" + i)
+                                    .strategy("cot")
+                                    .status(dev.triad.schemas.Status.SOLVED)
+                                    .answer(Integer.toString(i * 7))
+                                    .gold(Integer.toString(i * 7))
+                                    .correct(true)
+                                    .simulated(false)
+                                    .models(java.util.Map.of("solver", binding))
+                                    .steps(List.of())
+                                    .usage(
+                                            java.util.Map.of(
+                                                    "solver", new RoleUsage(1, 20, 2, 0, 10)))
+                                    .latencyMs(12)
+                                    .metadata(java.util.Map.of())
+                                    .finishedAt(1L)
+                                    .prompts(
+                                            new dev.triad.schemas.PromptSetIdentity(
+                                                    "examples/prompts/tiny-arith",
+                                                    "v1",
+                                                    "ab".repeat(32)))
+                                    .modelIdentity(
+                                            java.util.Map.of(
+                                                    "solver",
+                                                    new dev.triad.schemas.ModelIdentity(
+                                                            "tiny-arith.gguf",
+                                                            sha,
+                                                            "llama.cpp-80fb11a")))
+                                    .build()));
         }
         Path results = dir.resolve("real.jsonl");
         Files.write(results, lines);

@@ -39,32 +39,32 @@ class PlanCommandTest {
             lines.add(
                     Json.mapper()
                             .writeValueAsString(
-                                    new Result(
-                                            "q" + i,
-                                            "lm2",
-                                            Status.SOLVED,
-                                            null,
-                                            "1",
-                                            null,
-                                            null,
-                                            true,
-                                            Map.of("profile", "default"),
-                                            Map.of(
-                                                    "decomposer", "sim:default",
-                                                    "solver", "sim:default",
-                                                    "verifier", "sim:default"),
-                                            List.of(),
-                                            List.of(),
-                                            Map.of(
-                                                    "decomposer",
-                                                    new RoleUsage(5, 2000, 100, 0, 500),
-                                                    "solver",
-                                                    new RoleUsage(5, 2000, 300, 0, 1000),
-                                                    "verifier",
-                                                    new RoleUsage(4, 1600, 80, 0, 400)),
-                                            1900,
-                                            Map.of(),
-                                            1_000_000L + i * 100L + 1900)));
+                                    Result.builder()
+                                            .id("q" + i)
+                                            .strategy("lm2")
+                                            .status(Status.SOLVED)
+                                            .answer("1")
+                                            .simulated(true)
+                                            .simulator(Map.of("profile", "default"))
+                                            .models(
+                                                    Map.of(
+                                                            "decomposer", "sim:default",
+                                                            "solver", "sim:default",
+                                                            "verifier", "sim:default"))
+                                            .concepts(List.of())
+                                            .steps(List.of())
+                                            .usage(
+                                                    Map.of(
+                                                            "decomposer",
+                                                            new RoleUsage(5, 2000, 100, 0, 500),
+                                                            "solver",
+                                                            new RoleUsage(5, 2000, 300, 0, 1000),
+                                                            "verifier",
+                                                            new RoleUsage(4, 1600, 80, 0, 400)))
+                                            .latencyMs(1900)
+                                            .metadata(Map.of())
+                                            .finishedAt(1_000_000L + i * 100L + 1900)
+                                            .build()));
         }
         sample = dir.resolve("results.jsonl");
         Files.write(sample, lines);

@@ -29,36 +29,35 @@ class DemonstrationExportTest {
         for (int i = 1; i <= 3; i++) {
             lines.add(
                     Json.write(
-                            new Result(
-                                    "q" + i,
-                                    "lm2",
-                                    dev.triad.schemas.Status.SOLVED,
-                                    null,
-                                    "1" + i,
-                                    "1" + i,
-                                    i != 3, // q3 is wrong: not a solved example
-                                    false,
-                                    null,
-                                    Map.of("decomposer", "openai:http://127.0.0.1:1"),
-                                    List.of("addition"),
-                                    List.of(
-                                            new dev.triad.schemas.Step(
-                                                    1,
-                                                    1,
-                                                    "What is 5 + " + i + "?",
-                                                    "" + (5 + i),
-                                                    new dev.triad.schemas.Verdict(
-                                                            dev.triad.schemas.VerifierClass
-                                                                    .NO_MISTAKE,
-                                                            "ok"),
-                                                    true,
-                                                    null)),
-                                    Map.of(),
-                                    10,
-                                    Map.of(),
-                                    1L,
-                                    null,
-                                    "Tom has 5 apples and gets " + i + " more. How many?")));
+                            Result.builder()
+                                    .id("q" + i)
+                                    .strategy("lm2")
+                                    .status(dev.triad.schemas.Status.SOLVED)
+                                    .answer("1" + i)
+                                    .gold("1" + i)
+                                    .correct(i != 3) // q3 is wrong: not a solved example
+                                    .simulated(false)
+                                    .models(Map.of("decomposer", "openai:http://127.0.0.1:1"))
+                                    .concepts(List.of("addition"))
+                                    .steps(
+                                            List.of(
+                                                    new dev.triad.schemas.Step(
+                                                            1,
+                                                            1,
+                                                            "What is 5 + " + i + "?",
+                                                            "" + (5 + i),
+                                                            new dev.triad.schemas.Verdict(
+                                                                    dev.triad.schemas.VerifierClass
+                                                                            .NO_MISTAKE,
+                                                                    "ok"),
+                                                            true,
+                                                            null)))
+                                    .usage(Map.of())
+                                    .latencyMs(10)
+                                    .metadata(Map.of())
+                                    .finishedAt(1L)
+                                    .question("Tom has 5 apples and gets " + i + " more. How many?")
+                                    .build()));
         }
         Files.write(results, lines);
         Path pool = dir.resolve("pool.jsonl");

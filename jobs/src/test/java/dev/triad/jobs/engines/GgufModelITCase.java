@@ -8,6 +8,8 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.triad.jobs.TriadConsole;
 import dev.triad.jobs.eval.SimulatedNotice;
+import dev.triad.jobs.local.LocalLlamaServer;
+import dev.triad.jobs.local.LocalScript;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.CallContext;
 import dev.triad.model.CallInput;
@@ -65,10 +67,15 @@ class GgufModelITCase {
             }
         }
         GgufBinding inProcess =
-                GgufBinding.parse(LlamaServer.model("tiny-arith.gguf") + "?threads=2&slots=1");
+                GgufBinding.parse(
+                        LocalLlamaServer.sharedModel("tiny-arith.gguf") + "?threads=2&slots=1");
         List<ModelCompletion> ours = answers(inProcess, questions);
         List<ModelCompletion> server;
-        try (LlamaServer llamaServer = LlamaServer.start("tiny-arith.gguf", 4096, 1)) {
+        try (LocalLlamaServer llamaServer =
+                LocalLlamaServer.builder(LocalLlamaServer.sharedModel("tiny-arith.gguf"))
+                        .contextTokens(4096)
+                        .slots(1)
+                        .start()) {
             server =
                     answers(
                             OpenAiCompatibleBinding.parse(
@@ -108,7 +115,7 @@ class GgufModelITCase {
         // Strings need a bound: an untrained model otherwise never closes one (SOURCE.txt).
         GgufBinding binding =
                 GgufBinding.parse(
-                        LlamaServer.model("random-tiny.gguf")
+                        LocalLlamaServer.sharedModel("random-tiny.gguf")
                                 + "?threads=2&slots=2&ctx=1024&max-chars=20&max-items=2"
                                 + "&max-tokens=160");
         List<ReplyField> fields =
@@ -160,7 +167,7 @@ class GgufModelITCase {
                                 input.toString()))
                 .as(console.err())
                 .isZero();
-        Path model = LlamaServer.model("tiny-arith.gguf");
+        Path model = LocalLlamaServer.sharedModel("tiny-arith.gguf");
         String spec = "gguf:" + model + "?threads=2&ctx=2048&max-chars=16&max-tokens=160";
         Path output = dir.resolve("out");
         int code =
@@ -214,9 +221,9 @@ class GgufModelITCase {
      */
     @Test
     void aCotRunInProcessWithAPromptSetAnswersAsTheModelItselfDoes() throws Exception {
-        Path promptsDir = LlamaServer.repository().resolve("examples/prompts/tiny-arith");
+        Path promptsDir = LocalScript.repositoryRoot().resolve("examples/prompts/tiny-arith");
         PromptSet prompts = PromptSet.load(promptsDir);
-        Path model = LlamaServer.model("tiny-arith.gguf");
+        Path model = LocalLlamaServer.sharedModel("tiny-arith.gguf");
         String spec = "gguf:" + model + "?threads=2&slots=1&structured=off&max-tokens=8";
         Path input = dir.resolve("times.jsonl");
         Map<String, String> gold = new LinkedHashMap<>();

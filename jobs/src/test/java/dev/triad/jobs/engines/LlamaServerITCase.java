@@ -3,6 +3,8 @@ package dev.triad.jobs.engines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triad.jobs.TriadConsole;
+import dev.triad.jobs.local.LocalLlamaServer;
+import dev.triad.jobs.local.LocalScript;
 import dev.triad.model.CallContext;
 import dev.triad.model.CallInput;
 import dev.triad.model.CallPurpose;
@@ -73,7 +75,11 @@ class LlamaServerITCase {
                                 "--output",
                                 input.toString()))
                 .isZero();
-        try (LlamaServer server = LlamaServer.start("random-tiny.gguf", 8192, 4)) {
+        try (LocalLlamaServer server =
+                LocalLlamaServer.builder(LocalLlamaServer.sharedModel("random-tiny.gguf"))
+                        .contextTokens(8192)
+                        .slots(4)
+                        .start()) {
             String url = server.openAiBaseUrl() + "#random-tiny?" + SMALL;
 
             long start = System.nanoTime();
@@ -120,7 +126,11 @@ class LlamaServerITCase {
 
     @Test
     void aPromptLongerThanTheContextFailsWithTheEnginesMessageAndIsNotRetried() throws Exception {
-        try (LlamaServer server = LlamaServer.start("random-tiny.gguf", 256, 1)) {
+        try (LocalLlamaServer server =
+                LocalLlamaServer.builder(LocalLlamaServer.sharedModel("random-tiny.gguf"))
+                        .contextTokens(256)
+                        .slots(1)
+                        .start()) {
             OpenAiCompatibleBinding binding =
                     OpenAiCompatibleBinding.parse(
                             server.openAiBaseUrl() + "#random-tiny?max-tokens=16&attempts=3");
@@ -167,7 +177,11 @@ class LlamaServerITCase {
 
     @Test
     void aStreamedCompletionReportsUsageAndTimeToFirstToken() throws Exception {
-        try (LlamaServer server = LlamaServer.start("tiny-arith.gguf", 4096, 1)) {
+        try (LocalLlamaServer server =
+                LocalLlamaServer.builder(LocalLlamaServer.sharedModel("tiny-arith.gguf"))
+                        .contextTokens(4096)
+                        .slots(1)
+                        .start()) {
             OpenAiCompatibleBinding binding =
                     OpenAiCompatibleBinding.parse(
                             server.openAiBaseUrl() + "#tiny-arith?stream=true&structured=off");
@@ -198,7 +212,7 @@ class LlamaServerITCase {
      */
     @Test
     void tinyArithAccuracyThroughTriadEqualsTheEnginesOwnOnTheSameMessages() throws Exception {
-        Path promptsDir = LlamaServer.repository().resolve("examples/prompts/tiny-arith");
+        Path promptsDir = LocalScript.repositoryRoot().resolve("examples/prompts/tiny-arith");
         PromptSet prompts = PromptSet.load(promptsDir);
         Path input = dir.resolve("times.jsonl");
         Map<String, String> gold = new LinkedHashMap<>();
@@ -220,11 +234,15 @@ class LlamaServerITCase {
             }
         }
         Files.writeString(input, lines);
-        Path weights = LlamaServer.model("tiny-arith.gguf");
-        String engine = LlamaServer.version();
+        Path weights = LocalLlamaServer.sharedModel("tiny-arith.gguf");
+        String engine = LocalLlamaServer.version(LocalLlamaServer.sharedBinary());
 
-        try (LlamaServer server =
-                LlamaServer.start("tiny-arith.gguf", 4096, 1, "--no-cache-prompt")) {
+        try (LocalLlamaServer server =
+                LocalLlamaServer.builder(LocalLlamaServer.sharedModel("tiny-arith.gguf"))
+                        .contextTokens(4096)
+                        .slots(1)
+                        .arguments("--no-cache-prompt")
+                        .start()) {
             // The engine's own answers: Triad's messages, sent by a bare HTTP client.
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Map<String, String> direct = new LinkedHashMap<>();

@@ -399,25 +399,25 @@ class TrainingDataExportTest {
         List<Result> real = new ArrayList<>();
         for (Result r : results) {
             real.add(
-                    new Result(
-                            r.id(),
-                            r.strategy(),
-                            r.status(),
-                            r.reason(),
-                            r.answer(),
-                            r.gold(),
-                            r.correct(),
-                            false,
-                            null,
-                            Map.of("decomposer", "openai:http://127.0.0.1:1#small"),
-                            r.concepts(),
-                            r.steps(),
-                            r.usage(),
-                            r.latencyMs(),
-                            r.metadata(),
-                            r.finishedAt(),
-                            r.cost(),
-                            r.question()));
+                    Result.builder()
+                            .id(r.id())
+                            .strategy(r.strategy())
+                            .status(r.status())
+                            .reason(r.reason())
+                            .answer(r.answer())
+                            .gold(r.gold())
+                            .correct(r.correct())
+                            .simulated(false)
+                            .models(Map.of("decomposer", "openai:http://127.0.0.1:1#small"))
+                            .concepts(r.concepts())
+                            .steps(r.steps())
+                            .usage(r.usage())
+                            .latencyMs(r.latencyMs())
+                            .metadata(r.metadata())
+                            .finishedAt(r.finishedAt())
+                            .cost(r.cost())
+                            .question(r.question())
+                            .build());
         }
         Path file = SimulatedLm2Results.write(real, dir.resolve("real/results.jsonl"));
         Path out = dir.resolve("real/train.jsonl");

@@ -43,23 +43,22 @@ class KafkaTopicsTest {
     @Test
     void resultsAreTheirJsonKeyedByIdWithTheStrategyInAHeader() {
         Result result =
-                new Result(
-                        "q1",
-                        "cot",
-                        Status.SOLVED,
-                        null,
-                        "2",
-                        "2",
-                        true,
-                        true,
-                        Map.of(),
-                        Map.of(),
-                        List.of(),
-                        List.of(),
-                        Map.of(),
-                        12,
-                        Map.of(),
-                        null);
+                Result.builder()
+                        .id("q1")
+                        .strategy("cot")
+                        .status(Status.SOLVED)
+                        .answer("2")
+                        .gold("2")
+                        .correct(true)
+                        .simulated(true)
+                        .simulator(Map.of())
+                        .models(Map.of())
+                        .concepts(List.of())
+                        .steps(List.of())
+                        .usage(Map.of())
+                        .latencyMs(12)
+                        .metadata(Map.of())
+                        .build();
         ProducerRecord<byte[], byte[]> record =
                 new KafkaTopics.ResultSerializer("out").serialize(result, null, 5L);
 

@@ -34,23 +34,20 @@ class RunPlannerTest {
                                 "verifier", new RoleUsage(4, 1600, 80, 0, 400));
         long start = 1_000_000L + i * 100L;
         long latency = strategy.equals("cot") ? 300 : 1900;
-        return new Result(
-                "q" + i,
-                strategy,
-                Status.SOLVED,
-                null,
-                "1",
-                null,
-                null,
-                false,
-                null,
-                Map.of("decomposer", "sim:x", "solver", "sim:x", "verifier", "sim:x"),
-                List.of(),
-                List.of(),
-                usage,
-                latency,
-                Map.of(),
-                start + latency);
+        return Result.builder()
+                .id("q" + i)
+                .strategy(strategy)
+                .status(Status.SOLVED)
+                .answer("1")
+                .simulated(false)
+                .models(Map.of("decomposer", "sim:x", "solver", "sim:x", "verifier", "sim:x"))
+                .concepts(List.of())
+                .steps(List.of())
+                .usage(usage)
+                .latencyMs(latency)
+                .metadata(Map.of())
+                .finishedAt(start + latency)
+                .build();
     }
 
     private static SampleMeasurements sample(PriceTable prices, String... strategies) {
@@ -283,23 +280,20 @@ class RunPlannerTest {
         Map<String, RoleUsage> doubled = new java.util.HashMap<>();
         slow.usage().forEach((role, u) -> doubled.put(role, u.add(u)));
         sample.add(
-                new Result(
-                        slow.id(),
-                        slow.strategy(),
-                        slow.status(),
-                        null,
-                        slow.answer(),
-                        null,
-                        null,
-                        false,
-                        null,
-                        slow.models(),
-                        List.of(),
-                        List.of(),
-                        doubled,
-                        3800,
-                        Map.of(),
-                        slow.finishedAt()));
+                Result.builder()
+                        .id(slow.id())
+                        .strategy(slow.strategy())
+                        .status(slow.status())
+                        .answer(slow.answer())
+                        .simulated(false)
+                        .models(slow.models())
+                        .concepts(List.of())
+                        .steps(List.of())
+                        .usage(doubled)
+                        .latencyMs(3800)
+                        .metadata(Map.of())
+                        .finishedAt(slow.finishedAt())
+                        .build());
 
         PlanEstimate plan =
                 RunPlanner.builder()

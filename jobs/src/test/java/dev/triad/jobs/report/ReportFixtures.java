@@ -145,26 +145,24 @@ final class ReportFixtures {
         usage.keySet().forEach(role -> models.put(role, simulated ? "sim:default" : "openai:x"));
         Map<String, ModelIdentity> identities = new LinkedHashMap<>();
         usage.keySet().forEach(role -> identities.put(role, REAL_MODEL));
-        return new Result(
-                id,
-                strategy,
-                Status.SOLVED,
-                null,
-                answer,
-                gold,
-                correct,
-                simulated,
-                null,
-                models,
-                concepts,
-                steps,
-                usage,
-                latencyMs,
-                metadata,
-                FIRST_FINISH + latencyMs,
-                null,
-                PromptSetIdentity.builtIn("v1"),
-                simulated ? null : identities);
+        return Result.builder()
+                .id(id)
+                .strategy(strategy)
+                .status(Status.SOLVED)
+                .answer(answer)
+                .gold(gold)
+                .correct(correct)
+                .simulated(simulated)
+                .models(models)
+                .concepts(concepts)
+                .steps(steps)
+                .usage(usage)
+                .latencyMs(latencyMs)
+                .metadata(metadata)
+                .finishedAt(FIRST_FINISH + latencyMs)
+                .prompts(PromptSetIdentity.builtIn("v1"))
+                .modelIdentity(simulated ? null : identities)
+                .build();
     }
 
     /** The weights every role of a real run's fixtures names. */

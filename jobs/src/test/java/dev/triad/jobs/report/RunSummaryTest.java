@@ -23,23 +23,23 @@ class RunSummaryTest {
 
     private static Result result(
             String id, String strategy, Status status, String gold, Boolean correct, long ms) {
-        return new Result(
-                id,
-                strategy,
-                status,
-                status == Status.SOLVED ? null : "why",
-                "1",
-                gold,
-                correct,
-                true,
-                Map.of("profile", "default"),
-                Map.of("solver", "sim:default"),
-                List.of(),
-                List.of(),
-                Map.of("solver", new RoleUsage(2, 100, 20, 0, 50)),
-                ms,
-                Map.of(),
-                null);
+        return Result.builder()
+                .id(id)
+                .strategy(strategy)
+                .status(status)
+                .reason(status == Status.SOLVED ? null : "why")
+                .answer("1")
+                .gold(gold)
+                .correct(correct)
+                .simulated(true)
+                .simulator(Map.of("profile", "default"))
+                .models(Map.of("solver", "sim:default"))
+                .concepts(List.of())
+                .steps(List.of())
+                .usage(Map.of("solver", new RoleUsage(2, 100, 20, 0, 50)))
+                .latencyMs(ms)
+                .metadata(Map.of())
+                .build();
     }
 
     @Test
@@ -79,30 +79,29 @@ class RunSummaryTest {
     void aRunOfARealModelNamesItsWeightsAndItsOwnPromptsAndASimulatedOneNeither() throws Exception {
         Result simulated = result("a", "cot", Status.SOLVED, "1", true, 5);
         Result real =
-                new Result(
-                        "b",
-                        "cot",
-                        Status.SOLVED,
-                        null,
-                        "1",
-                        "1",
-                        true,
-                        false,
-                        null,
-                        Map.of("solver", "openai:http://h/v1#m?model-file=m.gguf"),
-                        List.of(),
-                        List.of(),
-                        Map.of("solver", new RoleUsage(1, 10, 1, 0, 5)),
-                        5,
-                        Map.of(),
-                        null,
-                        null,
-                        new dev.triad.schemas.PromptSetIdentity(
-                                "my-prompts", "v1", "ab".repeat(32)),
-                        Map.of(
-                                "solver",
-                                new dev.triad.schemas.ModelIdentity(
-                                        "m.gguf", "cd".repeat(32), "llama.cpp-80fb11a")));
+                Result.builder()
+                        .id("b")
+                        .strategy("cot")
+                        .status(Status.SOLVED)
+                        .answer("1")
+                        .gold("1")
+                        .correct(true)
+                        .simulated(false)
+                        .models(Map.of("solver", "openai:http://h/v1#m?model-file=m.gguf"))
+                        .concepts(List.of())
+                        .steps(List.of())
+                        .usage(Map.of("solver", new RoleUsage(1, 10, 1, 0, 5)))
+                        .latencyMs(5)
+                        .metadata(Map.of())
+                        .prompts(
+                                new dev.triad.schemas.PromptSetIdentity(
+                                        "my-prompts", "v1", "ab".repeat(32)))
+                        .modelIdentity(
+                                Map.of(
+                                        "solver",
+                                        new dev.triad.schemas.ModelIdentity(
+                                                "m.gguf", "cd".repeat(32), "llama.cpp-80fb11a")))
+                        .build();
         Path simulatedFile = dir.resolve("simulated.jsonl");
         Files.write(simulatedFile, List.of(Json.write(simulated)));
         Path realFile = dir.resolve("real.jsonl");
@@ -200,23 +199,19 @@ class RunSummaryTest {
                 new RoleUsage(2, 100, 20, 0, 50)
                         .withReplicas(Map.of("http://gpu-1", 2L))
                         .withCost(solver));
-        return new Result(
-                id,
-                strategy,
-                Status.SOLVED,
-                null,
-                "1",
-                null,
-                null,
-                false,
-                null,
-                Map.of("solver", "openai:http://gpu-1"),
-                List.of(),
-                List.of(),
-                usage,
-                10,
-                Map.of(),
-                null,
-                decomposer + solver);
+        return Result.builder()
+                .id(id)
+                .strategy(strategy)
+                .status(Status.SOLVED)
+                .answer("1")
+                .simulated(false)
+                .models(Map.of("solver", "openai:http://gpu-1"))
+                .concepts(List.of())
+                .steps(List.of())
+                .usage(usage)
+                .latencyMs(10)
+                .metadata(Map.of())
+                .cost(decomposer + solver)
+                .build();
     }
 }

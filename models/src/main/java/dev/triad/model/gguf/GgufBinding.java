@@ -3,6 +3,7 @@ package dev.triad.model.gguf;
 import dev.triad.model.AsyncChatModel;
 import dev.triad.model.BindingSpec;
 import dev.triad.model.ModelBinding;
+import dev.triad.model.openai.ReplyOptions;
 import dev.triad.model.openai.StructuredOutput;
 import dev.triad.schemas.ModelIdentity;
 import java.io.IOException;
@@ -60,7 +61,7 @@ public final class GgufBinding implements ModelBinding {
     public static final int DEFAULT_SLOTS = 2;
     public static final int DEFAULT_CONTEXT = 4096;
     public static final int DEFAULT_QUEUE = 1024;
-    public static final StructuredOutput DEFAULT_STRUCTURED = StructuredOutput.JSON_SCHEMA;
+    public static final StructuredOutput DEFAULT_STRUCTURED = ReplyOptions.DEFAULT_STRUCTURED;
 
     /** No seed: llama.cpp's own. */
     public static final long NO_SEED = -1;
@@ -92,10 +93,7 @@ public final class GgufBinding implements ModelBinding {
     private final int slots;
     private final int concurrency;
     private final int queue;
-    private final StructuredOutput structured;
-    private final int maxChars;
-    private final int maxItems;
-    private final int maxTokens;
+    private final ReplyOptions reply;
     private final long seed;
     private final ModelIdentity identity;
 
@@ -106,10 +104,7 @@ public final class GgufBinding implements ModelBinding {
         this.slots = b.slots;
         this.concurrency = b.concurrency;
         this.queue = b.queue;
-        this.structured = b.structured;
-        this.maxChars = b.maxChars;
-        this.maxItems = b.maxItems;
-        this.maxTokens = b.maxTokens;
+        this.reply = new ReplyOptions(b.structured, b.maxChars, b.maxItems, b.maxTokens);
         this.seed = b.seed;
         // Hashed once, where the binding is made (the client); a TaskManager gets the result.
         this.identity = ModelIdentity.of(b.file, ENGINE);
@@ -140,15 +135,7 @@ public final class GgufBinding implements ModelBinding {
                 .slots(slots)
                 .concurrency(parsed.integer("concurrency", slots))
                 .queue(parsed.integer("queue", DEFAULT_QUEUE))
-                .structured(
-                        parsed.choice(
-                                "structured",
-                                DEFAULT_STRUCTURED,
-                                StructuredOutput.ALL,
-                                StructuredOutput::key))
-                .maxChars(parsed.integer("max-chars", 0))
-                .maxItems(parsed.integer("max-items", 0))
-                .maxTokens(parsed.integer("max-tokens", 0))
+                .replyOptions(ReplyOptions.parse(parsed))
                 .seed(parsed.whole("seed", NO_SEED))
                 .build();
     }
@@ -177,16 +164,14 @@ public final class GgufBinding implements ModelBinding {
     /** The binding as a spec: the file and the parameters that differ from the defaults. */
     @Override
     public String describe() {
-        return BindingSpec.builder(SCHEME, file)
-                .paramUnlessDefault("threads", threads, ALL_CORES)
-                .paramUnlessDefault("ctx", contextPerSlot, DEFAULT_CONTEXT)
-                .paramUnlessDefault("slots", slots, DEFAULT_SLOTS)
-                .paramUnlessDefault("concurrency", concurrency, slots)
-                .paramUnlessDefault("queue", queue, DEFAULT_QUEUE)
-                .paramUnlessDefault("structured", structured.key(), DEFAULT_STRUCTURED.key())
-                .paramUnlessDefault("max-chars", maxChars, 0)
-                .paramUnlessDefault("max-items", maxItems, 0)
-                .paramUnlessDefault("max-tokens", maxTokens, 0)
+        BindingSpec.Builder spec =
+                BindingSpec.builder(SCHEME, file)
+                        .paramUnlessDefault("threads", threads, ALL_CORES)
+                        .paramUnlessDefault("ctx", contextPerSlot, DEFAULT_CONTEXT)
+                        .paramUnlessDefault("slots", slots, DEFAULT_SLOTS)
+                        .paramUnlessDefault("concurrency", concurrency, slots)
+                        .paramUnlessDefault("queue", queue, DEFAULT_QUEUE);
+        return reply.describeInto(spec)
                 .paramUnlessDefault("seed", seed, NO_SEED)
                 .build()
                 .toString();
@@ -230,20 +215,25 @@ public final class GgufBinding implements ModelBinding {
         return queue;
     }
 
+    /** {@code structured}, {@code max-chars}, {@code max-items} and {@code max-tokens}. */
+    public ReplyOptions replyOptions() {
+        return reply;
+    }
+
     public StructuredOutput structured() {
-        return structured;
+        return reply.structured();
     }
 
     public int maxChars() {
-        return maxChars;
+        return reply.maxChars();
     }
 
     public int maxItems() {
-        return maxItems;
+        return reply.maxItems();
     }
 
     public int maxTokens() {
-        return maxTokens;
+        return reply.maxTokens();
     }
 
     /** The sampling seed, or {@link #NO_SEED}. */
@@ -262,18 +252,7 @@ public final class GgufBinding implements ModelBinding {
     }
 
     private List<Object> fields() {
-        return List.of(
-                file,
-                threads,
-                contextPerSlot,
-                slots,
-                concurrency,
-                queue,
-                structured,
-                maxChars,
-                maxItems,
-                maxTokens,
-                seed);
+        return List.of(file, threads, contextPerSlot, slots, concurrency, queue, reply, seed);
     }
 
     /** Builds a {@link GgufBinding}; {@link #build()} checks the file and every setting. */
@@ -346,6 +325,17 @@ public final class GgufBinding implements ModelBinding {
         /** The most reply tokens of a call; 0 for each call's own limit. */
         public Builder maxTokens(int tokens) {
             this.maxTokens = tokens;
+            return this;
+        }
+
+        /**
+         * {@code structured}, {@code max-chars}, {@code max-items} and {@code max-tokens} at once.
+         */
+        public Builder replyOptions(ReplyOptions options) {
+            this.structured = options.structured();
+            this.maxChars = options.maxChars();
+            this.maxItems = options.maxItems();
+            this.maxTokens = options.maxTokens();
             return this;
         }
 

@@ -127,7 +127,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     public static final Duration DEFAULT_EJECT_FOR = Duration.ofSeconds(5);
     public static final int DEFAULT_HTTP_THREADS = 2;
     public static final boolean DEFAULT_STREAM = false;
-    public static final StructuredOutput DEFAULT_STRUCTURED = StructuredOutput.JSON_SCHEMA;
+    public static final StructuredOutput DEFAULT_STRUCTURED = ReplyOptions.DEFAULT_STRUCTURED;
     public static final boolean DEFAULT_HEDGE = true;
     public static final double DEFAULT_HEDGE_FACTOR = 3.0;
     public static final Duration DEFAULT_HEDGE_FLOOR = Duration.ofSeconds(1);
@@ -183,10 +183,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
     private final Duration ejectFor;
     private final int httpThreads;
     private final boolean stream;
-    private final StructuredOutput structured;
-    private final int maxChars;
-    private final int maxItems;
-    private final int maxTokens;
+    private final ReplyOptions reply;
     private final boolean hedge;
     private final double hedgeFactor;
     private final Duration hedgeFloor;
@@ -214,10 +211,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         this.ejectFor = b.ejectFor;
         this.httpThreads = b.httpThreads;
         this.stream = b.stream;
-        this.structured = b.structured;
-        this.maxChars = b.maxChars;
-        this.maxItems = b.maxItems;
-        this.maxTokens = b.maxTokens;
+        this.reply = new ReplyOptions(b.structured, b.maxChars, b.maxItems, b.maxTokens);
         this.hedge = b.hedge;
         this.hedgeFactor = b.hedgeFactor;
         this.hedgeFloor = b.hedgeFloor;
@@ -277,15 +271,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .requestsPerMinute(parsed.whole("rpm", 0))
                 .tokensPerMinute(parsed.whole("tpm", 0))
                 .stream(parsed.bool("stream", DEFAULT_STREAM))
-                .structured(
-                        parsed.choice(
-                                "structured",
-                                DEFAULT_STRUCTURED,
-                                StructuredOutput.ALL,
-                                StructuredOutput::key))
-                .maxChars(parsed.integer("max-chars", 0))
-                .maxItems(parsed.integer("max-items", 0))
-                .maxTokens(parsed.integer("max-tokens", 0))
+                .replyOptions(ReplyOptions.parse(parsed))
                 .modelFile(parsed.string("model-file", null), parsed.string("engine", null))
                 .retryBudget(parsed.duration("budget", DEFAULT_BUDGET))
                 .hedge(parsed.bool("hedge", DEFAULT_HEDGE))
@@ -350,7 +336,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 BindingSpec.builder(
                         SCHEME, String.join(",", baseUrls) + (model == null ? "" : "#" + model));
         apiKey.describeInto(spec, ApiKeySource.defaultEnv());
-        return spec.paramUnlessDefault("routing", routing.key(), DEFAULT_ROUTING.key())
+        spec.paramUnlessDefault("routing", routing.key(), DEFAULT_ROUTING.key())
                 .paramUnlessDefault("load-factor", loadFactor, DEFAULT_LOAD_FACTOR)
                 .paramUnlessDefault("timeout", callTimeout, DEFAULT_CALL_TIMEOUT)
                 .paramUnlessDefault("attempts", retryPolicy.maxAttempts(), DEFAULT_MAX_ATTEMPTS)
@@ -360,11 +346,8 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 .paramUnlessDefault("rpm", requestsPerMinute, 0L)
                 .paramUnlessDefault("tpm", tokensPerMinute, 0L)
                 .paramUnlessDefault("stream", stream, DEFAULT_STREAM)
-                .paramUnlessDefault("budget", retryPolicy.budget(), DEFAULT_BUDGET)
-                .paramUnlessDefault("structured", structured.key(), DEFAULT_STRUCTURED.key())
-                .paramUnlessDefault("max-chars", maxChars, 0)
-                .paramUnlessDefault("max-items", maxItems, 0)
-                .paramUnlessDefault("max-tokens", maxTokens, 0)
+                .paramUnlessDefault("budget", retryPolicy.budget(), DEFAULT_BUDGET);
+        return reply.describeInto(spec)
                 .paramUnlessDefault("hedge", hedge, DEFAULT_HEDGE)
                 .paramUnlessDefault("hedge-factor", hedgeFactor, DEFAULT_HEDGE_FACTOR)
                 .paramUnlessDefault("hedge-floor", hedgeFloor, DEFAULT_HEDGE_FLOOR)
@@ -477,24 +460,29 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         return stream;
     }
 
+    /** {@code structured}, {@code max-chars}, {@code max-items} and {@code max-tokens}. */
+    public ReplyOptions replyOptions() {
+        return reply;
+    }
+
     /** How each call's reply shape is sent ({@code structured=}). */
     public StructuredOutput structured() {
-        return structured;
+        return reply.structured();
     }
 
     /** The {@code maxLength} of every string in the reply schema, or 0 for none. */
     public int maxChars() {
-        return maxChars;
+        return reply.maxChars();
     }
 
     /** The {@code maxItems} of every list in the reply schema, or 0 for none. */
     public int maxItems() {
-        return maxItems;
+        return reply.maxItems();
     }
 
     /** The most completion tokens a call asks for, or 0 for each call's own limit. */
     public int maxTokens() {
-        return maxTokens;
+        return reply.maxTokens();
     }
 
     /** Whether slow requests are hedged on another replica ({@link HedgePolicy}). */
@@ -565,10 +553,7 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
                 ejectFor,
                 httpThreads,
                 stream,
-                structured,
-                maxChars,
-                maxItems,
-                maxTokens,
+                reply,
                 hedge,
                 hedgeFactor,
                 hedgeFloor,
@@ -772,6 +757,17 @@ public final class OpenAiCompatibleBinding implements ModelBinding {
         /** The most completion tokens a call may ask for ({@code max_tokens}); 0 for no cap. */
         public Builder maxTokens(int tokens) {
             this.maxTokens = tokens;
+            return this;
+        }
+
+        /**
+         * {@code structured}, {@code max-chars}, {@code max-items} and {@code max-tokens} at once.
+         */
+        public Builder replyOptions(ReplyOptions options) {
+            this.structured = options.structured();
+            this.maxChars = options.maxChars();
+            this.maxItems = options.maxItems();
+            this.maxTokens = options.maxTokens();
             return this;
         }
 
