@@ -75,7 +75,7 @@ public final class BenchCli implements Callable<Integer> {
             paramLabel = "NAME",
             description =
                     "The benchmark: overhead, memory, concurrency, http, peer, saturation,"
-                            + " prefix, journal, engine, plan, failover or embed (listed below).")
+                            + " prefix, journal, engine, plan, failover, embed or hung (listed below).")
     private String name;
 
     @Mixin private BenchOptions options = new BenchOptions();
@@ -222,7 +222,8 @@ public final class BenchCli implements Callable<Integer> {
             wrap(text, "target: " + b.target(), nl);
         }
         text.append(nl).append("Example: ./triad bench overhead --size 100000").append(nl);
-        return text.toString();
+        // picocli formats the footer as a format string: a target's "±15%" must stay text.
+        return text.toString().replace("%", "%%");
     }
 
     /** Appends {@code words} indented and wrapped (picocli would wrap without the indent). */

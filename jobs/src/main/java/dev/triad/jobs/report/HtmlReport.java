@@ -10,6 +10,8 @@ import dev.triad.jobs.eval.PairedComparison;
 import dev.triad.jobs.eval.Provenance;
 import dev.triad.jobs.eval.ResultFiles;
 import dev.triad.jobs.eval.SimulatedNotice;
+import dev.triad.schemas.Demonstration;
+import dev.triad.schemas.Demonstrations;
 import dev.triad.schemas.Json;
 import dev.triad.schemas.PromptSetIdentity;
 import dev.triad.schemas.Result;
@@ -22,11 +24,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -62,6 +66,7 @@ public final class HtmlReport {
     private final Map<String, Map<Long, Long>> callsPerQuestion = new LinkedHashMap<>();
     private final Map<String, List<Long>> latencies = new LinkedHashMap<>();
     private final Map<String, List<Long>> finishTimes = new LinkedHashMap<>();
+    private final Map<String, PoolUse> pools = new LinkedHashMap<>();
     private long questionsLeftOut;
 
     private HtmlReport(EvalReport report) {
@@ -138,6 +143,10 @@ public final class HtmlReport {
         if (r.finishedAt() != null) {
             finishTimes.computeIfAbsent(r.strategy(), s -> new ArrayList<>()).add(r.finishedAt());
         }
+        if (r.demonstrations() != null) {
+            Demonstrations d = r.demonstrations();
+            pools.computeIfAbsent(d.pool() + '\n' + d.sha256(), k -> new PoolUse(d)).add(r.id(), d);
+        }
         Map<String, Result> strategies = byQuestion.get(r.id());
         if (strategies == null) {
             if (byQuestion.size() >= MAX_DRILL_DOWN_QUESTIONS) {
@@ -153,16 +162,30 @@ public final class HtmlReport {
     /** Which models (weights file and engine of real ones, where known) and prompts answered. */
     private void provenance(StringBuilder body) {
         Provenance provenance = report.provenance();
-        if (provenance == null
-                || (provenance.models().isEmpty() && provenance.prompts().isEmpty())) {
+        List<Provenance.Model> models = provenance == null ? List.of() : provenance.models();
+        List<PromptSetIdentity> promptSets = provenance == null ? List.of() : provenance.prompts();
+        if (models.isEmpty() && promptSets.isEmpty() && pools.isEmpty()) {
             return;
         }
         body.append("<ul id=\"provenance\" class=\"meta\">");
-        for (Provenance.Model model : provenance.models()) {
+        for (Provenance.Model model : models) {
             body.append("<li>model ").append(esc(model.describe())).append("</li>");
         }
-        for (PromptSetIdentity prompts : provenance.prompts()) {
+        for (PromptSetIdentity prompts : promptSets) {
             body.append("<li>prompts ").append(esc(prompts.describe())).append("</li>");
+        }
+        for (PoolUse pool : pools.values()) {
+            body.append("<li class=\"demonstrations\">demonstrations ")
+                    .append(esc(pool.pool))
+                    .append(" (sha256 ")
+                    .append(esc(pool.sha256.substring(0, Math.min(12, pool.sha256.length()))))
+                    .append("…): retrieved for ")
+                    .append(pool.questions.size())
+                    .append(pool.questions.size() == 1 ? " question, " : " questions, ")
+                    .append(pool.examples)
+                    .append(" worked examples in all; ")
+                    .append(pool.skipped)
+                    .append(" pool examples skipped as copies of their question</li>");
         }
         body.append("</ul>\n");
     }
@@ -686,6 +709,28 @@ public final class HtmlReport {
                     .append(esc(String.join("; ", r.concepts())))
                     .append("</dd>");
         }
+        if (r.demonstrations() != null) {
+            Demonstrations d = r.demonstrations();
+            b.append("<dt>demonstrations</dt><dd>");
+            if (d.examples().isEmpty()) {
+                b.append("none");
+            }
+            for (Demonstration example : d.examples()) {
+                b.append("<span class=\"demonstration\" title=\"")
+                        .append(esc(example.question()))
+                        .append("\">")
+                        .append(esc(example.id()))
+                        .append(
+                                example.score() == null
+                                        ? ""
+                                        : String.format(Locale.ROOT, " (%.2f)", example.score()))
+                        .append("</span>; ");
+            }
+            if (d.skipped() > 0) {
+                b.append(d.skipped()).append(" skipped as copies of the question");
+            }
+            b.append("</dd>");
+        }
         b.append("<dt>latency</dt><dd>").append(r.latencyMs()).append(" ms</dd></dl>");
         if (r.steps() != null && !r.steps().isEmpty()) {
             b.append(
@@ -865,5 +910,27 @@ public final class HtmlReport {
 
     private static String num(double v) {
         return Double.isNaN(v) ? "—" : String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    /** How the questions used one demonstration pool (file and content): the provenance line. */
+    private static final class PoolUse {
+        final String pool;
+        final String sha256;
+        final Set<String> questions = new HashSet<>();
+        long examples;
+        long skipped;
+
+        PoolUse(Demonstrations first) {
+            this.pool = first.pool();
+            this.sha256 = first.sha256();
+        }
+
+        /** Counts a question's retrieval once, whichever of its strategies' results carry it. */
+        void add(String questionId, Demonstrations d) {
+            if (questions.add(questionId)) {
+                examples += d.examples().size();
+                skipped += d.skipped();
+            }
+        }
     }
 }

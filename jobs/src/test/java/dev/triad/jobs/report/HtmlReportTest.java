@@ -3,7 +3,14 @@ package dev.triad.jobs.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.triad.jobs.eval.SimulatedNotice;
+import dev.triad.schemas.Demonstration;
+import dev.triad.schemas.Demonstrations;
+import dev.triad.schemas.Json;
+import dev.triad.schemas.Result;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -57,6 +64,48 @@ class HtmlReportTest {
                         "<li>model solver: m.gguf (sha256 0f0f0f0f0f0f…) on vllm-0.6 via openai:x</li>")
                 .contains("<li>prompts v1</li>");
         assertThat(simulated).contains("<li>model solver: sim:default</li>");
+    }
+
+    @Test
+    void saysWhichDemonstrationPoolTheQuestionsWereShownAndWhichExamples() throws Exception {
+        Path plain = ReportFixtures.twoStrategiesWithGold(dir.resolve("plain"), false);
+        List<String> lines = new ArrayList<>();
+        for (Result r : HtmlReport.readResults(List.of(plain))) {
+            int n = Integer.parseInt(r.id().substring("q-".length()));
+            Demonstrations shown =
+                    new Demonstrations(
+                            "pool/train.jsonl",
+                            "ab".repeat(32),
+                            List.of(
+                                    new Demonstration(
+                                            "train.jsonl:" + (100 + n),
+                                            "Tom has <3> apples",
+                                            List.of("How many? 3"),
+                                            "3",
+                                            0.8125),
+                                    new Demonstration(
+                                            "train.jsonl:7", "Ann has 2", List.of(), "2", null)),
+                            n == 3 ? 1 : 0);
+            lines.add(Json.write(r.toBuilder().demonstrations(shown).build()));
+        }
+        Path withPool = Files.write(dir.resolve("with-pool.jsonl"), lines);
+
+        String html = ReportFixtures.render(withPool);
+
+        // 40 questions (each with an lm2 and a cot result), 2 examples each, 1 copy skipped.
+        assertThat(html)
+                .contains(
+                        "<li class=\"demonstrations\">demonstrations pool/train.jsonl (sha256"
+                                + " abababababab…): retrieved for 40 questions, 80 worked examples"
+                                + " in all; 1 pool examples skipped as copies of their question</li>");
+        assertThat(html)
+                .contains("<dt>demonstrations</dt>")
+                .contains("title=\"Tom has &lt;3&gt; apples\">train.jsonl:103 (0.81)</span>")
+                .contains(">train.jsonl:7</span>")
+                .contains("1 skipped as copies of the question");
+        assertThat(ReportFixtures.render(plain))
+                .doesNotContain("<dt>demonstrations</dt>")
+                .doesNotContain("class=\"demonstrations\"");
     }
 
     @Test
