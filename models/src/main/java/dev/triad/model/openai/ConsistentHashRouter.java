@@ -14,12 +14,29 @@ import java.util.List;
  * ejected or asked to wait gives its keys to its ring successors only: the other keys stay where
  * they were.
  *
+ * <p>The bound grows with the call's prompt, because what a spill costs does: the replica it spills
+ * to has not cached the question's context and must prefill all of it (and evicts another
+ * question's context to hold it), while staying home costs a little more queueing. Up to {@value
+ * #SHORT_PROMPT_TOKENS} prompt tokens the factor is {@code loadFactor}; above, it rises in
+ * proportion to the prompt up to {@value #LONG_PROMPT_FACTOR} × {@code loadFactor} at twice that
+ * length. {@code ./triad bench prefix} measured why one fixed factor does not do: on prompts of
+ * ~3,100 tokens a factor of 1.25 spilled enough calls to lower the prefix cache hit rate from 0.86
+ * to 0.82 and raise the median time to first token by half, while on prompts of ~320 tokens a
+ * factor of 2.5 lost calls/s to the imbalance and gained little, since a spill there re-prefills
+ * little (the README's "saturation and prefix" has the figures).
+ *
  * <p>Immutable and thread-safe.
  */
 final class ConsistentHashRouter implements ReplicaRouter {
 
     /** Ring points per replica; 160 keeps the keys' spread within a few percent. */
     static final int DEFAULT_VIRTUAL_NODES = 160;
+
+    /** Prompts up to this many tokens spill at the configured load factor. */
+    static final long SHORT_PROMPT_TOKENS = 1024;
+
+    /** How many times the configured factor a prompt of twice {@link #SHORT_PROMPT_TOKENS} gets. */
+    static final double LONG_PROMPT_FACTOR = 2.0;
 
     private final long[] points;
     private final int[] owners;
@@ -69,9 +86,9 @@ final class ConsistentHashRouter implements ReplicaRouter {
     }
 
     @Override
-    public int route(String key, View view) {
+    public int route(String key, long promptTokens, View view) {
         if (key == null) {
-            return fallback.route(null, view);
+            return fallback.route(null, promptTokens, view);
         }
         int available = 0;
         long total = 0;
@@ -84,7 +101,8 @@ final class ConsistentHashRouter implements ReplicaRouter {
         if (available == 0) {
             return -1;
         }
-        long cap = Math.max(1, (long) Math.ceil(loadFactor * (total + 1) / available));
+        long cap =
+                Math.max(1, (long) Math.ceil(loadFactor(promptTokens) * (total + 1) / available));
         boolean[] seen = new boolean[replicas];
         int distinct = 0;
         for (int k = start(hash(key)), steps = 0;
@@ -101,7 +119,17 @@ final class ConsistentHashRouter implements ReplicaRouter {
             }
         }
         // Cannot happen (some replica is at or below the mean), but never route nowhere.
-        return fallback.route(key, view);
+        return fallback.route(key, promptTokens, view);
+    }
+
+    /**
+     * The bounded-load factor for a call with this prompt: {@code loadFactor} up to {@link
+     * #SHORT_PROMPT_TOKENS}, then in proportion to the prompt, at most {@link #LONG_PROMPT_FACTOR}
+     * times {@code loadFactor}.
+     */
+    double loadFactor(long promptTokens) {
+        double scale = Math.max(1.0, (double) promptTokens / SHORT_PROMPT_TOKENS);
+        return loadFactor * Math.min(LONG_PROMPT_FACTOR, scale);
     }
 
     /** The replica that owns {@code key} when every replica is available and idle. */

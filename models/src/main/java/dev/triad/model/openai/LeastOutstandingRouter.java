@@ -11,7 +11,7 @@ final class LeastOutstandingRouter implements ReplicaRouter {
     private final AtomicInteger next = new AtomicInteger();
 
     @Override
-    public int route(String key, View view) {
+    public int route(String key, long promptTokens, View view) {
         int n = view.size();
         int start = Math.floorMod(next.getAndIncrement(), n);
         int best = -1;

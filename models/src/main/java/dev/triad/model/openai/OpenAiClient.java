@@ -241,7 +241,7 @@ final class OpenAiClient implements AsyncChatModel {
         if (outage.parkIfDown(attempt)) {
             return; // it waits for the fleet
         }
-        ReplicaEndpoint replica = choose(attempt.call.key);
+        ReplicaEndpoint replica = choose(attempt.call.key, attempt.call.estimatedTokens);
         replica.enqueue(attempt);
         if (closed) {
             failQueued(replica);
@@ -255,14 +255,14 @@ final class OpenAiClient implements AsyncChatModel {
      * are asked to wait, the one the router picks anyway (the call waits there); when all are
      * ejected, any (the call then fails fast and is retried).
      */
-    private ReplicaEndpoint choose(String affinityKey) {
+    private ReplicaEndpoint choose(String affinityKey, long promptTokens) {
         long now = System.nanoTime();
-        int i = router.route(affinityKey, new View(now, View.READY));
+        int i = router.route(affinityKey, promptTokens, new View(now, View.READY));
         if (i < 0) {
-            i = router.route(affinityKey, new View(now, View.NOT_DOWN));
+            i = router.route(affinityKey, promptTokens, new View(now, View.NOT_DOWN));
         }
         if (i < 0) {
-            i = router.route(affinityKey, new View(now, View.ALL));
+            i = router.route(affinityKey, promptTokens, new View(now, View.ALL));
         }
         return replicas[i];
     }

@@ -36,7 +36,8 @@ import org.apache.flink.annotation.PublicEvolving;
  *   <li>{@code key-env=NAME} / {@code key-file=PATH}: the API key's source (default: {@value
  *       ApiKeySource#DEFAULT_ENV} when set, else no key)
  *   <li>{@code routing=affinity|least-outstanding|round-robin} (default affinity), {@code
- *       load-factor=F} (bounded load, default {@value #DEFAULT_LOAD_FACTOR})
+ *       load-factor=F} (bounded load, default {@value #DEFAULT_LOAD_FACTOR}, for prompts up to
+ *       1,024 tokens, rising to twice it at 2,048)
  *   <li>{@code stream=true|false} (default false): ask for the answer as server-sent events ({@code
  *       stream: true} with {@code stream_options.include_usage}); the completion is the same, and
  *       the client records each call's time to first token ({@link

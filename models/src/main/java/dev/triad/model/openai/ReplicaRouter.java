@@ -26,8 +26,15 @@ interface ReplicaRouter {
      * The replica for a call.
      *
      * @param key the affinity key (the question id), or {@code null} for none
+     * @param promptTokens the call's prompt, estimated in tokens (what a replica that has not
+     *     cached its prefix must prefill); 0 when unknown
      * @param view the replicas' state
      * @return a replica index, or -1 when no replica is available
      */
-    int route(String key, View view);
+    int route(String key, long promptTokens, View view);
+
+    /** The replica for a call of unknown prompt length. */
+    default int route(String key, View view) {
+        return route(key, 0, view);
+    }
 }

@@ -104,6 +104,38 @@ class ConsistentHashRouterTest {
     }
 
     @Test
+    void aLongPromptStaysHomeUnderALoadThatSpillsAShortOne() {
+        ConsistentHashRouter router = new ConsistentHashRouter(URLS, 160, 1.25);
+        Fleet fleet = new Fleet(4);
+        String key = "question-7";
+        int owner = router.owner(key);
+        // Total load 17, mean 4.25: a short prompt's cap is ceil(1.25 × 18 / 4) = 6, a prompt of
+        // 2,048 tokens or more gets twice the factor, ceil(2.5 × 18 / 4) = 12; the owner holds 8.
+        for (int i = 0; i < 4; i++) {
+            fleet.load[i] = i == owner ? 8 : 3;
+        }
+
+        assertThat(router.route(key, 300, fleet)).as("300-token prompt").isNotEqualTo(owner);
+        assertThat(router.route(key, 1024, fleet)).as("1,024-token prompt").isNotEqualTo(owner);
+        assertThat(router.route(key, 3000, fleet)).as("3,000-token prompt").isEqualTo(owner);
+        // Even a long prompt spills from a replica far above the others: total 29, cap
+        // ceil(2.5 × 30 / 4) = 19, the owner holds 20.
+        fleet.load[owner] = 20;
+        assertThat(router.route(key, 3000, fleet)).isNotEqualTo(owner);
+    }
+
+    @Test
+    void theBoundRisesWithThePromptFromTheFactorToTwiceIt() {
+        ConsistentHashRouter router = new ConsistentHashRouter(URLS, 160, 1.25);
+
+        assertThat(router.loadFactor(0)).isEqualTo(1.25);
+        assertThat(router.loadFactor(1024)).isEqualTo(1.25);
+        assertThat(router.loadFactor(1536)).isEqualTo(1.875);
+        assertThat(router.loadFactor(2048)).isEqualTo(2.5);
+        assertThat(router.loadFactor(100_000)).isEqualTo(2.5);
+    }
+
+    @Test
     void noReplicaGoesAboveTheBoundWhileKeysArrive() {
         ConsistentHashRouter router = new ConsistentHashRouter(URLS, 160, 1.25);
         Fleet fleet = new Fleet(4);
