@@ -26,6 +26,11 @@ public record Demonstrations(
         examples = examples == null ? List.of() : List.copyOf(examples);
     }
 
+    /** The pool for reports: {@code train.jsonl (sha256 1a2b3c4d5e6f…)}. */
+    public String describePool() {
+        return pool + " (sha256 " + sha256.substring(0, Math.min(12, sha256.length())) + "…)";
+    }
+
     /** The examples' ids, nearest first. */
     public List<String> ids() {
         return examples.stream().map(Demonstration::id).toList();

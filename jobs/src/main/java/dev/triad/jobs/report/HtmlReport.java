@@ -145,7 +145,7 @@ public final class HtmlReport {
         }
         if (r.demonstrations() != null) {
             Demonstrations d = r.demonstrations();
-            pools.computeIfAbsent(d.pool() + '\n' + d.sha256(), k -> new PoolUse(d)).add(r.id(), d);
+            pools.computeIfAbsent(d.describePool(), k -> new PoolUse()).add(r.id(), d);
         }
         Map<String, Result> strategies = byQuestion.get(r.id());
         if (strategies == null) {
@@ -174,12 +174,11 @@ public final class HtmlReport {
         for (PromptSetIdentity prompts : promptSets) {
             body.append("<li>prompts ").append(esc(prompts.describe())).append("</li>");
         }
-        for (PoolUse pool : pools.values()) {
+        for (Map.Entry<String, PoolUse> entry : pools.entrySet()) {
+            PoolUse pool = entry.getValue();
             body.append("<li class=\"demonstrations\">demonstrations ")
-                    .append(esc(pool.pool))
-                    .append(" (sha256 ")
-                    .append(esc(pool.sha256.substring(0, Math.min(12, pool.sha256.length()))))
-                    .append("…): retrieved for ")
+                    .append(esc(entry.getKey()))
+                    .append(": retrieved for ")
                     .append(pool.questions.size())
                     .append(pool.questions.size() == 1 ? " question, " : " questions, ")
                     .append(pool.examples)
@@ -914,16 +913,9 @@ public final class HtmlReport {
 
     /** How the questions used one demonstration pool (file and content): the provenance line. */
     private static final class PoolUse {
-        final String pool;
-        final String sha256;
         final Set<String> questions = new HashSet<>();
         long examples;
         long skipped;
-
-        PoolUse(Demonstrations first) {
-            this.pool = first.pool();
-            this.sha256 = first.sha256();
-        }
 
         /** Counts a question's retrieval once, whichever of its strategies' results carry it. */
         void add(String questionId, Demonstrations d) {

@@ -30,6 +30,13 @@ class ConsistentHashRouterTest {
             java.util.Arrays.fill(up, true);
         }
 
+        /** Sets {@code owner}'s load and every other replica's. */
+        void load(int owner, int ownerLoad, int othersLoad) {
+            for (int i = 0; i < load.length; i++) {
+                load[i] = i == owner ? ownerLoad : othersLoad;
+            }
+        }
+
         @Override
         public int size() {
             return load.length;
@@ -82,12 +89,7 @@ class ConsistentHashRouterTest {
         String key = "question-7";
         int owner = router.owner(key);
         // Total load 12, mean 3: cap = ceil(1.25 × 13 / 4) = 5; the owner holds 9.
-        fleet.load[owner] = 9;
-        for (int i = 0; i < 4; i++) {
-            if (i != owner) {
-                fleet.load[i] = 1;
-            }
-        }
+        fleet.load(owner, 9, 1);
         int spill = router.route(key, fleet);
         assertThat(spill).isNotEqualTo(owner);
         // The spill target is the owner's successor for this key: with the owner gone it owns it.
@@ -97,9 +99,7 @@ class ConsistentHashRouterTest {
 
         // Above the others but within the bound (total 13: cap = ceil(1.25 × 14 / 4) = 5), the key
         // stays home.
-        for (int i = 0; i < 4; i++) {
-            fleet.load[i] = i == owner ? 4 : 3;
-        }
+        fleet.load(owner, 4, 3);
         assertThat(router.route(key, fleet)).isEqualTo(owner);
     }
 
@@ -111,9 +111,7 @@ class ConsistentHashRouterTest {
         int owner = router.owner(key);
         // Total load 17, mean 4.25: a short prompt's cap is ceil(1.25 × 18 / 4) = 6, a prompt of
         // 2,048 tokens or more gets twice the factor, ceil(2.5 × 18 / 4) = 12; the owner holds 8.
-        for (int i = 0; i < 4; i++) {
-            fleet.load[i] = i == owner ? 8 : 3;
-        }
+        fleet.load(owner, 8, 3);
 
         assertThat(router.route(key, 300, fleet)).as("300-token prompt").isNotEqualTo(owner);
         assertThat(router.route(key, 1024, fleet)).as("1,024-token prompt").isNotEqualTo(owner);
